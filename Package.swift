@@ -1,0 +1,97 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+let package = Package(
+    name: "CultureLens",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "culturelens", targets: ["culturelens"]),
+        .library(name: "CultureLensCore", targets: ["CultureLensCore"]),
+        .library(name: "CultureLensModels", targets: ["CultureLensModels"]),
+        .library(name: "CultureLensStore", targets: ["CultureLensStore"]),
+        .library(name: "CultureLensReport", targets: ["CultureLensReport"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+    ],
+    targets: [
+        .target(
+            name: "CultureLensCore",
+            dependencies: [
+                .product(name: "Crypto", package: "swift-crypto")
+            ]
+        ),
+        .target(
+            name: "CultureLensModels",
+            dependencies: [
+                "CultureLensCore",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .target(
+            name: "CultureLensStore",
+            dependencies: [
+                "CultureLensCore",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ]
+        ),
+        .target(
+            name: "CultureLensReport",
+            dependencies: ["CultureLensCore"]
+        ),
+        .target(
+            name: "CultureLensTesting",
+            dependencies: [
+                "CultureLensCore",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ]
+        ),
+        .executableTarget(
+            name: "culturelens",
+            dependencies: [
+                "CultureLensCore",
+                "CultureLensModels",
+                "CultureLensStore",
+                "CultureLensReport",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .testTarget(
+            name: "CultureLensCoreTests",
+            dependencies: ["CultureLensCore", "CultureLensTesting"]
+        ),
+        .testTarget(
+            name: "CultureLensModelsTests",
+            dependencies: ["CultureLensCore", "CultureLensModels", "CultureLensTesting", "CultureLensStore"]
+        ),
+        .testTarget(
+            name: "CultureLensStoreTests",
+            dependencies: ["CultureLensCore", "CultureLensStore", "CultureLensTesting"]
+        ),
+        .testTarget(
+            name: "CultureLensIntegrationTests",
+            dependencies: [
+                "CultureLensCore", "CultureLensModels", "CultureLensStore", "CultureLensReport",
+                "CultureLensTesting",
+            ]
+        ),
+    ]
+)
+
+for target in package.targets {
+    var settings = target.swiftSettings ?? []
+    settings.append(.enableUpcomingFeature("ExistentialAny"))
+    settings.append(.enableUpcomingFeature("MemberImportVisibility"))
+    target.swiftSettings = settings
+}

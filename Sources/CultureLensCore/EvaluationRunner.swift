@@ -1,0 +1,252 @@
+import Foundation
+import Synchronization
+
+/// Counters describing a run in progress, for the progress line.
+public struct RunProgress: Sendable, Hashable {
+    /// Items with a result (scored or failed).
+    public var done: Int
+    /// Items in the run.
+    public var total: Int
+    /// Responses served from the cache.
+    public var cacheHits: Int
+    /// Items that failed.
+    public var errors: Int
+    /// Retries made (attempts beyond the first).
+    public var retries: Int
+    /// Items already done by an earlier, interrupted invocation.
+    public var resumed: Int
+    /// Seconds since this invocation started.
+    public var elapsed: Double
+
+    /// Items per second in this invocation, counting only items done now.
+    public var rate: Double { elapsed > 0 ? Double(done - resumed) / elapsed : 0 }
+    /// Estimated seconds to completion.
+    public var eta: Double? {
+        let rate = rate
+        return rate > 0 ? Double(total - done) / rate : nil
+    }
+}
+
+/// A flag the CLI raises on Ctrl-C: no new item starts, in-flight items finish and are saved.
+public final class StopSignal: Sendable {
+    private let flag = Mutex(false)
+
+    /// Creates a lowered flag.
+    public init() {}
+
+    /// Raises the flag.
+    public func stop() { flag.withLock { $0 = true } }
+
+    /// Whether the flag is raised.
+    public var isStopped: Bool { flag.withLock { $0 } }
+}
+
+/// Runs a suite against a model with bounded concurrency, reusing cached responses and resuming earlier results.
+public struct EvaluationRunner: Sendable {
+    /// Runner settings.
+    public struct Configuration: Sendable, Hashable {
+        /// API to call.
+        public var api: ModelAPI
+        /// Scoring mode.
+        public var scoring: ScoringMode
+        /// Requests in flight at once.
+        public var concurrency: Int
+        /// Alternatives per position asked for in logprob mode.
+        public var topLogprobs: Int
+        /// Tokens generated in generate mode.
+        public var generateMaxTokens: Int
+
+        /// Creates a configuration.
+        public init(
+            api: ModelAPI,
+            scoring: ScoringMode,
+            concurrency: Int = 16,
+            topLogprobs: Int = 20,
+            generateMaxTokens: Int = 48
+        ) {
+            self.api = api
+            self.scoring = scoring
+            self.concurrency = concurrency
+            self.topLogprobs = topLogprobs
+            self.generateMaxTokens = generateMaxTokens
+        }
+    }
+
+    /// The model.
+    public var model: any LanguageModel
+    /// The store.
+    public var store: any ResultStore
+    /// Settings.
+    public var configuration: Configuration
+    private let builder = PromptBuilder()
+
+    /// Creates a runner.
+    public init(model: any LanguageModel, store: any ResultStore, configuration: Configuration) {
+        self.model = model
+        self.store = store
+        self.configuration = configuration
+    }
+
+    /// The request for one rendered prompt under this configuration.
+    public func request(for prompt: RenderedPrompt) -> ModelRequest {
+        switch configuration.scoring {
+        case .logprobs:
+            ModelRequest(api: configuration.api, prompt: prompt.text, maxTokens: 1, topLogprobs: configuration.topLogprobs)
+        case .generate:
+            ModelRequest(api: configuration.api, prompt: prompt.text, maxTokens: configuration.generateMaxTokens, topLogprobs: nil)
+        }
+    }
+
+    /// The run record this runner would open for `suite`.
+    public func runRecord(for suite: Suite, toolVersion: String, now: Date = Date()) -> RunRecord {
+        let specHash = suite.specHash
+        return RunRecord(
+            id: RunRecord.makeID(
+                suite: suite.name,
+                specHash: specHash,
+                model: model.identity.name,
+                api: configuration.api,
+                scoring: configuration.scoring,
+                itemCount: suite.items.count
+            ),
+            suite: suite.name,
+            suiteVersion: suite.version,
+            specHash: specHash,
+            model: model.identity.name,
+            endpoint: model.identity.endpoint,
+            api: configuration.api,
+            scoring: configuration.scoring,
+            itemCount: suite.items.count,
+            toolVersion: toolVersion,
+            createdAt: now
+        )
+    }
+
+    /// Evaluates every item of `suite` that has no successful result in the run yet.
+    ///
+    /// Items already scored by an earlier invocation of the same run are kept as they are; failed ones are tried
+    /// again. Each finished item is saved at once, together with its response, so a crash loses nothing done.
+    /// - Returns: the run record (completed, or interrupted when `stop` was raised) and all its results.
+    public func run(
+        _ suite: Suite,
+        toolVersion: String,
+        stop: StopSignal = StopSignal(),
+        progress: @escaping @Sendable (RunProgress) -> Void = { _ in }
+    ) async throws -> (run: RunRecord, results: [ItemResult]) {
+        var run = try await store.openRun(runRecord(for: suite, toolVersion: toolVersion))
+        run.status = .running
+        run.finishedAt = nil
+        try await store.updateRun(run)
+
+        let earlier = try await store.results(runID: run.id)
+        let scoredIDs = Set(earlier.filter { $0.failure == nil || !Self.isTransient($0.failure) }.map(\.itemID))
+        let pending = suite.items.enumerated().filter { !scoredIDs.contains($0.element.id) }
+        let start = ContinuousClock.now
+        var state = RunProgress(
+            done: suite.items.count - pending.count,
+            total: suite.items.count,
+            cacheHits: 0,
+            errors: earlier.filter { scoredIDs.contains($0.itemID) && $0.failure != nil }.count,
+            retries: 0,
+            resumed: suite.items.count - pending.count,
+            elapsed: 0
+        )
+        progress(state)
+
+        let runID = run.id
+        try await withThrowingTaskGroup(of: ItemResult.self) { group in
+            var iterator = pending.makeIterator()
+            var inFlight = 0
+            func schedule() {
+                while inFlight < max(1, configuration.concurrency), !stop.isStopped, let (index, item) = iterator.next() {
+                    inFlight += 1
+                    group.addTask { try await evaluate(item, index: index, runID: runID) }
+                }
+            }
+            schedule()
+            while let result = try await group.next() {
+                inFlight -= 1
+                state.done += 1
+                if result.cached { state.cacheHits += 1 }
+                if result.failure != nil { state.errors += 1 }
+                state.retries += max(0, result.attempts - 1)
+                state.elapsed = Self.seconds(since: start)
+                progress(state)
+                schedule()
+            }
+        }
+
+        run.status = stop.isStopped && state.done < state.total ? .interrupted : .completed
+        run.finishedAt = Date()
+        try await store.updateRun(run)
+        return (run, try await store.results(runID: run.id))
+    }
+
+    /// Whether a failure is a transport failure, worth trying again on resume; answer-level failures (refusals, parse failures)
+    /// are properties of the response and stay.
+    public static func isTransient(_ kind: FailureKind?) -> Bool {
+        switch kind {
+        case .rateLimited, .serverError, .clientError, .timeout, .connection, .malformedResponse: true
+        case .missingLogprobs, .noLabelInTopLogprobs, .parseFailure, .refusal, nil: false
+        }
+    }
+
+    private static func seconds(since start: ContinuousClock.Instant) -> Double {
+        let elapsed = ContinuousClock.now - start
+        return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+    }
+
+    private func evaluate(_ item: Item, index: Int, runID: String) async throws -> ItemResult {
+        let prompt = builder.render(item)
+        let request = request(for: prompt)
+        let key = request.cacheKey(model: model.identity.name)
+        var result = ItemResult(
+            runID: runID,
+            itemID: item.id,
+            itemIndex: index,
+            culture: item.culture,
+            topic: item.topic,
+            prompt: prompt.text,
+            response: nil,
+            distribution: nil,
+            outsideMass: nil,
+            predicted: nil,
+            gold: item.gold,
+            score: nil,
+            failure: nil,
+            failureDetail: nil,
+            cacheKey: key,
+            cached: false,
+            attempts: 0
+        )
+        var entry: CacheEntry?
+        let response: ModelResponse
+        if let hit = try await store.cachedResponse(key: key) {
+            response = hit
+            result.cached = true
+        } else {
+            do {
+                let reply = try await model.send(request)
+                response = reply.response
+                result.attempts = reply.attempts
+                entry = CacheEntry(key: key, request: request, model: model.identity.name, response: response)
+            } catch let failure as ModelFailure {
+                result.failure = failure.kind
+                result.failureDetail = failure.detail
+                result.attempts = failure.attempts
+                try await store.save(result, cacheEntry: nil)
+                return result
+            }
+        }
+        let outcome = ItemScorer(mode: configuration.scoring).score(response, prompt: prompt, item: item)
+        result.response = response.text
+        result.distribution = outcome.distribution
+        result.outsideMass = outcome.outsideMass
+        result.predicted = outcome.predicted
+        result.score = outcome.score
+        result.failure = outcome.failure
+        if outcome.failure != nil { result.failureDetail = "response text: \(response.text.prefix(200))" }
+        try await store.save(result, cacheEntry: entry)
+        return result
+    }
+}

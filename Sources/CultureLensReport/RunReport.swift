@@ -1,0 +1,230 @@
+public import CultureLensCore
+public import Foundation
+
+/// Everything written about one run: metadata (never secrets), the summary and the per-item samples.
+public struct RunReport: Sendable {
+    /// The run.
+    public var run: RunRecord
+    /// Items of the suite, by id, for option texts.
+    public var items: [String: Item]
+    /// Results, ordered by item index.
+    public var results: [ItemResult]
+    /// Run settings worth recording (limit, concurrency...).
+    public var settings: [String: String]
+    /// Aggregates.
+    public var summary: RunSummary
+
+    /// Builds the report of `run` over `suite` from its `results`.
+    public init(run: RunRecord, suite: Suite, results: [ItemResult], settings: [String: String] = [:]) {
+        self.run = run
+        self.items = Dictionary(suite.items.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+        self.results = results.sorted { ($0.itemIndex, $0.variant) < ($1.itemIndex, $1.variant) }
+        self.settings = settings
+        self.summary = RunSummary(results: results, itemCount: run.itemCount)
+    }
+
+    // MARK: - results.json
+
+    /// The `results.json` document: pretty, sorted keys, ISO-8601 dates.
+    public func resultsJSON() throws -> Data {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        encoder.dateEncodingStrategy = .iso8601
+        var data = try encoder.encode(ResultsDocument(report: self))
+        data.append(0x0A)
+        return data
+    }
+
+    // MARK: - samples.jsonl
+
+    /// One JSON line per result.
+    public func samplesJSONL() throws -> Data {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        var data = Data()
+        for result in results {
+            let item = items[result.itemID]
+            let sample = Sample(
+                itemID: result.itemID,
+                itemIndex: result.itemIndex,
+                variant: result.variant,
+                culture: result.culture,
+                topic: result.topic,
+                prompt: result.prompt,
+                response: result.response,
+                distribution: result.distribution,
+                outsideMass: result.outsideMass,
+                predicted: result.predicted,
+                predictedChoice: result.predicted.flatMap { index in item.map { $0.choices[index] } },
+                gold: result.gold,
+                score: result.score,
+                error: result.failure?.rawValue,
+                errorDetail: result.failureDetail,
+                cached: result.cached,
+                attempts: result.attempts
+            )
+            data.append(try encoder.encode(sample))
+            data.append(0x0A)
+        }
+        return data
+    }
+
+    /// Writes `results.json` and `samples.jsonl` into `directory`, creating it; each file is written atomically.
+    public func write(to directory: URL) throws {
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        try resultsJSON().write(to: directory.appendingPathComponent("results.json"), options: .atomic)
+        try samplesJSONL().write(to: directory.appendingPathComponent("samples.jsonl"), options: .atomic)
+    }
+
+    // MARK: - Table
+
+    /// A plain-text table for the terminal: headline, failures, per-culture accuracy with n and CI.
+    public func table() -> String {
+        var lines: [String] = []
+        let accuracy = summary.accuracy
+        lines.append("CultureLens \(CultureLensVersion.current) · suite \(run.suite) · model \(run.model) · \(run.scoring.rawValue) via /\(run.api.rawValue)")
+        lines.append("run \(run.id) · \(run.status.rawValue) · \(summary.done)/\(summary.items) items · \(summary.cacheHits) from cache")
+        lines.append("")
+        lines.append("accuracy \(Self.percent(accuracy.value)) [95% CI \(Self.percent(accuracy.ciLow))–\(Self.percent(accuracy.ciHigh))] n=\(accuracy.n)")
+        if let gold = summary.meanGoldProbability {
+            lines.append("mean probability on the gold option \(Self.decimal(gold)) · mass outside the options \(Self.decimal(summary.meanOutsideMass ?? 0))")
+        }
+        let failures = summary.failures.filter { $0.value > 0 }.sorted { $0.key < $1.key }
+        let failed = failures.reduce(0) { $0 + $1.value }
+        lines.append(
+            "failures \(failed)" + (failures.isEmpty ? "" : " (" + failures.map { "\($0.key) \($0.value)" }.joined(separator: ", ") + ")")
+        )
+        lines.append("")
+        lines.append(Self.row(["culture", "n", "accuracy", "95% CI", "failed"]))
+        for group in summary.perCulture {
+            lines.append(
+                Self.row([
+                    "\(group.name) (\(group.key))",
+                    String(group.accuracy.n),
+                    Self.percent(group.accuracy.value),
+                    "\(Self.percent(group.accuracy.ciLow))–\(Self.percent(group.accuracy.ciHigh))",
+                    String(group.failed),
+                ])
+            )
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    private static func row(_ cells: [String]) -> String {
+        let widths = [34, 5, 9, 16, 6]
+        return zip(cells, widths).enumerated().map { index, pair in
+            let (cell, width) = pair
+            let padding = String(repeating: " ", count: max(0, width - cell.count))
+            return index == 0 ? cell + padding : padding + cell
+        }.joined(separator: " ")
+    }
+
+    static func percent(_ value: Double) -> String { String(format: "%.1f%%", value * 100) }
+    static func decimal(_ value: Double) -> String { String(format: "%.3f", value) }
+}
+
+private struct ResultsDocument: Encodable {
+    struct RunSection: Encodable {
+        var id: String
+        var suite: String
+        var suiteVersion: String
+        var specHash: String
+        var model: String
+        var endpoint: String
+        var api: String
+        var scoring: String
+        var itemCount: Int
+        var status: String
+        var createdAt: Date
+        var finishedAt: Date?
+        var toolVersion: String
+        var settings: [String: String]
+
+        enum CodingKeys: String, CodingKey {
+            case id, suite, model, endpoint, api, scoring, status, settings
+            case suiteVersion = "suite_version"
+            case specHash = "spec_hash"
+            case itemCount = "item_count"
+            case createdAt = "created_at"
+            case finishedAt = "finished_at"
+            case toolVersion = "tool_version"
+        }
+    }
+
+    var tool: [String: String]
+    var run: RunSection
+    var summary: RunSummary
+
+    init(report: RunReport) {
+        tool = ["name": "culturelens", "version": CultureLensVersion.current]
+        let run = report.run
+        self.run = RunSection(
+            id: run.id,
+            suite: run.suite,
+            suiteVersion: run.suiteVersion,
+            specHash: run.specHash,
+            model: run.model,
+            endpoint: run.endpoint,
+            api: run.api.rawValue,
+            scoring: run.scoring.rawValue,
+            itemCount: run.itemCount,
+            status: run.status.rawValue,
+            createdAt: run.createdAt,
+            finishedAt: run.finishedAt,
+            toolVersion: run.toolVersion,
+            settings: report.settings
+        )
+        summary = report.summary
+    }
+}
+
+private struct Sample: Encodable {
+    var itemID: String
+    var itemIndex: Int
+    var variant: String
+    var culture: String
+    var topic: String
+    var prompt: String
+    var response: String?
+    var distribution: [Double]?
+    var outsideMass: Double?
+    var predicted: Int?
+    var predictedChoice: String?
+    var gold: [Int]
+    var score: Double?
+    var error: String?
+    var errorDetail: String?
+    var cached: Bool
+    var attempts: Int
+
+    enum CodingKeys: String, CodingKey {
+        case variant, culture, topic, prompt, response, distribution, predicted, gold, score, error, cached, attempts
+        case itemID = "item_id"
+        case itemIndex = "item_index"
+        case outsideMass = "outside_mass"
+        case predictedChoice = "predicted_choice"
+        case errorDetail = "error_detail"
+    }
+
+    // Explicit nulls keep every line's key set identical, which is easier on downstream tools.
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(itemID, forKey: .itemID)
+        try container.encode(itemIndex, forKey: .itemIndex)
+        try container.encode(variant, forKey: .variant)
+        try container.encode(culture, forKey: .culture)
+        try container.encode(topic, forKey: .topic)
+        try container.encode(prompt, forKey: .prompt)
+        try container.encode(response, forKey: .response)
+        try container.encode(distribution, forKey: .distribution)
+        try container.encode(outsideMass, forKey: .outsideMass)
+        try container.encode(predicted, forKey: .predicted)
+        try container.encode(predictedChoice, forKey: .predictedChoice)
+        try container.encode(gold, forKey: .gold)
+        try container.encode(score, forKey: .score)
+        try container.encode(error, forKey: .error)
+        try container.encode(errorDetail, forKey: .errorDetail)
+        try container.encode(cached, forKey: .cached)
+        try container.encode(attempts, forKey: .attempts)
+    }
+}

@@ -1,0 +1,203 @@
+public import CultureLensCore
+import Foundation
+import GRDB
+
+/// The default ``ResultStore``: one SQLite file in WAL mode (GRDB `DatabasePool`), safe for several processes.
+///
+/// Tables: `runs`, `results` (primary key run × item × variant, so an item can never be counted twice) and
+/// `responses`, the content-addressed request cache keyed by the sha256 of the canonical request. A result and
+/// its response are written in one transaction.
+public final class SQLiteResultStore: ResultStore {
+    /// Store settings.
+    public struct Configuration: Sendable {
+        /// Path of the database file; its folder is created if missing.
+        public var path: String
+        /// How long a writer waits for another process's lock, in seconds.
+        public var busyTimeout: Double
+
+        /// Creates a configuration.
+        public init(path: String, busyTimeout: Double = 30) {
+            self.path = path
+            self.busyTimeout = busyTimeout
+        }
+    }
+
+    /// The database file path.
+    public let path: String
+    private let pool: DatabasePool
+
+    /// Opens (creating and migrating if needed) the store.
+    public init(configuration: Configuration) throws {
+        path = configuration.path
+        let folder = URL(fileURLWithPath: configuration.path).deletingLastPathComponent()
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        var config = GRDB.Configuration()
+        config.busyMode = .timeout(configuration.busyTimeout)
+        config.prepareDatabase { db in
+            // WAL + NORMAL: a commit survives a process crash (kill -9); only power loss can undo the last ones.
+            try db.execute(sql: "PRAGMA synchronous = NORMAL")
+        }
+        pool = try DatabasePool(path: configuration.path, configuration: config)
+        try Self.migrator.migrate(pool)
+    }
+
+    /// Opens the store at `path`.
+    public convenience init(path: String) throws {
+        try self.init(configuration: Configuration(path: path))
+    }
+
+    private static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE runs (
+                        id TEXT PRIMARY KEY NOT NULL,
+                        suite TEXT NOT NULL,
+                        model TEXT NOT NULL,
+                        status TEXT NOT NULL,
+                        created_at REAL NOT NULL,
+                        payload TEXT NOT NULL
+                    );
+                    CREATE TABLE responses (
+                        key TEXT PRIMARY KEY NOT NULL,
+                        model TEXT NOT NULL,
+                        request TEXT NOT NULL,
+                        response TEXT NOT NULL,
+                        created_at REAL NOT NULL
+                    );
+                    CREATE TABLE results (
+                        run_id TEXT NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+                        item_id TEXT NOT NULL,
+                        variant TEXT NOT NULL,
+                        item_index INTEGER NOT NULL,
+                        culture TEXT NOT NULL,
+                        score REAL,
+                        failure TEXT,
+                        cache_key TEXT NOT NULL,
+                        payload TEXT NOT NULL,
+                        PRIMARY KEY (run_id, item_id, variant)
+                    );
+                    CREATE INDEX results_by_run ON results(run_id, item_index, variant);
+                    """
+            )
+        }
+        return migrator
+    }
+
+    private static let encoder: JSONEncoder = {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        encoder.dateEncodingStrategy = .iso8601
+        return encoder
+    }()
+
+    private static func decoder() -> JSONDecoder {
+        let decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = .iso8601
+        return decoder
+    }
+
+    private static func json(_ value: some Encodable) throws -> String {
+        String(decoding: try encoder.encode(value), as: UTF8.self)
+    }
+
+    private static func decode<T: Decodable>(_ type: T.Type, _ text: String) throws -> T {
+        try decoder().decode(type, from: Data(text.utf8))
+    }
+
+    // MARK: - ResultStore
+
+    public func openRun(_ run: RunRecord) async throws -> RunRecord {
+        let payload = try Self.json(run)
+        return try await pool.write { db in
+            if let existing = try String.fetchOne(db, sql: "SELECT payload FROM runs WHERE id = ?", arguments: [run.id]) {
+                return try Self.decode(RunRecord.self, existing)
+            }
+            try db.execute(
+                sql: "INSERT INTO runs (id, suite, model, status, created_at, payload) VALUES (?, ?, ?, ?, ?, ?)",
+                arguments: [run.id, run.suite, run.model, run.status.rawValue, run.createdAt.timeIntervalSince1970, payload]
+            )
+            return run
+        }
+    }
+
+    public func updateRun(_ run: RunRecord) async throws {
+        let payload = try Self.json(run)
+        try await pool.write { db in
+            try db.execute(
+                sql: "UPDATE runs SET status = ?, payload = ? WHERE id = ?",
+                arguments: [run.status.rawValue, payload, run.id]
+            )
+        }
+    }
+
+    public func run(id: String) async throws -> RunRecord? {
+        let payload = try await pool.read { db in
+            try String.fetchOne(db, sql: "SELECT payload FROM runs WHERE id = ?", arguments: [id])
+        }
+        return try payload.map { try Self.decode(RunRecord.self, $0) }
+    }
+
+    public func runs() async throws -> [RunRecord] {
+        let payloads = try await pool.read { db in
+            try String.fetchAll(db, sql: "SELECT payload FROM runs ORDER BY created_at DESC, id")
+        }
+        return try payloads.map { try Self.decode(RunRecord.self, $0) }
+    }
+
+    public func cachedResponse(key: String) async throws -> ModelResponse? {
+        let text = try await pool.read { db in
+            try String.fetchOne(db, sql: "SELECT response FROM responses WHERE key = ?", arguments: [key])
+        }
+        return try text.map { try Self.decode(ModelResponse.self, $0) }
+    }
+
+    public func save(_ result: ItemResult, cacheEntry: CacheEntry?) async throws {
+        let payload = try Self.json(result)
+        let cache = try cacheEntry.map { entry in
+            (entry.key, entry.model, try Self.json(entry.request), try Self.json(entry.response))
+        }
+        let now = Date().timeIntervalSince1970
+        try await pool.write { db in
+            if let (key, model, request, response) = cache {
+                try db.execute(
+                    sql: """
+                        INSERT INTO responses (key, model, request, response, created_at) VALUES (?, ?, ?, ?, ?)
+                        ON CONFLICT(key) DO NOTHING
+                        """,
+                    arguments: [key, model, request, response, now]
+                )
+            }
+            try db.execute(
+                sql: """
+                    INSERT INTO results (run_id, item_id, variant, item_index, culture, score, failure, cache_key, payload)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    ON CONFLICT(run_id, item_id, variant) DO UPDATE SET
+                        item_index = excluded.item_index, culture = excluded.culture, score = excluded.score,
+                        failure = excluded.failure, cache_key = excluded.cache_key, payload = excluded.payload
+                    """,
+                arguments: [
+                    result.runID, result.itemID, result.variant, result.itemIndex, result.culture, result.score,
+                    result.failure?.rawValue, result.cacheKey, payload,
+                ]
+            )
+        }
+    }
+
+    public func results(runID: String) async throws -> [ItemResult] {
+        let payloads = try await pool.read { db in
+            try String.fetchAll(
+                db,
+                sql: "SELECT payload FROM results WHERE run_id = ? ORDER BY item_index, variant",
+                arguments: [runID]
+            )
+        }
+        return try payloads.map { try Self.decode(ItemResult.self, $0) }
+    }
+
+    /// Number of cached responses (for tests and `status`).
+    public func cachedResponseCount() async throws -> Int {
+        try await pool.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM responses") ?? 0 }
+    }
+}

@@ -1,0 +1,39 @@
+public import CultureLensCore
+
+/// A ``ResultStore`` held in memory, for tests and dry runs.
+public actor InMemoryResultStore: ResultStore {
+    private var runsByID: [String: RunRecord] = [:]
+    private var cache: [String: ModelResponse] = [:]
+    private var resultsByKey: [String: ItemResult] = [:]
+
+    /// Creates an empty store.
+    public init() {}
+
+    public func openRun(_ run: RunRecord) async throws -> RunRecord {
+        if let existing = runsByID[run.id] { return existing }
+        runsByID[run.id] = run
+        return run
+    }
+
+    public func updateRun(_ run: RunRecord) async throws { runsByID[run.id] = run }
+
+    public func run(id: String) async throws -> RunRecord? { runsByID[id] }
+
+    public func runs() async throws -> [RunRecord] {
+        runsByID.values.sorted { ($0.createdAt, $0.id) > ($1.createdAt, $1.id) }
+    }
+
+    public func cachedResponse(key: String) async throws -> ModelResponse? { cache[key] }
+
+    public func save(_ result: ItemResult, cacheEntry: CacheEntry?) async throws {
+        if let cacheEntry, cache[cacheEntry.key] == nil { cache[cacheEntry.key] = cacheEntry.response }
+        resultsByKey["\(result.runID)\u{1F}\(result.itemID)\u{1F}\(result.variant)"] = result
+    }
+
+    public func results(runID: String) async throws -> [ItemResult] {
+        resultsByKey.values.filter { $0.runID == runID }.sorted { ($0.itemIndex, $0.variant) < ($1.itemIndex, $1.variant) }
+    }
+
+    /// Number of cached responses.
+    public var cachedResponseCount: Int { cache.count }
+}

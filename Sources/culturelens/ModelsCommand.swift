@@ -1,0 +1,52 @@
+import ArgumentParser
+import CultureLensCore
+import CultureLensModels
+import Foundation
+
+struct ModelsCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "models",
+        abstract: "List the models: the managed local model, and those served at --base-url."
+    )
+
+    @Option(name: .long, help: "Base URL of an OpenAI-compatible server, including /v1.")
+    var baseURL: String?
+
+    @Option(name: .long, help: "Environment variable holding the API key.")
+    var apiKeyEnv: String = "OPENAI_API_KEY"
+
+    func run() async throws {
+        let local: String
+        do {
+            let installation = try LocalModelInstallation.locate()
+            local = "installed: \(installation.modelPath)"
+        } catch {
+            local = "not installed: \(error)"
+        }
+        print("local  \(LocalModelInstallation.modelName) via llama.cpp (\(local))")
+        guard let baseURL else { return }
+        let client = OpenAIClient(
+            configuration: .init(
+                baseURL: baseURL,
+                model: "",
+                apiKey: ProcessInfo.processInfo.environment[apiKeyEnv],
+                timeout: 15,
+                retry: .init(maxAttempts: 1)
+            )
+        )
+        do {
+            let names = try await client.listModels()
+            try await client.shutdown()
+            for name in names { print("\(name)  at \(baseURL)") }
+        } catch {
+            try? await client.shutdown()
+            printError("cannot list models at \(baseURL): \(error)")
+            throw ExitCode(1)
+        }
+    }
+}
+
+/// Writes a line to stderr.
+func printError(_ message: String) {
+    FileHandle.standardError.write(Data((message + "\n").utf8))
+}

@@ -1,0 +1,130 @@
+import ArgumentParser
+import CultureLensCore
+import CultureLensModels
+import CultureLensReport
+import CultureLensStore
+import Foundation
+
+struct RunCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run",
+        abstract: "Evaluate a suite on a model; re-running the same command resumes from the store.",
+        discussion: """
+            Exit codes: 0 ok; 1 the run had unrecoverable errors (requests that failed after every retry, an \
+            unreachable endpoint, a missing local model); 2 usage error; 130 interrupted (results so far are saved).
+            """
+    )
+
+    @Argument(help: "Suite name (see `culturelens suites`).")
+    var suite: String
+
+    @OptionGroup var modelOptions: ModelOptions
+    @OptionGroup var storeOptions: StoreOptions
+
+    @Option(name: .long, help: "Evaluate only the first N items.")
+    var limit: Int?
+
+    @Option(name: .long, help: "Requests in flight at once.")
+    var concurrency: Int = 16
+
+    @Option(name: .long, help: "Write results.json and samples.jsonl into this directory.")
+    var output: String?
+
+    @Flag(name: .long, help: "Print the results JSON on stdout instead of a table.")
+    var json = false
+
+    func validate() throws {
+        guard SuiteCatalog.suite(named: suite) != nil else {
+            throw ValidationError("unknown suite '\(suite)'. Choices: \(SuiteCatalog.names.joined(separator: ", "))")
+        }
+        if let limit, limit < 1 { throw ValidationError("--limit must be at least 1") }
+        guard (1...1024).contains(concurrency) else { throw ValidationError("--concurrency must be 1...1024") }
+    }
+
+    func run() async throws {
+        guard let fullSuite = SuiteCatalog.suite(named: suite) else { throw ExitCode.validationFailure }
+        let selected = fullSuite.prefix(limit)
+        let store: SQLiteResultStore
+        do {
+            store = try SQLiteResultStore(path: storeOptions.storePath)
+        } catch {
+            printError("cannot open the store at \(storeOptions.storePath): \(error)")
+            throw ExitCode(1)
+        }
+        let session: ModelSession
+        do {
+            session = try await ModelSession.open(
+                options: modelOptions,
+                concurrency: concurrency,
+                runDirectory: { runID in output ?? StoreOptions.home + "/runs/" + runID }
+            )
+        } catch let error as LocalModelError {
+            printError("error: \(error.message)")
+            throw ExitCode(1)
+        } catch let failure as ModelFailure {
+            printError("error: cannot use \(modelOptions.baseURL ?? modelOptions.model): \(failure.detail)")
+            throw ExitCode(1)
+        }
+
+        let stop = StopSignal()
+        let trap = SignalTrap { stop.stop() } onSecond: {
+            session.emergencyStop()
+            Foundation.exit(130)
+        }
+        let renderer = ProgressRenderer()
+        let runner = EvaluationRunner(
+            model: session.client,
+            store: store,
+            configuration: .init(
+                api: session.api,
+                scoring: session.scoring,
+                concurrency: concurrency,
+                topLogprobs: modelOptions.topLogprobs
+            )
+        )
+        let outcome: (run: RunRecord, results: [ItemResult])
+        do {
+            outcome = try await runner.run(selected, toolVersion: CultureLensVersion.current, stop: stop) {
+                renderer.update($0)
+            }
+        } catch {
+            renderer.finish()
+            await session.close()
+            trap.cancel()
+            printError("error: the run failed: \(error)")
+            throw ExitCode(1)
+        }
+        renderer.finish()
+        await session.close()
+        trap.cancel()
+
+        let report = RunReport(
+            run: outcome.run,
+            suite: selected,
+            results: outcome.results,
+            settings: [
+                "concurrency": String(concurrency),
+                "limit": limit.map(String.init) ?? "all",
+                "top_logprobs": String(modelOptions.topLogprobs),
+            ]
+        )
+        if let output {
+            try report.write(to: URL(fileURLWithPath: output))
+        }
+        if json {
+            FileHandle.standardOutput.write(try report.resultsJSON())
+        } else {
+            print(report.table(), terminator: "")
+            if let output { print("results: \(output)/results.json · samples: \(output)/samples.jsonl") }
+        }
+        if outcome.run.status == .interrupted {
+            printError("interrupted: \(report.summary.done)/\(report.summary.items) items saved; run the same command again to resume")
+            throw ExitCode(130)
+        }
+        let unrecoverable = outcome.results.filter { EvaluationRunner.isTransient($0.failure) }.count
+        if unrecoverable > 0 {
+            printError("\(unrecoverable) item(s) failed after every retry; run the same command again to retry them")
+            throw ExitCode(1)
+        }
+    }
+}
