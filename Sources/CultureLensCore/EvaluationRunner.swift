@@ -13,13 +13,11 @@ public struct RunProgress: Sendable, Hashable {
     public var errors: Int
     /// Retries made (attempts beyond the first).
     public var retries: Int
-    /// Items already done by an earlier, interrupted invocation.
-    public var resumed: Int
     /// Seconds since this invocation started.
     public var elapsed: Double
 
-    /// Items per second in this invocation, counting only items done now.
-    public var rate: Double { elapsed > 0 ? Double(done - resumed) / elapsed : 0 }
+    /// Items per second in this invocation.
+    public var rate: Double { elapsed > 0 ? Double(done) / elapsed : 0 }
     /// Estimated seconds to completion.
     public var eta: Double? {
         let rate = rate
@@ -122,10 +120,11 @@ public struct EvaluationRunner: Sendable {
         )
     }
 
-    /// Evaluates every item of `suite` that has no successful result in the run yet.
+    /// Evaluates every item of `suite`, answering from the cache where it can.
     ///
-    /// Items already scored by an earlier invocation of the same run are kept as they are; failed ones are tried
-    /// again. Each finished item is saved at once, together with its response, so a crash loses nothing done.
+    /// Each finished item is saved at once, together with its response, so a crash loses nothing done and the
+    /// next invocation of the same run finds those responses in the cache. Transport failures are not cached
+    /// and are tried again by the next invocation.
     /// - Returns: the run record (completed, or interrupted when `stop` was raised) and all its results.
     public func run(
         _ suite: Suite,
@@ -138,19 +137,11 @@ public struct EvaluationRunner: Sendable {
         run.finishedAt = nil
         try await store.updateRun(run)
 
-        let earlier = try await store.results(runID: run.id)
-        let scoredIDs = Set(earlier.filter { $0.failure == nil || !Self.isTransient($0.failure) }.map(\.itemID))
-        let pending = suite.items.enumerated().filter { !scoredIDs.contains($0.element.id) }
+        // Every item goes through the cache: items finished by an earlier (even killed) invocation are cache hits,
+        // so nothing is requested twice, and the results table's key keeps each item counted once.
+        let pending = Array(suite.items.enumerated())
         let start = ContinuousClock.now
-        var state = RunProgress(
-            done: suite.items.count - pending.count,
-            total: suite.items.count,
-            cacheHits: 0,
-            errors: earlier.filter { scoredIDs.contains($0.itemID) && $0.failure != nil }.count,
-            retries: 0,
-            resumed: suite.items.count - pending.count,
-            elapsed: 0
-        )
+        var state = RunProgress(done: 0, total: suite.items.count, cacheHits: 0, errors: 0, retries: 0, elapsed: 0)
         progress(state)
 
         let runID = run.id

@@ -2,15 +2,36 @@ extension StarterSuite {
     /// Source name stamped on every starter item.
     public static let source = "culturelens-starter"
 
-    /// The starter suite: every question, then every norm story, as ``Item`` values.
+    /// The starter suite as ``Item`` values, interleaved round-robin across cultures (in order of first
+    /// appearance) so that `--limit N` still spans many cultures and both item kinds.
     public static let suite = Suite(
         name: "starter",
         title: "CultureLens starter: everyday-culture questions and social-norm stories",
         version: "1",
         source: "built-in",
         licence: "Apache-2.0",
-        items: questions.map(\.item) + normStories.map(\.item)
+        items: interleaved(questions.map(\.item) + normStories.map(\.item))
     )
+}
+
+extension StarterSuite {
+    static func interleaved(_ items: [Item]) -> [Item] {
+        var order: [String] = []
+        var queues: [String: [Item]] = [:]
+        for item in items {
+            if queues[item.culture] == nil { order.append(item.culture) }
+            queues[item.culture, default: []].append(item)
+        }
+        var result: [Item] = []
+        var round = 0
+        while result.count < items.count {
+            for culture in order where round < queues[culture, default: []].count {
+                result.append(queues[culture, default: []][round])
+            }
+            round += 1
+        }
+        return result
+    }
 }
 
 extension StarterSuite.Question {

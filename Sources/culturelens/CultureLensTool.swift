@@ -1,5 +1,6 @@
 import ArgumentParser
 import CultureLensCore
+import Foundation
 
 @main
 struct CultureLensTool: AsyncParsableCommand {
@@ -9,4 +10,22 @@ struct CultureLensTool: AsyncParsableCommand {
         version: CultureLensVersion.current,
         subcommands: [RunCommand.self, SuitesCommand.self, ModelsCommand.self]
     )
+
+    /// Runs the command, mapping usage errors to exit status 2 (ArgumentParser's default is 64, EX_USAGE).
+    static func main() async {
+        do {
+            var command = try parseAsRoot()
+            if var asyncCommand = command as? any AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
+        } catch {
+            if exitCode(for: error) == .validationFailure {
+                FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
+                Foundation.exit(2)
+            }
+            exit(withError: error)
+        }
+    }
 }

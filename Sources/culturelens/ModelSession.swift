@@ -5,24 +5,36 @@ import Foundation
 /// The model a command talks to, with the API and scoring mode chosen for it, and the managed local server when
 /// there is one.
 final class ModelSession: Sendable {
-    let client: OpenAIClient
-    let server: LocalModelServer?
+    private enum Backend {
+        case remote(OpenAIClient)
+        case local(ManagedLocalModel)
+    }
+
+    private let backend: Backend
     let api: ModelAPI
     let scoring: ScoringMode
 
-    private init(client: OpenAIClient, server: LocalModelServer?, api: ModelAPI, scoring: ScoringMode) {
-        self.client = client
-        self.server = server
+    private init(backend: Backend, api: ModelAPI, scoring: ScoringMode) {
+        self.backend = backend
         self.api = api
         self.scoring = scoring
     }
 
+    /// The model to run against.
+    var model: any LanguageModel {
+        switch backend {
+        case .remote(let client): client
+        case .local(let local): local
+        }
+    }
+
     /// Opens the model named by `options`: starts the local server for `local`, or probes a remote server for
-    /// what it supports. `runDirectory` maps the run id to the folder that receives the server log.
+    /// what it supports. `runDirectory` maps model, API and scoring to the run's folder, which receives the
+    /// server log.
     static func open(
         options: ModelOptions,
         concurrency: Int,
-        runDirectory: (String) -> String
+        runDirectory: (String, ModelAPI, ScoringMode) -> String
     ) async throws -> ModelSession {
         let apiKey = ProcessInfo.processInfo.environment[options.apiKeyEnv]
         guard options.model == "local" else {
@@ -40,7 +52,7 @@ final class ModelSession: Sendable {
             )
             do {
                 let (api, scoring) = try await probe(client, options: options)
-                return ModelSession(client: client, server: nil, api: api, scoring: scoring)
+                return ModelSession(backend: .remote(client), api: api, scoring: scoring)
             } catch {
                 try? await client.shutdown()
                 throw error
@@ -49,30 +61,13 @@ final class ModelSession: Sendable {
         let installation = try LocalModelInstallation.locate()
         let api = options.api ?? .completions
         let scoring = options.scoring ?? .logprobs
-        let name = LocalModelInstallation.modelName
-        // The run id does not depend on the port, so the log can go to the run's folder before the server starts.
-        let runID = RunRecord.makeID(
-            suite: "local-model",
-            specHash: name,
-            model: name,
-            api: api,
-            scoring: scoring,
-            itemCount: 0
+        let logPath = runDirectory(LocalModelInstallation.modelName, api, scoring) + "/llama-server.log"
+        let local = ManagedLocalModel(
+            server: .init(installation: installation, home: StoreOptions.home, logPath: logPath),
+            timeout: max(options.timeout, 300),
+            maxConnections: concurrency
         )
-        let logPath = runDirectory(runID) + "/llama-server.log"
-        let server = try await LocalModelServer.start(
-            .init(installation: installation, home: StoreOptions.home, logPath: logPath)
-        )
-        let client = OpenAIClient(
-            configuration: .init(
-                baseURL: server.baseURL,
-                model: name,
-                timeout: max(options.timeout, 300),
-                maxConnections: concurrency,
-                displayEndpoint: "local llama.cpp"
-            )
-        )
-        return ModelSession(client: client, server: server, api: api, scoring: scoring)
+        return ModelSession(backend: .local(local), api: api, scoring: scoring)
     }
 
     /// Finds the API and scoring mode a remote server supports, unless both were given: completions with
@@ -109,12 +104,14 @@ final class ModelSession: Sendable {
 
     /// Shuts the client down and stops the local server.
     func close() async {
-        try? await client.shutdown()
-        server?.stop()
+        switch backend {
+        case .remote(let client): try? await client.shutdown()
+        case .local(let local): await local.close()
+        }
     }
 
     /// Stops the local server from a signal handler, when there is no time for an orderly close.
     func emergencyStop() {
-        server?.stop()
+        if case .local(let local) = backend { local.emergencyStop() }
     }
 }

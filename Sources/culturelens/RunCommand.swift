@@ -56,7 +56,17 @@ struct RunCommand: AsyncParsableCommand {
             session = try await ModelSession.open(
                 options: modelOptions,
                 concurrency: concurrency,
-                runDirectory: { runID in output ?? StoreOptions.home + "/runs/" + runID }
+                runDirectory: { model, api, scoring in
+                    let runID = RunRecord.makeID(
+                        suite: selected.name,
+                        specHash: selected.specHash,
+                        model: model,
+                        api: api,
+                        scoring: scoring,
+                        itemCount: selected.items.count
+                    )
+                    return output ?? StoreOptions.home + "/runs/" + runID
+                }
             )
         } catch let error as LocalModelError {
             printError("error: \(error.message)")
@@ -73,7 +83,7 @@ struct RunCommand: AsyncParsableCommand {
         }
         let renderer = ProgressRenderer()
         let runner = EvaluationRunner(
-            model: session.client,
+            model: session.model,
             store: store,
             configuration: .init(
                 api: session.api,

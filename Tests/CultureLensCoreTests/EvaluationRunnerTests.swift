@@ -22,10 +22,12 @@ struct EvaluationRunnerTests {
         }
         #expect(model.requestCount == 12)
 
-        // A second invocation of the same run resumes: nothing is requested, nothing counted twice.
+        // A second invocation of the same run is all cache hits: nothing is requested, nothing counted twice.
         let second = try await runner.run(suite, toolVersion: "test")
         #expect(model.requestCount == 12)
         #expect(second.results.count == 12)
+        #expect(second.results.allSatisfy { $0.cached })
+        #expect(second.results.map(\.distribution) == first.results.map(\.distribution))
         #expect(second.run.id == first.run.id)
 
         // A different run over the same prompts reuses the cache.

