@@ -10,6 +10,7 @@ let package = Package(
         .library(name: "CultureLensModels", targets: ["CultureLensModels"]),
         .library(name: "CultureLensStore", targets: ["CultureLensStore"]),
         .library(name: "CultureLensReport", targets: ["CultureLensReport"]),
+        .library(name: "CultureLensServer", targets: ["CultureLensServer"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -18,12 +19,17 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
     ],
     targets: [
         .target(
             name: "CultureLensCore",
             dependencies: [
-                .product(name: "Crypto", package: "swift-crypto")
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Yams", package: "Yams"),
             ]
         ),
         .target(
@@ -45,7 +51,20 @@ let package = Package(
         ),
         .target(
             name: "CultureLensReport",
-            dependencies: ["CultureLensCore"]
+            dependencies: [
+                "CultureLensCore",
+                .product(name: "Mustache", package: "swift-mustache"),
+            ]
+        ),
+        .target(
+            name: "CultureLensServer",
+            dependencies: [
+                "CultureLensCore",
+                "CultureLensStore",
+                "CultureLensReport",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
         ),
         .target(
             name: "CultureLensTesting",
@@ -63,13 +82,28 @@ let package = Package(
                 "CultureLensModels",
                 "CultureLensStore",
                 "CultureLensReport",
+                "CultureLensServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .testTarget(
             name: "CultureLensCoreTests",
-            dependencies: ["CultureLensCore", "CultureLensTesting"]
+            dependencies: [
+                "CultureLensCore", "CultureLensTesting",
+                .product(name: "PropertyBased", package: "swift-property-based"),
+            ]
+        ),
+        .testTarget(
+            name: "CultureLensReportTests",
+            dependencies: ["CultureLensCore", "CultureLensReport", "CultureLensTesting"]
+        ),
+        .testTarget(
+            name: "CultureLensServerTests",
+            dependencies: [
+                "CultureLensCore", "CultureLensStore", "CultureLensServer", "CultureLensTesting",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ]
         ),
         .testTarget(
             name: "CultureLensModelsTests",

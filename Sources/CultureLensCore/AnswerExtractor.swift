@@ -32,9 +32,23 @@ public struct AnswerExtractor: Sendable {
         guard !trimmed.isEmpty else { return .unparseable }
         let lowered = trimmed.lowercased()
         if Self.refusalMarkers.contains(where: { lowered.contains($0) }) { return .refusal }
+        // With reasoning first, the verdict is the last "Answer:" line; read that part alone when present.
+        if let range = trimmed.range(of: "answer:", options: [.caseInsensitive, .backwards]),
+            trimmed.distance(from: trimmed.startIndex, to: range.lowerBound) > 0
+        {
+            let verdict = String(trimmed[range.upperBound...]).trimmingCharacters(in: .whitespacesAndNewlines)
+            if !verdict.isEmpty, case .position(let position) = extract(verdict, prompt: prompt, choices: choices) {
+                return .position(position)
+            }
+        }
         let labels = prompt.labels
-        if prompt.labelsAreWords {
+        switch prompt.labelKind {
+        case .words:
             return extractWord(trimmed, labels: labels)
+        case .optionTexts:
+            return extractOptionText(lowered, prompt: prompt, choices: choices)
+        case .identifiers:
+            break
         }
         let alternation = labels.map { NSRegularExpression.escapedPattern(for: $0) }.joined(separator: "|")
         let patterns = [
@@ -56,13 +70,17 @@ public struct AnswerExtractor: Sendable {
             let rest = trimmed.dropFirst(label.count + 1).lowercased()
             if rest.hasPrefix(choices[prompt.order[position]].lowercased()) { return .position(position) }
         }
-        // Option text mentioned exactly once (order of mention irrelevant).
+        return extractOptionText(lowered, prompt: prompt, choices: choices)
+    }
+
+    /// The one option whose text the output mentions; when several are mentioned, the longest wins if it
+    /// contains all the others ("Tea" inside "Green tea").
+    private func extractOptionText(_ lowered: String, prompt: RenderedPrompt, choices: [String]) -> ExtractedAnswer {
         let mentioned = prompt.order.enumerated().filter { _, canonical in
             let choice = choices[canonical].lowercased()
             return !choice.isEmpty && lowered.contains(choice)
         }
         if mentioned.count == 1, let hit = mentioned.first { return .position(hit.offset) }
-        // Longest option contained wins when one option's text contains another's ("Tea" vs "Green tea").
         if mentioned.count > 1 {
             let sorted = mentioned.sorted { choices[$0.element].count > choices[$1.element].count }
             let longest = choices[sorted[0].element].lowercased()
@@ -74,10 +92,10 @@ public struct AnswerExtractor: Sendable {
 
     private func extractWord(_ text: String, labels: [String]) -> ExtractedAnswer {
         let words = text.lowercased().split { !$0.isLetter }.map(String.init)
-        let lowerLabels = labels.map { $0.lowercased() }
         for word in words.prefix(12) {
-            if let index = lowerLabels.firstIndex(of: word) { return .position(index) }
-            if word == "neutral", let index = lowerLabels.firstIndex(of: "neither") { return .position(index) }
+            if let index = LabelDistribution.position(ofToken: word, labels: labels, kind: .words) {
+                return .position(index)
+            }
         }
         return .unparseable
     }

@@ -85,19 +85,32 @@ public struct EvaluationRunner: Sendable {
         self.configuration = configuration
     }
 
-    /// The request for one rendered prompt under this configuration.
-    public func request(for prompt: RenderedPrompt) -> ModelRequest {
-        switch configuration.scoring {
+    /// The scoring mode for one item and variant: short answers and reason-first prompts need generated text
+    /// whatever the run's mode.
+    public func scoringMode(for item: Item, variant: PromptVariant) -> ScoringMode {
+        item.kind == .shortAnswer || variant.reasoning == .reasonFirst ? .generate : configuration.scoring
+    }
+
+    /// The request for one rendered prompt of `item` under this configuration.
+    public func request(for prompt: RenderedPrompt, item: Item) -> ModelRequest {
+        switch scoringMode(for: item, variant: prompt.variant) {
         case .logprobs:
-            ModelRequest(api: configuration.api, prompt: prompt.text, maxTokens: 1, topLogprobs: configuration.topLogprobs)
+            return ModelRequest(api: configuration.api, prompt: prompt.text, maxTokens: 1, topLogprobs: configuration.topLogprobs)
         case .generate:
-            ModelRequest(api: configuration.api, prompt: prompt.text, maxTokens: configuration.generateMaxTokens, topLogprobs: nil)
+            let tokens = prompt.variant.reasoning == .reasonFirst ? max(256, configuration.generateMaxTokens) : configuration.generateMaxTokens
+            return ModelRequest(api: configuration.api, prompt: prompt.text, maxTokens: tokens, topLogprobs: nil)
         }
     }
 
-    /// The run record this runner would open for `suite`.
-    public func runRecord(for suite: Suite, toolVersion: String, now: Date = Date()) -> RunRecord {
+    /// The run record this runner would open for `suite` under `variants`.
+    public func runRecord(
+        for suite: Suite,
+        variants: [PromptVariant] = [.default],
+        toolVersion: String,
+        now: Date = Date()
+    ) -> RunRecord {
         let specHash = suite.specHash
+        let variantIDs = variants.map(\.id)
         return RunRecord(
             id: RunRecord.makeID(
                 suite: suite.name,
@@ -105,7 +118,8 @@ public struct EvaluationRunner: Sendable {
                 model: model.identity.name,
                 api: configuration.api,
                 scoring: configuration.scoring,
-                itemCount: suite.items.count
+                itemCount: suite.items.count,
+                variants: variantIDs
             ),
             suite: suite.name,
             suiteVersion: suite.version,
@@ -116,7 +130,8 @@ public struct EvaluationRunner: Sendable {
             scoring: configuration.scoring,
             itemCount: suite.items.count,
             toolVersion: toolVersion,
-            createdAt: now
+            createdAt: now,
+            variants: variantIDs == ["default"] ? nil : variantIDs
         )
     }
 
@@ -128,20 +143,21 @@ public struct EvaluationRunner: Sendable {
     /// - Returns: the run record (completed, or interrupted when `stop` was raised) and all its results.
     public func run(
         _ suite: Suite,
+        variants: [PromptVariant] = [.default],
         toolVersion: String,
         stop: StopSignal = StopSignal(),
         progress: @escaping @Sendable (RunProgress) -> Void = { _ in }
     ) async throws -> (run: RunRecord, results: [ItemResult]) {
-        var run = try await store.openRun(runRecord(for: suite, toolVersion: toolVersion))
+        var run = try await store.openRun(runRecord(for: suite, variants: variants, toolVersion: toolVersion))
         run.status = .running
         run.finishedAt = nil
         try await store.updateRun(run)
 
         // Every item goes through the cache: items finished by an earlier (even killed) invocation are cache hits,
         // so nothing is requested twice, and the results table's key keeps each item counted once.
-        let pending = Array(suite.items.enumerated())
+        let pending = suite.items.enumerated().flatMap { index, item in variants.map { (index, item, $0) } }
         let start = ContinuousClock.now
-        var state = RunProgress(done: 0, total: suite.items.count, cacheHits: 0, errors: 0, retries: 0, elapsed: 0)
+        var state = RunProgress(done: 0, total: pending.count, cacheHits: 0, errors: 0, retries: 0, elapsed: 0)
         progress(state)
 
         let runID = run.id
@@ -149,9 +165,11 @@ public struct EvaluationRunner: Sendable {
             var iterator = pending.makeIterator()
             var inFlight = 0
             func schedule() {
-                while inFlight < max(1, configuration.concurrency), !stop.isStopped, let (index, item) = iterator.next() {
+                while inFlight < max(1, configuration.concurrency), !stop.isStopped,
+                    let (index, item, variant) = iterator.next()
+                {
                     inFlight += 1
-                    group.addTask { try await evaluate(item, index: index, runID: runID) }
+                    group.addTask { try await evaluate(item, index: index, variant: variant, runID: runID) }
                 }
             }
             schedule()
@@ -187,14 +205,15 @@ public struct EvaluationRunner: Sendable {
         return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
     }
 
-    private func evaluate(_ item: Item, index: Int, runID: String) async throws -> ItemResult {
-        let prompt = builder.render(item)
-        let request = request(for: prompt)
+    private func evaluate(_ item: Item, index: Int, variant: PromptVariant, runID: String) async throws -> ItemResult {
+        let prompt = builder.render(item, variant: variant)
+        let request = request(for: prompt, item: item)
         let key = request.cacheKey(model: model.identity.name)
         var result = ItemResult(
             runID: runID,
             itemID: item.id,
             itemIndex: index,
+            variant: variant.id,
             culture: item.culture,
             topic: item.topic,
             prompt: prompt.text,
@@ -229,7 +248,7 @@ public struct EvaluationRunner: Sendable {
                 return result
             }
         }
-        let outcome = ItemScorer(mode: configuration.scoring).score(response, prompt: prompt, item: item)
+        let outcome = ItemScorer(mode: scoringMode(for: item, variant: variant)).score(response, prompt: prompt, item: item)
         result.response = response.text
         result.distribution = outcome.distribution
         result.outsideMass = outcome.outsideMass

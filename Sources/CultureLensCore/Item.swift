@@ -4,8 +4,27 @@ public struct Item: Sendable, Codable, Hashable, Identifiable {
     public enum Kind: String, Sendable, Codable, Hashable {
         /// Pick one of the listed options, labelled A, B, C...
         case multipleChoice = "mcq"
-        /// Judge a story: Yes, No or Neither (the options are the answer words themselves).
+        /// Judge a statement or story with answer words (Yes/No/Neither, True/False, Agree/Disagree): the options
+        /// are the answer words themselves.
         case judgement
+        /// Answer in a few words, matched against reference answers.
+        case shortAnswer = "short-answer"
+        /// A survey question: options, no right answer, human answer distributions by culture.
+        case survey
+    }
+
+    /// The stem and options in one language.
+    public struct Text: Sendable, Codable, Hashable {
+        /// Question or story.
+        public var stem: String
+        /// Options, in canonical order.
+        public var choices: [String]
+
+        /// Creates a text.
+        public init(stem: String, choices: [String]) {
+            self.stem = stem
+            self.choices = choices
+        }
     }
 
     /// Stable id, unique inside its suite.
@@ -28,6 +47,16 @@ public struct Item: Sendable, Codable, Hashable, Identifiable {
     public var topic: String
     /// Where the item comes from and the fact it rests on.
     public var provenance: Provenance
+    /// Acceptable short answers (short-answer items), e.g. the annotators' answers.
+    public var referenceAnswers: [String]
+    /// Items that are scored together (e.g. the four True/False rows of one CulturalBench-Hard question).
+    public var group: String?
+    /// Canonical index of an ordinal item's neutral option, if it has one.
+    public var neutralIndex: Int?
+    /// The same item in other languages, by BCP-47 tag.
+    public var translations: [String: Text]
+    /// Further labelled attributes (e.g. `subaxis`, `gold_label`, `source_row`), for grouping in reports.
+    public var metadata: [String: String]
 
     /// Creates an item.
     public init(
@@ -40,7 +69,12 @@ public struct Item: Sendable, Codable, Hashable, Identifiable {
         culture: String,
         language: String = "en",
         topic: String,
-        provenance: Provenance
+        provenance: Provenance,
+        referenceAnswers: [String] = [],
+        group: String? = nil,
+        neutralIndex: Int? = nil,
+        translations: [String: Text] = [:],
+        metadata: [String: String] = [:]
     ) {
         self.id = id
         self.kind = kind
@@ -52,6 +86,17 @@ public struct Item: Sendable, Codable, Hashable, Identifiable {
         self.language = language
         self.topic = topic
         self.provenance = provenance
+        self.referenceAnswers = referenceAnswers
+        self.group = group
+        self.neutralIndex = neutralIndex
+        self.translations = translations
+        self.metadata = metadata
+    }
+
+    /// Stem and options in `language` (a key of ``translations``), or in the item's own language.
+    public func text(in language: String?) -> Text {
+        if let language, language != self.language, let translated = translations[language] { return translated }
+        return Text(stem: stem, choices: choices)
     }
 }
 

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Turns one model response into a scored (or failed) outcome for an item.
 public struct ItemScorer: Sendable {
     /// The outcome of scoring one response.
@@ -22,31 +24,44 @@ public struct ItemScorer: Sendable {
     public init(mode: ScoringMode) { self.mode = mode }
 
     /// Scores `response` to `prompt` for `item`.
+    ///
+    /// Survey items get a distribution and an argmax but no score (they have no right answer); short-answer items
+    /// are always read from the generated text and matched against the item's reference answers.
     public func score(_ response: ModelResponse, prompt: RenderedPrompt, item: Item) -> Outcome {
+        if item.kind == .shortAnswer {
+            let text = response.text.trimmingCharacters(in: .whitespacesAndNewlines)
+            if text.isEmpty { return Outcome(failure: .parseFailure) }
+            if case .refusal = extractor.extract(text, prompt: prompt, choices: []) { return Outcome(failure: .refusal) }
+            let matched = ShortAnswerMatcher(language: item.language).matches(text, references: item.referenceAnswers)
+            return Outcome(distribution: nil, outsideMass: nil, predicted: nil, score: matched ? 1 : 0, failure: nil)
+        }
+        let optionCount = item.text(in: prompt.variant.language).choices.count
         switch mode {
         case .logprobs:
             guard let top = response.firstTokenTopLogprobs, !top.isEmpty else {
                 return Outcome(failure: .missingLogprobs)
             }
-            guard
-                let distribution = LabelDistribution.from(
-                    topLogprobs: top,
-                    labels: prompt.labels,
-                    labelsAreWords: prompt.labelsAreWords
-                )
+            guard let distribution = LabelDistribution.from(topLogprobs: top, labels: prompt.labels, kind: prompt.labelKind)
             else { return Outcome(failure: .noLabelInTopLogprobs) }
             let predicted = prompt.canonicalIndex(ofPosition: distribution.argmax)
             return Outcome(
-                distribution: prompt.canonicalDistribution(distribution.probabilities),
+                distribution: prompt.canonicalDistribution(distribution.probabilities, optionCount: optionCount),
                 outsideMass: distribution.outsideMass,
                 predicted: predicted,
-                score: item.gold.contains(predicted) ? 1 : 0
+                score: score(predicted: predicted, item: item)
             )
         case .generate:
-            switch extractor.extract(response.text, prompt: prompt, choices: item.choices) {
+            switch extractor.extract(response.text, prompt: prompt, choices: item.text(in: prompt.variant.language).choices) {
             case .position(let position):
                 let predicted = prompt.canonicalIndex(ofPosition: position)
-                return Outcome(predicted: predicted, score: item.gold.contains(predicted) ? 1 : 0)
+                var distribution = [Double](repeating: 0, count: optionCount)
+                distribution[predicted] = 1
+                return Outcome(
+                    distribution: distribution,
+                    outsideMass: nil,
+                    predicted: predicted,
+                    score: score(predicted: predicted, item: item)
+                )
             case .refusal:
                 return Outcome(failure: .refusal)
             case .unparseable:
@@ -54,14 +69,14 @@ public struct ItemScorer: Sendable {
             }
         }
     }
+
+    private func score(predicted: Int, item: Item) -> Double? {
+        item.kind == .survey ? nil : (item.gold.contains(predicted) ? 1 : 0)
+    }
 }
 
 extension ItemScorer.Outcome {
     init(failure: FailureKind) {
         self.init(distribution: nil, outsideMass: nil, predicted: nil, score: nil, failure: failure)
-    }
-
-    init(predicted: Int, score: Double) {
-        self.init(distribution: nil, outsideMass: nil, predicted: predicted, score: score, failure: nil)
     }
 }

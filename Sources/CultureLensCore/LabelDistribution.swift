@@ -33,18 +33,19 @@ public struct LabelDistribution: Sendable, Hashable, Codable {
     /// Builds the distribution over `labels` from one position's top log-probabilities.
     ///
     /// Token variants are folded onto their label: surrounding whitespace, a leading `(` or `[`, and a trailing
-    /// `.`, `)`, `]` or `:` are ignored, so " A", "A", "(A" and "A." all count for label A. Letter and number
-    /// labels match exactly; word labels (Yes/No/Neither) match without regard to case, and "neutral" counts for
-    /// "Neither". The same label reached by several variants sums their probabilities.
+    /// `.`, `)`, `]` or `:` are ignored, so " A", "A", "(A" and "A." all count for label A. Identifier labels
+    /// match exactly; word labels (Yes/No/Neither) match without regard to case, with synonyms ("neutral" for
+    /// "Neither"); option-text labels match the one option whose text the token begins. The same label reached
+    /// by several variants sums their probabilities.
     /// - Returns: `nil` when no top token matches any label.
-    public static func from(topLogprobs: [TokenLogprob], labels: [String], labelsAreWords: Bool) -> LabelDistribution? {
+    public static func from(topLogprobs: [TokenLogprob], labels: [String], kind: LabelKind) -> LabelDistribution? {
         var mass = [Double](repeating: 0, count: labels.count)
         var total = 0.0
         var seen = Set<String>()
         for entry in topLogprobs where seen.insert(entry.token).inserted {
             let probability = exp(entry.logprob)
             total += probability
-            if let position = position(ofToken: entry.token, labels: labels, labelsAreWords: labelsAreWords) {
+            if let position = position(ofToken: entry.token, labels: labels, kind: kind) {
                 mass[position] += probability
             }
         }
@@ -57,19 +58,34 @@ public struct LabelDistribution: Sendable, Hashable, Codable {
         )
     }
 
+    /// Synonyms accepted for answer words, by lower-cased canonical word.
+    static let synonyms: [String: Set<String>] = [
+        "neither": ["neutral", "neither"],
+        "yes": ["yes"],
+        "no": ["no"],
+        "true": ["true"],
+        "false": ["false"],
+        "agree": ["agree"],
+        "disagree": ["disagree"],
+    ]
+
     /// The shown position a token stands for, or `nil`.
-    public static func position(ofToken token: String, labels: [String], labelsAreWords: Bool) -> Int? {
+    public static func position(ofToken token: String, labels: [String], kind: LabelKind) -> Int? {
         var core = Substring(token.trimmingCharacters(in: .whitespacesAndNewlines))
-        if let first = core.first, first == "(" || first == "[" { core = core.dropFirst() }
-        if let last = core.last, ".)]:".contains(last) { core = core.dropLast() }
+        if let first = core.first, first == "(" || first == "[" || first == "*" { core = core.drop { "([*".contains($0) } }
+        while let last = core.last, ".)]:*,".contains(last) { core = core.dropLast() }
         guard !core.isEmpty else { return nil }
-        if labelsAreWords {
+        switch kind {
+        case .identifiers:
+            return labels.firstIndex { $0 == core }
+        case .words:
             let lowered = core.lowercased()
             if let index = labels.firstIndex(where: { $0.lowercased() == lowered }) { return index }
-            if lowered == "neutral" { return labels.firstIndex { $0.lowercased() == "neither" } }
-            return nil
+            return labels.firstIndex { synonyms[$0.lowercased()]?.contains(lowered) ?? false }
+        case .optionTexts:
+            let lowered = core.lowercased()
+            let matches = labels.indices.filter { labels[$0].lowercased().hasPrefix(lowered) }
+            return matches.count == 1 ? matches[0] : nil
         }
-        return labels.firstIndex { $0 == core }
     }
 }
-

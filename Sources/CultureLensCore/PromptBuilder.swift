@@ -1,28 +1,41 @@
+/// How the labels of a rendered prompt are matched against model output.
+public enum LabelKind: String, Sendable, Hashable, Codable {
+    /// Short identifiers (A, 1, a): matched exactly.
+    case identifiers
+    /// Answer words (Yes, No, Neither, True, Agree): matched without regard to case, with synonyms.
+    case words
+    /// The options' full texts: a token matches the one option whose text it begins.
+    case optionTexts
+}
+
 /// A prompt ready to send, with the labels that stand for each option in it.
 public struct RenderedPrompt: Sendable, Hashable, Codable {
     /// The prompt text (sent as-is to `/completions`, as one user message to `/chat/completions`).
     public var text: String
-    /// `labels[i]` is the label shown at position `i`.
+    /// `labels[i]` is what stands for the option shown at position `i`.
     public var labels: [String]
     /// `order[i]` is the canonical option index shown at position `i`.
     public var order: [Int]
-    /// Whether labels are answer words (Yes/No/Neither) rather than identifiers (A/B/C).
-    public var labelsAreWords: Bool
+    /// How labels are matched.
+    public var labelKind: LabelKind
+    /// The variant this prompt renders.
+    public var variant: PromptVariant
 
     /// Creates a rendered prompt.
-    public init(text: String, labels: [String], order: [Int], labelsAreWords: Bool) {
+    public init(text: String, labels: [String], order: [Int], labelKind: LabelKind, variant: PromptVariant = .default) {
         self.text = text
         self.labels = labels
         self.order = order
-        self.labelsAreWords = labelsAreWords
+        self.labelKind = labelKind
+        self.variant = variant
     }
 
     /// Maps a shown position back to the canonical option index.
     public func canonicalIndex(ofPosition position: Int) -> Int { order[position] }
 
-    /// Reorders a distribution over shown positions into canonical option order.
-    public func canonicalDistribution(_ byPosition: [Double]) -> [Double] {
-        var result = [Double](repeating: 0, count: order.count)
+    /// Reorders a distribution over shown positions into canonical option order (options not shown get 0).
+    public func canonicalDistribution(_ byPosition: [Double], optionCount: Int) -> [Double] {
+        var result = [Double](repeating: 0, count: max(optionCount, (order.max() ?? -1) + 1))
         for (position, value) in byPosition.enumerated() where position < order.count {
             result[order[position]] = value
         }
@@ -30,48 +43,131 @@ public struct RenderedPrompt: Sendable, Hashable, Codable {
     }
 }
 
-/// Renders items into prompts.
+/// Renders items into prompts, for any ``PromptVariant``.
 ///
-/// Multiple-choice items list their options under letters; judgement items ask for the answer words themselves,
-/// which gives a base model a natural next token to score.
+/// Multiple-choice and survey items list their options under labels; judgement items ask for the answer words
+/// themselves, which gives a base model a natural next token to score; short-answer items ask for a few words.
 public struct PromptBuilder: Sendable {
-    /// Letters used for option labels.
-    public static let letters = (0..<26).map { String(UnicodeScalar(UInt8(65 + $0))) }
+    /// Number of built-in instruction paraphrases (``PromptVariant/template`` values).
+    public static let templateCount = 4
 
     /// Creates a prompt builder.
     public init() {}
 
-    /// Renders `item` with its options in canonical order.
-    public func render(_ item: Item) -> RenderedPrompt {
-        let order = Array(item.choices.indices)
+    /// Renders `item` as `variant` says.
+    public func render(_ item: Item, variant: PromptVariant = .default) -> RenderedPrompt {
+        let text = item.text(in: variant.language)
+        let order = variant.permutation(count: text.choices.count, neutral: item.neutralIndex)
+        let personaLine = variant.persona.map { code in
+            let name = CultureCatalog.culture(for: code)?.name ?? code
+            return "Answer as a typical person from \(name) would answer."
+        }
         switch item.kind {
-        case .multipleChoice:
-            let labels = Array(Self.letters.prefix(item.choices.count))
-            var lines = [
-                "Answer the following multiple-choice question with the letter of the correct option.",
-                "",
-                "Question: \(item.stem)",
-            ]
-            for (position, index) in order.enumerated() {
-                lines.append("\(labels[position]). \(item.choices[index])")
-            }
-            lines.append("Answer:")
+        case .judgement:
+            let words = order.map { text.choices[$0] }
+            let list = Self.naturalList(words)
+            var lines = personaLine.map { [$0] } ?? []
+            lines.append(Self.judgementInstruction(template: variant.template, list: list))
+            lines.append("")
+            lines.append(text.stem)
+            lines.append(contentsOf: Self.answerLines(variant: variant, prompt: "Answer (\(list)):"))
             return RenderedPrompt(
                 text: lines.joined(separator: "\n"),
-                labels: labels,
+                labels: words,
                 order: order,
-                labelsAreWords: false
+                labelKind: .words,
+                variant: variant
             )
-        case .judgement:
-            let words = order.map { item.choices[$0] }
-            let list = Self.naturalList(words)
-            let text = [
-                "Read the story and answer the question with \(list).",
-                "",
-                item.stem,
-                "Answer (\(list)):",
-            ].joined(separator: "\n")
-            return RenderedPrompt(text: text, labels: words, order: order, labelsAreWords: true)
+        case .shortAnswer:
+            var lines = personaLine.map { [$0] } ?? []
+            lines.append(Self.shortAnswerInstruction(template: variant.template))
+            lines.append("")
+            lines.append("Question: \(text.stem)")
+            lines.append(contentsOf: Self.answerLines(variant: variant, prompt: "Answer:"))
+            return RenderedPrompt(text: lines.joined(separator: "\n"), labels: [], order: [], labelKind: .words, variant: variant)
+        case .multipleChoice, .survey:
+            let shownLabels = Self.labels(variant.labels, count: order.count)
+            let byText = variant.labels == .none || variant.answerFormat == .text
+            var lines = personaLine.map { [$0] } ?? []
+            lines.append(
+                Self.choiceInstruction(
+                    template: variant.template,
+                    survey: item.kind == .survey,
+                    answerWith: byText ? "the full text of the option" : Self.labelDescription(variant.labels)
+                )
+            )
+            lines.append("")
+            lines.append("Question: \(text.stem)")
+            for (position, canonical) in order.enumerated() {
+                let label = shownLabels[position]
+                lines.append(variant.labels == .none ? "- \(text.choices[canonical])" : "\(label). \(text.choices[canonical])")
+            }
+            lines.append(contentsOf: Self.answerLines(variant: variant, prompt: "Answer:"))
+            return RenderedPrompt(
+                text: lines.joined(separator: "\n"),
+                labels: byText ? order.map { text.choices[$0] } : shownLabels,
+                order: order,
+                labelKind: byText ? .optionTexts : .identifiers,
+                variant: variant
+            )
+        }
+    }
+
+    /// Labels for `count` options under `scheme` (`none` gives empty strings).
+    public static func labels(_ scheme: PromptVariant.Labels, count: Int) -> [String] {
+        (0..<count).map { index in
+            switch scheme {
+            case .letters: String(UnicodeScalar(UInt8(65 + index % 26)))
+            case .lowercase: String(UnicodeScalar(UInt8(97 + index % 26)))
+            case .numbers: String(index + 1)
+            case .none: ""
+            }
+        }
+    }
+
+    static func labelDescription(_ scheme: PromptVariant.Labels) -> String {
+        switch scheme {
+        case .letters, .lowercase: "the letter of the option"
+        case .numbers: "the number of the option"
+        case .none: "the full text of the option"
+        }
+    }
+
+    static func choiceInstruction(template: Int, survey: Bool, answerWith: String) -> String {
+        let what = survey ? "survey question" : "multiple-choice question"
+        let pick = survey ? "the option that best matches your view" : "the correct option"
+        switch template % templateCount {
+        case 1: return "Here is a \(what). Reply with \(answerWith) for \(pick)."
+        case 2: return "Choose \(pick) for the \(what) below and answer with \(answerWith) only."
+        case 3: return "Read the \(what) and select \(pick). Give \(answerWith)."
+        default: return "Answer the following \(what) with \(answerWith) for \(pick)."
+        }
+    }
+
+    static func judgementInstruction(template: Int, list: String) -> String {
+        switch template % templateCount {
+        case 1: return "Here is a short story. Reply to its question with \(list)."
+        case 2: return "Decide, based on the story below, and answer with \(list) only."
+        case 3: return "Read the story, then give your judgement: \(list)."
+        default: return "Read the story and answer the question with \(list)."
+        }
+    }
+
+    static func shortAnswerInstruction(template: Int) -> String {
+        switch template % templateCount {
+        case 1: return "Reply to the question below with a few words only."
+        case 2: return "Give a short answer (one to three words) to the question."
+        case 3: return "Answer briefly; do not explain."
+        default: return "Answer the following question with a short phrase."
+        }
+    }
+
+    static func answerLines(variant: PromptVariant, prompt: String) -> [String] {
+        switch variant.reasoning {
+        case .answerFirst:
+            return [prompt]
+        case .reasonFirst:
+            return ["Think step by step first, then finish with a line of the form \"Answer: ...\".", "Reasoning:"]
         }
     }
 

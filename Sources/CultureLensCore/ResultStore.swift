@@ -38,6 +38,8 @@ public struct RunRecord: Sendable, Codable, Hashable, Identifiable {
     public var finishedAt: Date?
     /// State.
     public var status: RunStatus
+    /// Prompt variant ids evaluated, when not just the plain prompt.
+    public var variants: [String]?
 
     /// Creates a run record.
     public init(
@@ -53,7 +55,8 @@ public struct RunRecord: Sendable, Codable, Hashable, Identifiable {
         toolVersion: String,
         createdAt: Date,
         finishedAt: Date? = nil,
-        status: RunStatus = .running
+        status: RunStatus = .running,
+        variants: [String]? = nil
     ) {
         self.id = id
         self.suite = suite
@@ -68,6 +71,7 @@ public struct RunRecord: Sendable, Codable, Hashable, Identifiable {
         self.createdAt = createdAt
         self.finishedAt = finishedAt
         self.status = status
+        self.variants = variants
     }
 
     /// The deterministic id of a run: the first 16 hex digits of sha256 over what defines it.
@@ -77,9 +81,12 @@ public struct RunRecord: Sendable, Codable, Hashable, Identifiable {
         model: String,
         api: ModelAPI,
         scoring: ScoringMode,
-        itemCount: Int
+        itemCount: Int,
+        variants: [String] = ["default"]
     ) -> String {
-        let key = [suite, specHash, model, api.rawValue, scoring.rawValue, String(itemCount)].joined(separator: "\u{1F}")
+        var fields = [suite, specHash, model, api.rawValue, scoring.rawValue, String(itemCount)]
+        if variants != ["default"] { fields.append(variants.joined(separator: "|")) }
+        let key = fields.joined(separator: "\u{1F}")
         return String(Hashing.sha256Hex(of: Data(key.utf8)).prefix(16))
     }
 }

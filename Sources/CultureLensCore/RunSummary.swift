@@ -90,7 +90,7 @@ public struct RunSummary: Sendable, Hashable, Codable {
             region: region,
             items: results.count,
             accuracy: proportion(scored),
-            failed: results.count - scored.count
+            failed: results.filter { $0.failure != nil }.count
         )
     }
 }

@@ -142,6 +142,7 @@ public final class OpenAIClient: LanguageModel {
         do {
             response = try await http.execute(request, timeout: timeout)
         } catch {
+            if Task.isCancelled || error is CancellationError { throw CancellationError() }
             throw Self.transportFailure(error, phase: "request")
         }
         let retryAfter = response.headers.first(name: "Retry-After").flatMap { RetryStateMachine.parseRetryAfter($0) }
@@ -149,7 +150,7 @@ public final class OpenAIClient: LanguageModel {
             let buffer = try await response.body.collect(upTo: 32 * 1024 * 1024)
             return (Int(response.status.code), Data(buffer.readableBytesView), retryAfter)
         } catch {
-            if error is CancellationError { throw error }
+            if Task.isCancelled || error is CancellationError { throw CancellationError() }
             let failure = Self.transportFailure(error, phase: "body")
             if failure.kind == .timeout { throw failure }
             throw ModelFailure(kind: .malformedResponse, detail: "truncated body: \(failure.detail)", status: Int(response.status.code))

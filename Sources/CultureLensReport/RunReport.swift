@@ -86,8 +86,8 @@ public struct RunReport: Sendable {
         lines.append("run \(run.id) · \(run.status.rawValue) · \(summary.done)/\(summary.items) items · \(summary.cacheHits) from cache")
         lines.append("")
         lines.append("accuracy \(Self.percent(accuracy.value)) [95% CI \(Self.percent(accuracy.ciLow))–\(Self.percent(accuracy.ciHigh))] n=\(accuracy.n)")
-        if let gold = summary.meanGoldProbability {
-            lines.append("mean probability on the gold option \(Self.decimal(gold)) · mass outside the options \(Self.decimal(summary.meanOutsideMass ?? 0))")
+        if let gold = summary.meanGoldProbability, let outside = summary.meanOutsideMass {
+            lines.append("mean probability on the gold option \(Self.decimal(gold)) · mass outside the options \(Self.decimal(outside))")
         }
         let failures = summary.failures.filter { $0.value > 0 }.sorted { $0.key < $1.key }
         let failed = failures.reduce(0) { $0 + $1.value }

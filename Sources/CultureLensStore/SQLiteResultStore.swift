@@ -37,8 +37,29 @@ public final class SQLiteResultStore: ResultStore {
             // WAL + NORMAL: a commit survives a process crash (kill -9); only power loss can undo the last ones.
             try db.execute(sql: "PRAGMA synchronous = NORMAL")
         }
-        pool = try DatabasePool(path: configuration.path, configuration: config)
-        try Self.migrator.migrate(pool)
+        pool = try Self.open(path: configuration.path, configuration: config, busyTimeout: configuration.busyTimeout)
+    }
+
+    /// Opens the pool and migrates, retrying while another process is doing the same to a fresh file: switching
+    /// to WAL needs a moment of exclusive access, the busy handler does not cover that step, and two migrators
+    /// can race to record the same migration.
+    private static func open(path: String, configuration: GRDB.Configuration, busyTimeout: Double) throws -> DatabasePool {
+        let deadline = Date().addingTimeInterval(busyTimeout)
+        var delay = 0.005
+        while true {
+            do {
+                let pool = try DatabasePool(path: path, configuration: configuration)
+                try migrator.migrate(pool)
+                return pool
+            } catch let error as DatabaseError
+                where [.SQLITE_BUSY, .SQLITE_LOCKED, .SQLITE_CONSTRAINT].contains(error.resultCode)
+            {
+                // CONSTRAINT: another process recorded the same migration first; the next attempt sees it applied.
+                guard Date() < deadline else { throw error }
+                Thread.sleep(forTimeInterval: delay)
+                delay = min(delay * 2, 0.2)
+            }
+        }
     }
 
     /// Opens the store at `path`.
@@ -51,7 +72,7 @@ public final class SQLiteResultStore: ResultStore {
         migrator.registerMigration("v1") { db in
             try db.execute(
                 sql: """
-                    CREATE TABLE runs (
+                    CREATE TABLE IF NOT EXISTS runs (
                         id TEXT PRIMARY KEY NOT NULL,
                         suite TEXT NOT NULL,
                         model TEXT NOT NULL,
@@ -59,14 +80,14 @@ public final class SQLiteResultStore: ResultStore {
                         created_at REAL NOT NULL,
                         payload TEXT NOT NULL
                     );
-                    CREATE TABLE responses (
+                    CREATE TABLE IF NOT EXISTS responses (
                         key TEXT PRIMARY KEY NOT NULL,
                         model TEXT NOT NULL,
                         request TEXT NOT NULL,
                         response TEXT NOT NULL,
                         created_at REAL NOT NULL
                     );
-                    CREATE TABLE results (
+                    CREATE TABLE IF NOT EXISTS results (
                         run_id TEXT NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
                         item_id TEXT NOT NULL,
                         variant TEXT NOT NULL,
@@ -78,7 +99,7 @@ public final class SQLiteResultStore: ResultStore {
                         payload TEXT NOT NULL,
                         PRIMARY KEY (run_id, item_id, variant)
                     );
-                    CREATE INDEX results_by_run ON results(run_id, item_index, variant);
+                    CREATE INDEX IF NOT EXISTS results_by_run ON results(run_id, item_index, variant);
                     """
             )
         }
@@ -88,13 +109,14 @@ public final class SQLiteResultStore: ResultStore {
     private static let encoder: JSONEncoder = {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
-        encoder.dateEncodingStrategy = .iso8601
+        // Seconds as a Double round-trip exactly; ISO-8601 would drop the fraction.
+        encoder.dateEncodingStrategy = .secondsSince1970
         return encoder
     }()
 
     private static func decoder() -> JSONDecoder {
         let decoder = JSONDecoder()
-        decoder.dateDecodingStrategy = .iso8601
+        decoder.dateDecodingStrategy = .secondsSince1970
         return decoder
     }
 

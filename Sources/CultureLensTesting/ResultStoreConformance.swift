@@ -74,10 +74,10 @@ public enum ResultStoreConformance {
         let check = "openRunCreatesThenResumes"
         let record = makeRun(id: uniqueID("open"), createdAt: baseDate)
         let first = try await store.openRun(record)
-        try require(check, sameRecord(first, record), "first openRun must return the record passed in, got \(first), expected \(record)")
+        try require(check, sameRecord(first, record), "first openRun must return the record passed in, got \(show(first)), expected \(show(record))")
 
         let fetched = try await store.run(id: record.id)
-        try require(check, fetched == first, "run(id:) after openRun must equal what openRun returned: openRun gave \(first), run(id:) gave \(String(describing: fetched))")
+        try require(check, fetched == first, "run(id:) after openRun must equal what openRun returned: openRun gave \(show(first)), run(id:) gave \(show(fetched))")
 
         var again = record
         again.createdAt = baseDate.addingTimeInterval(3_600.5)
@@ -88,10 +88,10 @@ public enum ResultStoreConformance {
         let second = try await store.openRun(again)
         try require(
             check, second == first,
-            "second openRun with the same id must return the stored record unchanged (resume): first returned \(first), second returned \(second)"
+            "second openRun with the same id must return the stored record unchanged (resume): first returned \(show(first)), second returned \(show(second))"
         )
         let stillStored = try await store.run(id: record.id)
-        try require(check, stillStored == first, "second openRun must not overwrite the stored run: now \(String(describing: stillStored)), expected \(first)")
+        try require(check, stillStored == first, "second openRun must not overwrite the stored run: now \(show(stillStored)), expected \(show(first))")
 
         let matching = try await store.runs().filter { $0.id == record.id }
         try require(check, matching.count == 1, "runs() must list the run exactly once, found \(matching.count)")
@@ -112,15 +112,15 @@ public enum ResultStoreConformance {
         try require(check, afterFinish.status == .completed, "status after updateRun: expected completed, got \(afterFinish.status)")
         try require(
             check, sameInstant(afterFinish.finishedAt, finished.finishedAt),
-            "finishedAt after updateRun: expected \(String(describing: finished.finishedAt)), got \(String(describing: afterFinish.finishedAt))"
+            "finishedAt after updateRun: expected \(show(finished.finishedAt)), got \(show(afterFinish.finishedAt))"
         )
         var unchanged = afterFinish
         unchanged.status = opened.status
         unchanged.finishedAt = opened.finishedAt
-        try require(check, unchanged == opened, "updateRun must not change other fields: before \(opened), after \(afterFinish)")
+        try require(check, unchanged == opened, "updateRun must not change other fields: before \(show(opened)), after \(show(afterFinish))")
 
         let resumed = try await store.openRun(makeRun(id: opened.id, createdAt: baseDate.addingTimeInterval(99)))
-        try require(check, resumed == afterFinish, "openRun after updateRun must return the updated record: got \(resumed), expected \(afterFinish)")
+        try require(check, resumed == afterFinish, "openRun after updateRun must return the updated record: got \(show(resumed)), expected \(show(afterFinish))")
 
         var interrupted = afterFinish
         interrupted.status = .interrupted
@@ -128,9 +128,9 @@ public enum ResultStoreConformance {
         try await store.updateRun(interrupted)
         let afterInterrupt = try await store.run(id: opened.id)
         try require(check, afterInterrupt?.status == .interrupted, "status after second updateRun: expected interrupted, got \(String(describing: afterInterrupt?.status))")
-        try require(check, afterInterrupt?.finishedAt == nil, "finishedAt set back to nil must read back nil, got \(String(describing: afterInterrupt?.finishedAt))")
+        try require(check, afterInterrupt?.finishedAt == nil, "finishedAt set back to nil must read back nil, got \(show(afterInterrupt?.finishedAt))")
         let listed = try await store.runs().first { $0.id == opened.id }
-        try require(check, listed == afterInterrupt, "runs() must show the updated record: \(String(describing: listed)) vs \(String(describing: afterInterrupt))")
+        try require(check, listed == afterInterrupt, "runs() must show the updated record: \(show(listed)) vs \(show(afterInterrupt))")
     }
 
     /// `runs()` lists runs newest first (by createdAt), whatever the order they were opened in.
@@ -379,9 +379,9 @@ public enum ResultStoreConformance {
         }
         let reopened = try await open()
         let run = try await reopened.run(id: runID)
-        try require(check, run == expectedRun, "run after reopen: expected \(expectedRun), got \(String(describing: run))")
+        try require(check, run == expectedRun, "run after reopen: expected \(show(expectedRun)), got \(show(run))")
         let resumed = try await reopened.openRun(makeRun(id: runID, createdAt: Date()))
-        try require(check, resumed == expectedRun, "openRun after reopen must resume the stored run: got \(resumed)")
+        try require(check, resumed == expectedRun, "openRun after reopen must resume the stored run: got \(show(resumed)), expected \(show(expectedRun))")
         let results = try await reopened.results(runID: runID)
         try require(check, results == expectedResults, "results after reopen differ: \(results.count) read, \(expectedResults.count) written")
         for index in 0..<20 {
@@ -406,7 +406,7 @@ public enum ResultStoreConformance {
         async let openedByFirst = first.openRun(record)
         async let openedBySecond = second.openRun(record)
         let (a, b) = try await (openedByFirst, openedBySecond)
-        try require(check, a == b, "both handles must get the same run from openRun: \(a) vs \(b)")
+        try require(check, a == b, "both handles must get the same run from openRun: \(show(a)) vs \(show(b))")
 
         let keyPrefix = uniqueID("shared-k")
         let total = savesPerHandle * 2
@@ -550,6 +550,17 @@ public enum ResultStoreConformance {
         case let (l?, r?): abs(l.timeIntervalSince(r)) < 1
         default: false
         }
+    }
+
+    /// A run record with its dates as exact seconds since 1970 (the default description drops fractions of a second).
+    private static func show(_ run: RunRecord?) -> String {
+        guard let run else { return "nil" }
+        return "\(run) [exact createdAt \(show(run.createdAt)), finishedAt \(show(run.finishedAt))]"
+    }
+
+    private static func show(_ date: Date?) -> String {
+        guard let date else { return "nil" }
+        return "\(date.timeIntervalSince1970)"
     }
 
     private static func require(

@@ -14,7 +14,7 @@ struct LabelDistributionTests {
             TokenLogprob(token: " The", logprob: log(0.15)),
             TokenLogprob(token: " a", logprob: log(0.05)),
         ]
-        let distribution = try #require(LabelDistribution.from(topLogprobs: top, labels: labels, labelsAreWords: false))
+        let distribution = try #require(LabelDistribution.from(topLogprobs: top, labels: labels, kind: .identifiers))
         #expect(abs(distribution.probabilities.reduce(0, +) - 1) < 1e-12)
         #expect(abs(distribution.probabilities[0] - 0.5 / 0.8) < 1e-12)
         #expect(abs(distribution.probabilities[1] - 0.2 / 0.8) < 1e-12)
@@ -31,7 +31,7 @@ struct LabelDistributionTests {
             TokenLogprob(token: " neutral", logprob: log(0.5)),
         ]
         let distribution = try #require(
-            LabelDistribution.from(topLogprobs: top, labels: ["Yes", "No", "Neither"], labelsAreWords: true)
+            LabelDistribution.from(topLogprobs: top, labels: ["Yes", "No", "Neither"], kind: .words)
         )
         #expect(distribution.argmax == 2)
         #expect(abs(distribution.probabilities[0] - 0.3) < 1e-12)
@@ -39,7 +39,7 @@ struct LabelDistributionTests {
 
     @Test func noLabelGivesNil() {
         let top = [TokenLogprob(token: " The", logprob: -0.1)]
-        #expect(LabelDistribution.from(topLogprobs: top, labels: labels, labelsAreWords: false) == nil)
+        #expect(LabelDistribution.from(topLogprobs: top, labels: labels, kind: .identifiers) == nil)
     }
 
     @Test func scorerMapsPositionsBackToCanonicalOrder() throws {

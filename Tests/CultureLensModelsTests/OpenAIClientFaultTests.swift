@@ -305,6 +305,43 @@ struct OpenAIClientFaultTests {
         }
     }
 
+    // MARK: - Cancellation
+
+    @Test func cancellationDuringTheFirstAttemptThrowsCancellationError() async throws {
+        try await Self.withClient(handler: { _ in
+            .delay(.seconds(5), then: .json(FakeOpenAI.completion(text: " A", topLogprobs: Self.letters)))
+        }) { client, server in
+            let task = Task { try await client.send(Self.request(.completions)) }
+            try await Self.waitUntil { server.requestCount == 1 }
+            task.cancel()
+            let result = await task.result
+            #expect(throws: CancellationError.self) { try result.get() }
+            #expect(server.requestCount == 1)
+        }
+    }
+
+    /// On the last attempt there is no back-off sleep to notice the cancellation, so the client itself must not turn
+    /// AsyncHTTPClient's `CancellationError` into a retryable `.connection` failure (which it then gave up on and
+    /// threw as `ModelFailure(kind: .connection)`, and the runner saved as a failed item).
+    @Test func cancellationDuringTheLastAttemptThrowsCancellationError() async throws {
+        let calls = Counter()
+        try await Self.withClient(handler: { _ in
+            calls.next() < 3
+                ? .respond(status: 500, body: FakeOpenAI.error(message: "boom", type: "server_error"))
+                : .delay(.seconds(5), then: .json(FakeOpenAI.completion(text: " A", topLogprobs: Self.letters)))
+        }) { client, server in
+            let task = Task { try await client.send(Self.request(.completions)) }
+            try await Self.waitUntil { server.requestCount == 3 }
+            let clock = ContinuousClock()
+            let start = clock.now
+            task.cancel()
+            let result = await task.result
+            #expect(Self.seconds(clock.now - start) < 2, "cancellation must not wait for the 5 s response")
+            #expect(throws: CancellationError.self) { try result.get() }
+            #expect(server.requestCount == 3)
+        }
+    }
+
     // MARK: - 10. listModels
 
     @Test func listModelsReturnsSortedIDs() async throws {
@@ -528,6 +565,15 @@ struct OpenAIClientFaultTests {
     }
 
     struct UnexpectedSuccess: Error {}
+
+    /// Polls `condition` every 5 ms for up to 5 s.
+    static func waitUntil(_ condition: () -> Bool) async throws {
+        for _ in 0..<1000 {
+            if condition() { return }
+            try await Task.sleep(for: .milliseconds(5))
+        }
+        Issue.record("condition not met within 5 s")
+    }
 
     static func seconds(_ duration: Duration) -> Double {
         Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18

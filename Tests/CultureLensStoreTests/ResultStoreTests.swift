@@ -201,7 +201,7 @@ func sqliteShell(_ databasePath: String, _ sql: String) throws -> String? {
     @Test func sqliteConcurrentFirstOpenOfAFreshFile() async throws {
         try await withTemporaryDirectory { directory in
             var failures: [String] = []
-            for attempt in 0..<20 {
+            for attempt in 0..<400 {
                 let path = directory.appendingPathComponent("fresh-\(attempt).sqlite").path
                 let errors = await withTaskGroup(of: String?.self) { group in
                     for _ in 0..<4 {
@@ -222,6 +222,7 @@ func sqliteShell(_ databasePath: String, _ sql: String) throws -> String? {
                 failures += errors
             }
             #expect(failures.isEmpty, "concurrent first opens failed \(failures.count) times; first: \(failures.first ?? "")")
+            print("DISTINCT", Dictionary(grouping: failures, by: { String($0.prefix(400)) }).mapValues(\.count))
         }
     }
 
