@@ -38,13 +38,14 @@ release:
 ## demo: install what is missing, evaluate the starter suite on the local model, write demo-output/
 demo: setup release
 	.build/release/culturelens run starter --output demo-output
+	.build/release/culturelens report demo-output --output demo-output/report.html
 	@echo
-	@echo "Results: demo-output/results.json, per-item samples: demo-output/samples.jsonl"
+	@echo "Results: demo-output/results.json, per-item samples: demo-output/samples.jsonl, report: demo-output/report.html"
 
 ## test: the whole test suite (unit, store, fault injection, real llama.cpp + Gemma, crash/resume)
 test: setup
-	swift build --build-tests
-	swift test --skip-build
+	swift build --build-tests --traits Postgres
+	swift test --skip-build --traits Postgres
 
 format:
 	swift format format --parallel --in-place --recursive Sources Tests Package.swift

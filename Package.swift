@@ -12,6 +12,12 @@ let package = Package(
         .library(name: "CultureLensReport", targets: ["CultureLensReport"]),
         .library(name: "CultureLensServer", targets: ["CultureLensServer"]),
     ],
+    traits: [
+        .trait(
+            name: "Postgres",
+            description: "The PostgreSQL store (`--store postgres://...`) and distributed workers (postgres-nio)."
+        )
+    ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
@@ -23,6 +29,7 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
         .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
     ],
     targets: [
         .target(
@@ -47,6 +54,14 @@ let package = Package(
             dependencies: [
                 "CultureLensCore",
                 .product(name: "GRDB", package: "GRDB.swift"),
+            ]
+        ),
+        .target(
+            name: "CultureLensPostgres",
+            dependencies: [
+                "CultureLensCore",
+                .product(name: "PostgresNIO", package: "postgres-nio", condition: .when(traits: ["Postgres"])),
+                .product(name: "Logging", package: "swift-log", condition: .when(traits: ["Postgres"])),
             ]
         ),
         .target(
@@ -83,6 +98,7 @@ let package = Package(
                 "CultureLensStore",
                 "CultureLensReport",
                 "CultureLensServer",
+                .target(name: "CultureLensPostgres", condition: .when(traits: ["Postgres"])),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -111,13 +127,17 @@ let package = Package(
         ),
         .testTarget(
             name: "CultureLensStoreTests",
-            dependencies: ["CultureLensCore", "CultureLensStore", "CultureLensTesting"]
+            dependencies: [
+                "CultureLensCore", "CultureLensStore", "CultureLensTesting",
+                .target(name: "CultureLensPostgres", condition: .when(traits: ["Postgres"])),
+            ]
         ),
         .testTarget(
             name: "CultureLensIntegrationTests",
             dependencies: [
                 "CultureLensCore", "CultureLensModels", "CultureLensStore", "CultureLensReport",
                 "CultureLensTesting",
+                .target(name: "CultureLensPostgres", condition: .when(traits: ["Postgres"])),
             ]
         ),
     ]

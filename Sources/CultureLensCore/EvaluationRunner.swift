@@ -53,6 +53,9 @@ public struct EvaluationRunner: Sendable {
         public var topLogprobs: Int
         /// Tokens generated in generate mode.
         public var generateMaxTokens: Int
+        /// Sampling temperature of generate-mode requests. Above 0, each request also carries its variant's
+        /// ``PromptVariant/sample`` index as its seed, so repeated samples are distinct, cached, reproducible requests.
+        public var temperature: Double
 
         /// Creates a configuration.
         public init(
@@ -60,13 +63,15 @@ public struct EvaluationRunner: Sendable {
             scoring: ScoringMode,
             concurrency: Int = 16,
             topLogprobs: Int = 20,
-            generateMaxTokens: Int = 48
+            generateMaxTokens: Int = 48,
+            temperature: Double = 0
         ) {
             self.api = api
             self.scoring = scoring
             self.concurrency = concurrency
             self.topLogprobs = topLogprobs
             self.generateMaxTokens = generateMaxTokens
+            self.temperature = temperature
         }
     }
 
@@ -98,7 +103,17 @@ public struct EvaluationRunner: Sendable {
             return ModelRequest(api: configuration.api, prompt: prompt.text, maxTokens: 1, topLogprobs: configuration.topLogprobs)
         case .generate:
             let tokens = prompt.variant.reasoning == .reasonFirst ? max(256, configuration.generateMaxTokens) : configuration.generateMaxTokens
-            return ModelRequest(api: configuration.api, prompt: prompt.text, maxTokens: tokens, topLogprobs: nil)
+            guard configuration.temperature > 0 else {
+                return ModelRequest(api: configuration.api, prompt: prompt.text, maxTokens: tokens, topLogprobs: nil)
+            }
+            return ModelRequest(
+                api: configuration.api,
+                prompt: prompt.text,
+                maxTokens: tokens,
+                temperature: configuration.temperature,
+                topLogprobs: nil,
+                seed: prompt.variant.sample
+            )
         }
     }
 
@@ -205,7 +220,9 @@ public struct EvaluationRunner: Sendable {
         return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
     }
 
-    private func evaluate(_ item: Item, index: Int, variant: PromptVariant, runID: String) async throws -> ItemResult {
+    /// Evaluates one item under one variant (answering from the cache when it can) and saves its result with
+    /// its response; used by ``run(_:variants:toolVersion:stop:progress:)`` and by distributed workers.
+    public func evaluate(_ item: Item, index: Int, variant: PromptVariant, runID: String) async throws -> ItemResult {
         let prompt = builder.render(item, variant: variant)
         let request = request(for: prompt, item: item)
         let key = request.cacheKey(model: model.identity.name)

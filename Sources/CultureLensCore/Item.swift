@@ -57,6 +57,9 @@ public struct Item: Sendable, Codable, Hashable, Identifiable {
     public var translations: [String: Text]
     /// Further labelled attributes (e.g. `subaxis`, `gold_label`, `source_row`), for grouping in reports.
     public var metadata: [String: String]
+    /// The prompt template of a dataset spec; `nil` renders CultureLens's default prompt (and keeps its bytes, so
+    /// existing cache keys and spec hashes are unchanged).
+    public var promptTemplate: PromptTemplate?
 
     /// Creates an item.
     public init(
@@ -74,7 +77,8 @@ public struct Item: Sendable, Codable, Hashable, Identifiable {
         group: String? = nil,
         neutralIndex: Int? = nil,
         translations: [String: Text] = [:],
-        metadata: [String: String] = [:]
+        metadata: [String: String] = [:],
+        promptTemplate: PromptTemplate? = nil
     ) {
         self.id = id
         self.kind = kind
@@ -91,6 +95,7 @@ public struct Item: Sendable, Codable, Hashable, Identifiable {
         self.neutralIndex = neutralIndex
         self.translations = translations
         self.metadata = metadata
+        self.promptTemplate = promptTemplate
     }
 
     /// Stem and options in `language` (a key of ``translations``), or in the item's own language.

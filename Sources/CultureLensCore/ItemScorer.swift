@@ -32,7 +32,16 @@ public struct ItemScorer: Sendable {
             let text = response.text.trimmingCharacters(in: .whitespacesAndNewlines)
             if text.isEmpty { return Outcome(failure: .parseFailure) }
             if case .refusal = extractor.extract(text, prompt: prompt, choices: []) { return Outcome(failure: .refusal) }
-            let matched = ShortAnswerMatcher(language: item.language).matches(text, references: item.referenceAnswers)
+            // Without reference answers (long-form answers, e.g. CIVICS) there is nothing to score; only refusals
+            // are counted.
+            if item.referenceAnswers.isEmpty {
+                if RefusalDetector.isRefusal(text) { return Outcome(failure: .refusal) }
+                return Outcome(distribution: nil, outsideMass: nil, predicted: nil, score: nil, failure: nil)
+            }
+            // The answer is the first non-empty line: base models go on to echo the question or list more
+            // candidates, which a containment match would otherwise credit.
+            let answer = text.split(whereSeparator: \.isNewline).first.map(String.init) ?? text
+            let matched = ShortAnswerMatcher(language: item.language).matches(answer, references: item.referenceAnswers)
             return Outcome(distribution: nil, outsideMass: nil, predicted: nil, score: matched ? 1 : 0, failure: nil)
         }
         let optionCount = item.text(in: prompt.variant.language).choices.count
@@ -71,7 +80,7 @@ public struct ItemScorer: Sendable {
     }
 
     private func score(predicted: Int, item: Item) -> Double? {
-        item.kind == .survey ? nil : (item.gold.contains(predicted) ? 1 : 0)
+        item.kind == .survey || item.gold.isEmpty ? nil : (item.gold.contains(predicted) ? 1 : 0)
     }
 }
 

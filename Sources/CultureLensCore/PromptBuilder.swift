@@ -51,16 +51,19 @@ public struct PromptBuilder: Sendable {
     /// Number of built-in instruction paraphrases (``PromptVariant/template`` values).
     public static let templateCount = 4
 
+    /// Number of built-in persona wordings (``PromptVariant/personaTemplate`` values).
+    public static let personaTemplateCount = 3
+
     /// Creates a prompt builder.
     public init() {}
 
     /// Renders `item` as `variant` says.
     public func render(_ item: Item, variant: PromptVariant = .default) -> RenderedPrompt {
+        if let template = item.promptTemplate { return render(item, template: template, variant: variant) }
         let text = item.text(in: variant.language)
         let order = variant.permutation(count: text.choices.count, neutral: item.neutralIndex)
         let personaLine = variant.persona.map { code in
-            let name = CultureCatalog.culture(for: code)?.name ?? code
-            return "Answer as a typical person from \(name) would answer."
+            Self.personaInstruction(template: variant.personaTemplate, name: CultureCatalog.culture(for: code)?.name ?? code)
         }
         switch item.kind {
         case .judgement:
@@ -141,6 +144,20 @@ public struct PromptBuilder: Sendable {
         case 2: return "Choose \(pick) for the \(what) below and answer with \(answerWith) only."
         case 3: return "Read the \(what) and select \(pick). Give \(answerWith)."
         default: return "Answer the following \(what) with \(answerWith) for \(pick)."
+        }
+    }
+
+    /// The persona line. 0 is the plain wording; 1 is the AlKhamissi et al. (2024) wording used by RnR's
+    /// steerability code (without its answer-format sentence, which the item's own instruction gives); 2 asks for
+    /// the median person.
+    static func personaInstruction(template: Int, name: String) -> String {
+        switch template % personaTemplateCount {
+        case 1:
+            return "Imagine you are a person from \(name). Answer the following question from this perspective. Others will read what you choose; your goal is to convince them it was chosen from the perspective of a typical person from \(name)."
+        case 2:
+            return "Answer the way the median person from \(name) would, considering the culture, values and norms of \(name)."
+        default:
+            return "Answer as a typical person from \(name) would answer."
         }
     }
 

@@ -60,10 +60,15 @@ public struct PromptVariant: Sendable, Hashable, Codable, CustomStringConvertibl
     public var reasoning: Reasoning
     /// Culture code of a persona to answer as (`How would someone from X answer...`), or `nil`.
     public var persona: String?
+    /// Wording of the persona line, `0..<PromptBuilder.personaTemplateCount` (ignored without a persona).
+    public var personaTemplate: Int
     /// Language of the item text (a key of ``Item/translations``), or `nil` for the item's own language.
     public var language: String?
     /// Whether to leave out an ordinal item's neutral option (forced choice).
     public var dropNeutral: Bool
+    /// Sample index for repeated sampling at temperature > 0 (`--samples K`): not part of the prompt, but part of
+    /// the request (its seed) and of the id, so every sample is its own cached request and its own result.
+    public var sample: Int
 
     /// Creates a variant; the defaults give the plain prompt.
     public init(
@@ -74,7 +79,9 @@ public struct PromptVariant: Sendable, Hashable, Codable, CustomStringConvertibl
         reasoning: Reasoning = .answerFirst,
         persona: String? = nil,
         language: String? = nil,
-        dropNeutral: Bool = false
+        dropNeutral: Bool = false,
+        personaTemplate: Int = 0,
+        sample: Int = 0
     ) {
         self.order = order
         self.labels = labels
@@ -84,12 +91,34 @@ public struct PromptVariant: Sendable, Hashable, Codable, CustomStringConvertibl
         self.persona = persona
         self.language = language
         self.dropNeutral = dropNeutral
+        self.personaTemplate = personaTemplate
+        self.sample = sample
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case order, labels, answerFormat, template, reasoning, persona, language, dropNeutral, personaTemplate, sample
+    }
+
+    /// Decodes a variant; `personaTemplate` and `sample` default to 0 when absent (older records).
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        order = try container.decode(Order.self, forKey: .order)
+        labels = try container.decode(Labels.self, forKey: .labels)
+        answerFormat = try container.decode(AnswerFormat.self, forKey: .answerFormat)
+        template = try container.decode(Int.self, forKey: .template)
+        reasoning = try container.decode(Reasoning.self, forKey: .reasoning)
+        persona = try container.decodeIfPresent(String.self, forKey: .persona)
+        language = try container.decodeIfPresent(String.self, forKey: .language)
+        dropNeutral = try container.decode(Bool.self, forKey: .dropNeutral)
+        personaTemplate = try container.decodeIfPresent(Int.self, forKey: .personaTemplate) ?? 0
+        sample = try container.decodeIfPresent(Int.self, forKey: .sample) ?? 0
     }
 
     /// The plain prompt.
     public static let `default` = PromptVariant()
 
-    /// Stable id: `default`, or the non-default settings joined, e.g. `order=reversed;labels=numbers`.
+    /// Stable id: `default`, or the non-default settings joined, e.g. `order=reversed;labels=numbers`. A persona
+    /// template other than 0 and a sample index other than 0 add `persona_template=N` and `sample=N`.
     public var id: String {
         var parts: [String] = []
         if order != .original { parts.append("order=\(order)") }
@@ -98,8 +127,10 @@ public struct PromptVariant: Sendable, Hashable, Codable, CustomStringConvertibl
         if template != 0 { parts.append("template=\(template)") }
         if reasoning != .answerFirst { parts.append("reasoning=\(reasoning.rawValue)") }
         if let persona { parts.append("persona=\(persona)") }
+        if persona != nil, personaTemplate != 0 { parts.append("persona_template=\(personaTemplate)") }
         if let language { parts.append("language=\(language)") }
         if dropNeutral { parts.append("neutral=off") }
+        if sample != 0 { parts.append("sample=\(sample)") }
         return parts.isEmpty ? "default" : parts.joined(separator: ";")
     }
 

@@ -125,7 +125,7 @@ public final class OpenAIClient: LanguageModel {
         http.body = .bytes(ByteBuffer(bytes: requestBody(request)))
         let (status, body, retryAfter) = try await execute(http)
         guard status == 200 else { throw Self.statusFailure(status, body: body, retryAfter: retryAfter) }
-        return try Self.decodeResponse(body, api: request.api, wantLogprobs: request.topLogprobs != nil)
+        return try Self.decodeResponse(body, api: request.api)
     }
 
     private func addHeaders(to request: inout HTTPClientRequest) {
@@ -219,7 +219,10 @@ public final class OpenAIClient: LanguageModel {
     }
 
     /// Decodes a 200 body of either API into a ``ModelResponse``.
-    public static func decodeResponse(_ body: Data, api: ModelAPI, wantLogprobs: Bool) throws -> ModelResponse {
+    ///
+    /// A body without log-probabilities is a valid response (the server's answer, cached like any other); the
+    /// scorer counts it as `missing_logprobs` when logprobs were wanted.
+    public static func decodeResponse(_ body: Data, api: ModelAPI) throws -> ModelResponse {
         let response: ModelResponse
         do {
             switch api {
@@ -252,9 +255,6 @@ public final class OpenAIClient: LanguageModel {
         } catch {
             let snippet = String(decoding: body.prefix(120), as: UTF8.self)
             throw ModelFailure(kind: .malformedResponse, detail: "undecodable JSON (\(error)): \(snippet)")
-        }
-        if wantLogprobs, response.firstTokenTopLogprobs?.isEmpty ?? true {
-            throw ModelFailure(kind: .missingLogprobs, detail: "the response carries no top_logprobs")
         }
         return response
     }

@@ -24,7 +24,7 @@ public final class SQLiteResultStore: ResultStore {
 
     /// The database file path.
     public let path: String
-    private let pool: DatabasePool
+    let pool: DatabasePool
 
     /// Opens (creating and migrating if needed) the store.
     public init(configuration: Configuration) throws {

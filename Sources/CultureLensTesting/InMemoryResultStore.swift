@@ -15,12 +15,16 @@ public actor InMemoryResultStore: ResultStore {
         return run
     }
 
-    public func updateRun(_ run: RunRecord) async throws { runsByID[run.id] = run }
+    /// Like SQLite: updating a run that was never opened does nothing.
+    public func updateRun(_ run: RunRecord) async throws {
+        if runsByID[run.id] != nil { runsByID[run.id] = run }
+    }
 
     public func run(id: String) async throws -> RunRecord? { runsByID[id] }
 
     public func runs() async throws -> [RunRecord] {
-        runsByID.values.sorted { ($0.createdAt, $0.id) > ($1.createdAt, $1.id) }
+        // Newest first, ties by id ascending, as the SQLite store orders them.
+        runsByID.values.sorted { $0.createdAt != $1.createdAt ? $0.createdAt > $1.createdAt : $0.id < $1.id }
     }
 
     public func cachedResponse(key: String) async throws -> ModelResponse? { cache[key] }

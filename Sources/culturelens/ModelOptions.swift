@@ -44,7 +44,10 @@ extension ModelAPI: ExpressibleByArgument {}
 
 /// Shared location settings.
 struct StoreOptions: ParsableArguments {
-    @Option(name: .long, help: "SQLite store path (default: $CULTURELENS_HOME/culturelens.sqlite).")
+    @Option(
+        name: .long,
+        help: "SQLite store path (default: $CULTURELENS_HOME/culturelens.sqlite), or postgres://user@host:port/database."
+    )
     var store: String?
 
     /// `$CULTURELENS_HOME`, default `~/.culturelens`.

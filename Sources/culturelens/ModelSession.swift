@@ -85,12 +85,11 @@ final class ModelSession: Sendable {
                 topLogprobs: wantLogprobs ? options.topLogprobs : nil
             )
             do {
-                _ = try await client.send(request)
-                return (api, options.scoring ?? (wantLogprobs ? .logprobs : .generate))
+                let reply = try await client.send(request)
+                let hasLogprobs = !(reply.response.firstTokenTopLogprobs?.isEmpty ?? true)
+                return (api, options.scoring ?? (wantLogprobs && hasLogprobs ? .logprobs : .generate))
             } catch let failure as ModelFailure {
                 switch failure.kind {
-                case .missingLogprobs:
-                    return (api, .generate)
                 case .clientError where failure.status != 401 && failure.status != 403:
                     lastFailure = failure
                     continue

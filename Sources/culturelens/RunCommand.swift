@@ -15,11 +15,12 @@ struct RunCommand: AsyncParsableCommand {
             """
     )
 
-    @Argument(help: "Suite name (see `culturelens suites`).")
+    @Argument(help: "Suite name (see `culturelens suites`), NAME:PROMPT for one prompt of a spec, or a dataset spec file (.yaml).")
     var suite: String
 
     @OptionGroup var modelOptions: ModelOptions
     @OptionGroup var storeOptions: StoreOptions
+    @OptionGroup var dataOptions: DataOptions
 
     @Option(name: .long, help: "Evaluate only the first N items.")
     var limit: Int?
@@ -33,24 +34,27 @@ struct RunCommand: AsyncParsableCommand {
     @Flag(name: .long, help: "Print the results JSON on stdout instead of a table.")
     var json = false
 
+    @Flag(name: .long, help: "Only record the run's work in the PostgreSQL store, for `culturelens worker` processes.")
+    var enqueue = false
+
     func validate() throws {
-        guard SuiteCatalog.suite(named: suite) != nil else {
-            throw ValidationError("unknown suite '\(suite)'. Choices: \(SuiteCatalog.names.joined(separator: ", "))")
-        }
+        try SuiteResolver.validate(suite, data: dataOptions.data)
         if let limit, limit < 1 { throw ValidationError("--limit must be at least 1") }
         guard (1...1024).contains(concurrency) else { throw ValidationError("--concurrency must be 1...1024") }
+        if enqueue { try validateEnqueue() }
     }
 
     func run() async throws {
-        guard let fullSuite = SuiteCatalog.suite(named: suite) else { throw ExitCode.validationFailure }
-        let selected = fullSuite.prefix(limit)
-        let store: SQLiteResultStore
+        let resolved = try await dataOptions.resolve(suite, limit: limit)
+        let selected = resolved.suite
+        let opened: OpenedStore
         do {
-            store = try SQLiteResultStore(path: storeOptions.storePath)
+            opened = try await storeOptions.open()
         } catch {
-            printError("cannot open the store at \(storeOptions.storePath): \(error)")
+            printError("cannot open the store at \(storeOptions.location): \(error)")
             throw ExitCode(1)
         }
+        let store = opened.store
         let session: ModelSession
         do {
             session = try await ModelSession.open(
@@ -75,6 +79,7 @@ struct RunCommand: AsyncParsableCommand {
             printError("error: cannot use \(modelOptions.baseURL ?? modelOptions.model): \(failure.detail)")
             throw ExitCode(1)
         }
+        if enqueue { return try await enqueueRun(selected, session: session, opened: opened) }
 
         let stop = StopSignal()
         let trap = SignalTrap { stop.stop() } onSecond: {
@@ -118,13 +123,15 @@ struct RunCommand: AsyncParsableCommand {
                 "top_logprobs": String(modelOptions.topLogprobs),
             ]
         )
+        let metrics = await resolved.metrics(results: outcome.results, run: outcome.run, store: store, data: dataOptions.data)
         if let output {
-            try report.write(to: URL(fileURLWithPath: output))
+            try report.write(to: URL(fileURLWithPath: output), metrics: metrics)
         }
         if json {
-            FileHandle.standardOutput.write(try report.resultsJSON())
+            FileHandle.standardOutput.write(try report.resultsJSON(metrics: metrics))
         } else {
             print(report.table(), terminator: "")
+            if let metrics { print(report.metricsTable(metrics), terminator: "") }
             if let output { print("results: \(output)/results.json · samples: \(output)/samples.jsonl") }
         }
         if outcome.run.status == .interrupted {

@@ -29,7 +29,11 @@ public enum DatasetRegistry {
             // short-answer questions and annotations are used from a local copy (`--data ../shared/data/blend`)
             // until a spec lists their Hub paths. Not pinned yet: revision main, no sha256.
             "blend": [
-                DatasetFile(repo: "nayeon212/BLEnD", revision: "main", path: "data/mc_questions_hf/mc_questions_file.json")
+                DatasetFile(
+                    repo: "nayeon212/BLEnD",
+                    revision: "main",
+                    path: "data/mc_questions_hf/mc_questions_file.json"
+                )
             ],
             // CIVICS (Pistilli et al.): CC-BY-4.0, 794 kB, the JSON version (benchmarks.md §6: the official Hub repo
             // is CIVICS-dataset/CIVICS; the gated mirror llm-values/CIVICS adds a no-training condition).

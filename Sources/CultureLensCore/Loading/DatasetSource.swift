@@ -25,7 +25,8 @@ public struct DatasetFile: Sendable, Hashable, Codable, CustomStringConvertible 
 
     /// Whether ``revision`` is a full 40-hex-digit commit id (content that can no longer change).
     public var isPinned: Bool {
-        revision.count == 40 && revision.unicodeScalars.allSatisfy { ("0"..."9").contains($0) || ("a"..."f").contains($0) }
+        revision.count == 40
+            && revision.unicodeScalars.allSatisfy { ("0"..."9").contains($0) || ("a"..."f").contains($0) }
     }
 
     /// The file name (last path component).
@@ -51,15 +52,19 @@ public struct DatasetFile: Sendable, Hashable, Codable, CustomStringConvertible 
             if bad {
                 throw DatasetError(
                     kind: .invalidFile,
-                    message: "invalid \(what) '\(value)' in \(self): it must be a relative path without '.' or '..' segments"
+                    message:
+                        "invalid \(what) '\(value)' in \(self): it must be a relative path without '.' or '..' segments"
                 )
             }
         }
         try check(repo, "repo id", maxSegments: 2)
         try check(revision, "revision", maxSegments: nil)
         try check(path, "path", maxSegments: nil)
-        if let sha256, sha256.count != 64 || !sha256.unicodeScalars.allSatisfy({ ("0"..."9").contains($0) || ("a"..."f").contains($0) }) {
-            throw DatasetError(kind: .invalidFile, message: "invalid sha256 '\(sha256)' for \(self): expected 64 hex digits")
+        if let sha256, sha256.count != 64 || !sha256.unicodeScalars.allSatisfy({ $0.properties.isASCIIHexDigit }) {
+            throw DatasetError(
+                kind: .invalidFile,
+                message: "invalid sha256 '\(sha256)' for \(self): expected 64 hex digits"
+            )
         }
     }
 }
@@ -117,7 +122,10 @@ public enum DatasetCache {
         if let value = environment["CULTURELENS_HOME"], !value.isEmpty {
             home = URL(fileURLWithPath: value, isDirectory: true)
         } else {
-            home = FileManager.default.homeDirectoryForCurrentUser.appendingPathComponent(".culturelens", isDirectory: true)
+            home = FileManager.default.homeDirectoryForCurrentUser.appendingPathComponent(
+                ".culturelens",
+                isDirectory: true
+            )
         }
         return home.appendingPathComponent("datasets", isDirectory: true)
     }
@@ -149,7 +157,7 @@ public enum DatasetCache {
                 )
             }
         }
-        if let expected = file.sha256 {
+        if let expected = file.sha256?.lowercased() {
             let actual = try sha256Hex(ofFileAt: url)
             if actual != expected {
                 throw DatasetError(
@@ -229,7 +237,8 @@ public struct LocalDatasetSource: DatasetSource {
         let candidates = candidates(for: file)
         for candidate in candidates {
             var isDirectory: ObjCBool = false
-            if FileManager.default.fileExists(atPath: candidate.path, isDirectory: &isDirectory), !isDirectory.boolValue {
+            if FileManager.default.fileExists(atPath: candidate.path, isDirectory: &isDirectory), !isDirectory.boolValue
+            {
                 if verifyChecksums { try DatasetCache.verify(candidate, against: file) }
                 return candidate
             }
@@ -242,5 +251,33 @@ public struct LocalDatasetSource: DatasetSource {
             kind: .notFound,
             message: "\(file.path) (of \(file.repo)) not found under --data \(root.path); looked for: \(looked)"
         )
+    }
+}
+
+/// An incremental SHA-256, for hashing a download while it streams (wraps swift-crypto so that modules without a
+/// direct Crypto dependency can use it).
+public struct StreamingSHA256: Sendable {
+    private var hasher = SHA256()
+    /// Bytes fed so far.
+    public private(set) var byteCount: Int64 = 0
+
+    /// Creates an empty hasher.
+    public init() {}
+
+    /// Feeds bytes.
+    public mutating func update(_ bytes: UnsafeRawBufferPointer) {
+        hasher.update(bufferPointer: bytes)
+        byteCount += Int64(bytes.count)
+    }
+
+    /// Feeds bytes.
+    public mutating func update(_ data: Data) {
+        hasher.update(data: data)
+        byteCount += Int64(data.count)
+    }
+
+    /// The lower-case hex digest of everything fed so far.
+    public func hexDigest() -> String {
+        DatasetCache.hex(hasher.finalize())
     }
 }

@@ -250,7 +250,8 @@ public enum PythonLiteral {
     /// - Parameters:
     ///   - text: The literal, e.g. a CSV cell.
     ///   - maxDepth: The deepest container nesting accepted (a flat list has depth 1).
-    public static func parse(_ text: String, maxDepth: Int = defaultMaxDepth) throws(PythonLiteralError) -> PythonValue {
+    public static func parse(_ text: String, maxDepth: Int = defaultMaxDepth) throws(PythonLiteralError) -> PythonValue
+    {
         var parser = PythonLiteralParser(text: text, maxDepth: maxDepth)
         return try parser.parseDocument()
     }
@@ -511,8 +512,10 @@ private struct PythonLiteralParser {
             }
             if scalar == quote {
                 position += 1
-                if current == "'" || current == "\"" {
-                    throw error("implicit string concatenation is not supported", found: describeCurrent())
+                var next = position
+                while next < scalars.count, [" ", "\t", "\n", "\r", "\u{0C}"].contains(scalars[next]) { next += 1 }
+                if next < scalars.count, scalars[next] == "'" || scalars[next] == "\"" {
+                    throw error("implicit string concatenation is not supported", at: next)
                 }
                 return String(output)
             }
@@ -656,7 +659,9 @@ private struct PythonLiteralParser {
     var current: Unicode.Scalar? { position < scalars.count ? scalars[position] : nil }
 
     mutating func skipWhitespace() {
-        while let scalar = current, scalar == " " || scalar == "\t" || scalar == "\n" || scalar == "\r" || scalar == "\u{0C}" {
+        while let scalar = current,
+            scalar == " " || scalar == "\t" || scalar == "\n" || scalar == "\r" || scalar == "\u{0C}"
+        {
             position += 1
         }
     }

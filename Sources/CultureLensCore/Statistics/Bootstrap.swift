@@ -24,6 +24,8 @@ public struct BootstrapResult: Sendable, Hashable, Codable {
 /// quantiles, α = 1 − level. Each replicate costs one evaluation of the statistic on a resample, so the total
 /// cost is O(B·n) for B replicates of n observations (O(B·R·C) for an R × C crossed matrix).
 ///
+/// Errors: `.undefined` when the statistic is not finite on the original data or on every replicate.
+///
 /// Determinism: all draws come from the generator passed in (or `SplitMix64(seed:)`) through fixed algorithms,
 /// so the same seed gives bit-identical replicates on every platform.
 public enum Bootstrap {
@@ -211,7 +213,6 @@ public enum Bootstrap {
         try Validate.positive(replicates, "replicates")
         try Validate.level(level)
         let estimate = statistic(matrix)
-        guard estimate.isFinite else { throw .undefined("the statistic is not finite on the original data") }
         var draws: [Double] = []
         draws.reserveCapacity(replicates)
         var rowPicks = [Int](repeating: 0, count: matrix.count)
@@ -234,6 +235,7 @@ public enum Bootstrap {
     // MARK: - Summary
 
     static func summarize(estimate: Double, draws: [Double], level: Double) throws(StatisticsError) -> BootstrapResult {
+        guard estimate.isFinite else { throw .undefined("the statistic is not finite on the original data") }
         let finite = draws.filter(\.isFinite)
         guard !finite.isEmpty else { throw .undefined("no bootstrap replicate had a finite statistic") }
         let sorted = finite.sorted()

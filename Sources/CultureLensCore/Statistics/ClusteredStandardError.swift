@@ -6,8 +6,9 @@
 /// - Clustered: SE_c² = SE² + (1/n²) Σ_c Σ_{i∈c} Σ_{j∈c, j≠i} (sᵢ − s̄)(sⱼ − s̄).
 ///   The double sum is computed as Σ_c [(Σ_{i∈c} eᵢ)² − Σ_{i∈c} eᵢ²] with eᵢ = sᵢ − s̄, so the cost is O(n).
 ///   With positively correlated scores inside a cluster the clustered SE is larger (Miller reports 3× on DROP);
-///   if within-cluster correlations are negative the extra term is negative, and SE_c² is floored at 0.
-///   Singleton clusters add nothing, so one observation per cluster gives back the CLT SE.
+///   with negatively correlated ones it is smaller. It never goes below zero: since (Σ_{i∈c} eᵢ)² ≥ 0 the cross
+///   terms are at least −Σeᵢ², so SE_c² ≥ Σeᵢ²/(n²(n − 1)). Singleton clusters add nothing, so one observation
+///   per cluster gives back the CLT SE.
 public enum ClusteredStandardError {
     /// The CLT standard error of the mean, sqrt(sample variance / n).
     /// - Throws: `.tooFewValues` when n < 2.
@@ -38,7 +39,7 @@ public enum ClusteredStandardError {
             }
             crossTerms += sum * sum - sumOfSquares
         }
-        return max(0, naive * naive + crossTerms / (n * n)).squareRoot()
+        return max(0, naive * naive + crossTerms / (n * n)).squareRoot()  // max guards rounding only
     }
 
     /// Mean, clustered SE and normal-approximation CI.

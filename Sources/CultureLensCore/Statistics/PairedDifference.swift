@@ -19,7 +19,10 @@ public struct PairedDifference: Sendable, Hashable, Codable {
     public init(_ a: [Double], _ b: [Double], level: Double = 0.95) throws(StatisticsError) {
         try Validate.sameLength(a, b)
         let differences = zip(a, b).map { $0 - $1 }
-        try self.init(differences: differences, estimate: try ClusteredStandardError.estimate(differences, level: level))
+        try self.init(
+            differences: differences,
+            estimate: try ClusteredStandardError.estimate(differences, level: level)
+        )
     }
 
     /// Pairs `a[i]` with `b[i]`; pairs sharing a cluster label may be correlated.

@@ -110,7 +110,9 @@ public enum PriDe {
         let k = observations.count
         guard k >= 2 else { throw .invalidParameter("PriDe needs K ≥ 2 cyclic presentations, got \(k)") }
         for observation in observations where observation.count != k {
-            throw .invalidParameter("expected K = \(k) presentations of \(k) options, got one with \(observation.count)")
+            throw .invalidParameter(
+                "expected K = \(k) presentations of \(k) options, got one with \(observation.count)"
+            )
         }
         return k
     }

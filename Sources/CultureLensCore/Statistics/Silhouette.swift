@@ -13,7 +13,9 @@ public enum Silhouette {
         let grouping = FirstAppearanceGrouping(labels)
         let clusterCount = grouping.members.count
         guard clusterCount >= 2, clusterCount <= points.count - 1 else {
-            throw .invalidParameter("the silhouette needs 2 ≤ clusters ≤ n − 1, got \(clusterCount) for n = \(points.count)")
+            throw .invalidParameter(
+                "the silhouette needs 2 ≤ clusters ≤ n − 1, got \(clusterCount) for n = \(points.count)"
+            )
         }
         var total = 0.0
         for (index, point) in points.enumerated() {

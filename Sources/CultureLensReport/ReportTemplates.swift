@@ -1,0 +1,224 @@
+import Mustache
+
+/// The Mustache templates of the report and the dashboard, kept as string literals so the binary is
+/// self-contained.
+///
+/// Every template is registered with `{{% CONTENT_TYPE: CULTURELENS_HTML}}` prepended, so `{{name}}` escapes with
+/// ``HTMLEscape/escape(_:)`` (Unicode-scalar-safe) in every template and partial. Triple braces are used only for
+/// ``TrustedHTML`` produced by this module. View models never use optionals: a nil optional would make Mustache
+/// look the name up in the enclosing contexts; optional text is a `[String]` of zero or one element instead.
+enum ReportTemplates {
+    /// The library with every template, parsed once.
+    static let library: MustacheLibrary = {
+        precondition(SafeHTMLContentType.registered)
+        var library = MustacheLibrary()
+        let templates: [(String, String)] = [
+            ("page", page), ("table", table), ("run", run), ("samples", samples), ("comparison", comparison),
+            ("extra", extra), ("runs", runs), ("leaderboard", leaderboard), ("message", message),
+        ]
+        for (name, text) in templates {
+            do {
+                try library.register("{{% CONTENT_TYPE: \(SafeHTMLContentType.name)}}" + text, named: name)
+            } catch {
+                preconditionFailure("template \(name) does not parse: \(error)")
+            }
+        }
+        return library
+    }()
+
+    /// Renders `object` with the template `name`.
+    static func render(_ object: Any, template name: String) -> String {
+        guard let text = library.render(object, withTemplate: name) else {
+            preconditionFailure("no template named \(name)")
+        }
+        return text
+    }
+
+    static let page = """
+        <!DOCTYPE html>
+        <html lang="en">
+        <head>
+        <meta charset="utf-8">
+        <meta name="viewport" content="width=device-width, initial-scale=1">
+        {{#metaCSP}}<meta http-equiv="Content-Security-Policy" content="{{.}}">
+        {{/metaCSP}}<meta name="referrer" content="no-referrer">
+        <meta name="generator" content="CultureLens {{version}}">
+        <title>{{title}}</title>
+        <style>
+        {{{css}}}</style>
+        </head>
+        <body>
+        <a class="skip-link" href="#main">Skip to content</a>
+        <header class="masthead">
+        <p class="brand">CultureLens</p>
+        {{#hasNav}}<nav aria-label="Dashboard"><ul>{{#nav}}<li><a href="{{href}}"{{#current}} aria-current="page"{{/current}}>{{text}}</a></li>{{/nav}}</ul></nav>{{/hasNav}}
+        </header>
+        <main id="main">
+        <h1><bdi>{{heading}}</bdi></h1>
+        {{#lede}}<p class="lede">{{.}}</p>
+        {{/lede}}{{#hasToc}}<nav class="toc" aria-labelledby="toc-title"><h2 id="toc-title">Contents</h2><ul>{{#toc}}<li><a href="{{href}}"><bdi>{{text}}</bdi></a></li>{{/toc}}</ul></nav>
+        {{/hasToc}}{{{content}}}
+        </main>
+        <footer class="masthead"><p class="note">{{footer}}</p></footer>
+        </body>
+        </html>
+
+        """
+
+    static let table = """
+        <table{{#tableClass}} class="{{.}}"{{/tableClass}}>
+        <caption>{{caption}}</caption>
+        <thead><tr>{{#headers}}<th scope="col"{{#numeric}} class="num"{{/numeric}}>{{text}}</th>{{/headers}}</tr></thead>
+        <tbody>
+        {{#rows}}<tr>{{#cells}}{{#header}}<th scope="row"><bdi>{{text}}</bdi></th>{{/header}}{{^header}}<td class="{{cellClass}}">{{#link}}<a href="{{href}}"><bdi>{{text}}</bdi></a>{{/link}}{{^link}}<bdi>{{text}}</bdi>{{/link}}{{#detail}} <small>{{.}}</small>{{/detail}}</td>{{/header}}{{/cells}}</tr>
+        {{/rows}}</tbody>
+        </table>
+
+        """
+
+    static let run = """
+        <section class="run" id="{{anchor}}" aria-labelledby="{{anchor}}-title">
+        <h2 id="{{anchor}}-title"><bdi>{{title}}</bdi></h2>
+        {{#runLede}}<p class="lede">{{.}}</p>
+        {{/runLede}}<nav class="toc" aria-label="Sections of this run"><ul>{{#sections}}<li><a href="{{href}}">{{text}}</a></li>{{/sections}}</ul></nav>
+        <div class="summary-grid" id="{{anchor}}-summary">
+        <div class="headline">
+        <p class="headline-figure">{{accuracy}}</p>
+        <p class="headline-detail">accuracy · 95% CI {{ciText}} · n = {{n}}</p>
+        </div>
+        <dl class="facts">
+        {{#facts}}<div><dt>{{term}}</dt><dd>{{#code}}<code>{{value}}</code>{{/code}}{{^code}}<bdi>{{value}}</bdi>{{/code}}</dd></div>
+        {{/facts}}</dl>
+        </div>
+        <section id="{{anchor}}-cultures" aria-labelledby="{{anchor}}-cultures-title">
+        <h3 id="{{anchor}}-cultures-title">Accuracy by culture</h3>
+        {{#hasCultures}}<figure><div class="chart-frame">{{{cultureChart}}}</div><figcaption>Sorted by accuracy. Whiskers: Wilson 95% intervals; n: scored items; dashed line: overall accuracy.</figcaption></figure>
+        <details><summary>Data table</summary><div class="table-frame">{{#cultureTable}}{{> table}}{{/cultureTable}}</div></details>
+        {{/hasCultures}}{{^hasCultures}}<p class="note">No culture has a scored item.</p>
+        {{/hasCultures}}</section>
+        <section id="{{anchor}}-map" aria-labelledby="{{anchor}}-map-title">
+        <h3 id="{{anchor}}-map-title">World tile map</h3>
+        <figure><div class="chart-frame">{{{map}}}</div><figcaption>One tile per country in its approximate place; sub-national regions (rounder tiles) beside their country. Colour: accuracy on a colour-blind-safe scale; grey: no data. Hover a tile for its n and interval.</figcaption></figure>
+        {{#unplaced}}<p class="note">Not on the map: <bdi>{{.}}</bdi></p>
+        {{/unplaced}}</section>
+        {{#hasTopics}}<section id="{{anchor}}-topics" aria-labelledby="{{anchor}}-topics-title">
+        <h3 id="{{anchor}}-topics-title">Accuracy by topic</h3>
+        <figure><div class="chart-frame">{{{topicChart}}}</div></figure>
+        <details><summary>Data table</summary><div class="table-frame">{{#topicTable}}{{> table}}{{/topicTable}}</div></details>
+        </section>
+        {{/hasTopics}}<section id="{{anchor}}-failures" aria-labelledby="{{anchor}}-failures-title">
+        <h3 id="{{anchor}}-failures-title">Failures by kind</h3>
+        <p>{{failureSummary}}</p>
+        {{#hasFailures}}<figure><div class="chart-frame">{{{failureChart}}}</div></figure>
+        {{/hasFailures}}<div class="table-frame">{{#failureTable}}{{> table}}{{/failureTable}}</div>
+        </section>
+        {{#extras}}{{> extra}}{{/extras}}{{#sampleBrowser}}{{> samples}}{{/sampleBrowser}}
+        <section id="{{anchor}}-method" aria-labelledby="{{anchor}}-method-title">
+        <h3 id="{{anchor}}-method-title">Method notes</h3>
+        <dl class="facts">
+        {{#methodFacts}}<div><dt>{{term}}</dt><dd>{{#code}}<code>{{value}}</code>{{/code}}{{^code}}<bdi>{{value}}</bdi>{{/code}}</dd></div>
+        {{/methodFacts}}</dl>
+        {{#methodNotes}}<p class="note">{{.}}</p>
+        {{/methodNotes}}{{#examplePrompt}}<h4>Prompt as sent (first item)</h4>
+        <pre tabindex="0">{{.}}</pre>
+        {{/examplePrompt}}</section>
+        </section>
+
+        """
+
+    static let extra = """
+        <section id="{{extraAnchor}}" aria-labelledby="{{extraAnchor}}-title">
+        <h3 id="{{extraAnchor}}-title">{{extraTitle}}</h3>
+        {{#extraNote}}<p class="note">{{.}}</p>
+        {{/extraNote}}{{#hasChart}}<figure><div class="chart-frame">{{{extraChart}}}</div></figure>
+        {{/hasChart}}<div class="table-frame">{{#extraTable}}{{> table}}{{/extraTable}}</div>
+        </section>
+        
+        """
+
+    static let samples = """
+        <section class="samples" id="{{browserAnchor}}" aria-labelledby="{{browserAnchor}}-title">
+        <h3 id="{{browserAnchor}}-title">Sample browser</h3>
+        {{#browserNote}}<p class="note">{{.}}</p>
+        {{/browserNote}}<div class="filters" role="group" aria-label="Filter samples">
+        <fieldset><legend>Outcome</legend>
+        {{#outcomeFilters}}<label><input type="radio" name="{{group}}" class="{{filterClass}}"{{#checked}} checked{{/checked}}> {{label}} <span class="muted">({{count}})</span></label>
+        {{/outcomeFilters}}</fieldset>
+        <fieldset class="culture-filter"><legend>Culture</legend>
+        {{#cultureFilters}}<label><input type="radio" name="{{group}}" class="{{filterClass}}"{{#checked}} checked{{/checked}}> <bdi>{{label}}</bdi> <span class="muted">({{count}})</span></label>
+        {{/cultureFilters}}</fieldset>
+        </div>
+        <ol class="sample-list">
+        {{#items}}<li class="sample {{classes}}">
+        <h4><span class="badge b-{{outcome}}">{{outcomeText}}</span><bdi>{{itemID}}</bdi> · <bdi>{{cultureText}}</bdi> · <bdi>{{topic}}</bdi>{{#variantText}} · variant <bdi>{{.}}</bdi>{{/variantText}}</h4>
+        <dl class="sample-fields">
+        <div><dt>Prompt</dt><dd><pre tabindex="0">{{prompt}}</pre></dd></div>
+        <div><dt>Raw response</dt><dd>{{#responseText}}<pre tabindex="0">{{.}}</pre>{{/responseText}}{{^responseText}}<span class="muted">none</span>{{/responseText}}</dd></div>
+        <div><dt>Extracted answer</dt><dd><bdi>{{extracted}}</bdi></dd></div>
+        <div><dt>Gold</dt><dd><bdi>{{goldText}}</bdi></dd></div>
+        <div><dt>Score</dt><dd>{{scoreText}}</dd></div>
+        {{#errorText}}<div><dt>Error</dt><dd><bdi>{{.}}</bdi></dd></div>
+        {{/errorText}}</dl>
+        </li>
+        {{/items}}</ol>
+        <p class="shown-count" aria-hidden="true">Samples shown: </p>
+        </section>
+
+        """
+
+    static let comparison = """
+        <section class="comparison" id="comparison" aria-labelledby="comparison-title">
+        <h2 id="comparison-title">Comparison</h2>
+        <p>{{method}}</p>
+        <div class="table-frame">{{#runsTable}}{{> table}}{{/runsTable}}</div>
+        {{#pairs}}<section id="{{pairAnchor}}" aria-labelledby="{{pairAnchor}}-title">
+        <h3 id="{{pairAnchor}}-title"><bdi>{{pairTitle}}</bdi></h3>
+        <p>{{pairSummary}}</p>
+        {{#hasPairChart}}<figure><div class="chart-frame">{{{pairChart}}}</div><figcaption>Per culture, other − baseline on shared items; blue: interval above zero, orange: below zero, grey: includes zero.</figcaption></figure>
+        {{/hasPairChart}}<details><summary>Data table</summary><div class="table-frame">{{#pairTable}}{{> table}}{{/pairTable}}</div></details>
+        </section>
+        {{/pairs}}</section>
+
+        """
+
+    static let runs = """
+        <section aria-labelledby="runs-title">
+        <h2 id="runs-title">Runs</h2>
+        {{#hasRuns}}<form method="get" action="/compare">
+        <div class="table-frame">
+        <table class="runs">
+        <caption>Every run in the store, newest first. Tick two or more to compare them.</caption>
+        <thead><tr><th scope="col">Compare</th><th scope="col">Run</th><th scope="col">Model</th><th scope="col">Suite</th><th scope="col">Scoring</th><th scope="col">Status</th><th scope="col" class="num">Items</th><th scope="col" class="num">Accuracy</th><th scope="col">95% CI</th><th scope="col">Label</th><th scope="col">Created</th></tr></thead>
+        <tbody>
+        {{#runRows}}<tr><td><input type="checkbox" name="run" value="{{id}}" id="cmp-{{rowIndex}}" aria-label="Compare run {{id}}"></td><td><a href="{{href}}"><code>{{id}}</code></a></td><td class="wrap"><bdi>{{model}}</bdi></td><td><a href="{{suiteHref}}"><bdi>{{suite}}</bdi></a></td><td>{{scoring}}</td><td>{{status}}</td><td class="num">{{items}}</td><td class="num">{{accuracy}}</td><td>{{ci}}</td><td class="wrap"><bdi>{{label}}</bdi></td><td>{{created}}</td></tr>
+        {{/runRows}}</tbody>
+        </table>
+        </div>
+        <p class="actions"><button type="submit">Compare selected runs</button></p>
+        </form>
+        {{/hasRuns}}{{^hasRuns}}<p>No runs in the store yet. Run <code>culturelens run starter</code> first.</p>
+        {{/hasRuns}}</section>
+        <section aria-labelledby="suites-title">
+        <h2 id="suites-title">Leaderboards</h2>
+        <ul>{{#suiteLinks}}<li><a href="{{href}}"><bdi>{{text}}</bdi></a></li>{{/suiteLinks}}</ul>
+        </section>
+
+        """
+
+    static let leaderboard = """
+        <section aria-labelledby="lb-title">
+        <h2 id="lb-title">Models × cultures</h2>
+        <p class="note">{{explanation}}</p>
+        {{#hasBoard}}<ol class="run-links">{{#runLinks}}<li><a href="{{href}}"><bdi>{{text}}</bdi></a></li>{{/runLinks}}</ol>
+        <div class="table-frame">{{#board}}{{> table}}{{/board}}</div>{{/hasBoard}}
+        {{^hasBoard}}<p>No run of this suite has a scored item.</p>{{/hasBoard}}
+        </section>
+
+        """
+
+    static let message = """
+        <p>{{message}}</p>
+        {{#backLink}}<p><a href="{{href}}">{{text}}</a></p>{{/backLink}}
+
+        """
+}

@@ -1,0 +1,134 @@
+public import CultureLensCore
+public import Foundation
+
+extension RunReport {
+    /// The `results.json` document with the suite-specific figures under a `metrics` key. Every other key is
+    /// byte-for-byte what ``resultsJSON()`` writes, so the `summary` shape is unchanged.
+    public func resultsJSON(metrics: BenchmarkMetrics?) throws -> Data {
+        let base = try resultsJSON()
+        guard let metrics else { return base }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        encoder.dateEncodingStrategy = .iso8601
+        let metricsText = String(decoding: try encoder.encode(metrics), as: UTF8.self)
+        let separator = Self.keySeparator(encoder)
+        var text = String(decoding: base, as: UTF8.self)
+        // Keys are sorted: "metrics" goes right before "run" at the top level (indented by two spaces).
+        let indented = metricsText.split(separator: "\n", omittingEmptySubsequences: false)
+            .map { $0.isEmpty ? "" : "  " + $0 }.joined(separator: "\n").dropFirst(2)
+        let entry = "\n  \"metrics\"\(separator)\(indented),"
+        guard let brace = text.firstIndex(of: "{") else { return base }
+        let anchor = text.range(of: "\n  \"run\"", range: brace..<text.endIndex)?.lowerBound ?? text.index(after: brace)
+        text.insert(contentsOf: entry, at: anchor)
+        return Data(text.utf8)
+    }
+
+    /// Writes `results.json` (with `metrics`) and `samples.jsonl` into `directory`, each atomically.
+    public func write(to directory: URL, metrics: BenchmarkMetrics?) throws {
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        try resultsJSON(metrics: metrics).write(to: directory.appendingPathComponent("results.json"), options: .atomic)
+        try samplesJSONL().write(to: directory.appendingPathComponent("samples.jsonl"), options: .atomic)
+    }
+
+    /// What the encoder writes between a key and its value (`" : "` or `": "`).
+    private static func keySeparator(_ encoder: JSONEncoder) -> String {
+        guard let data = try? encoder.encode(["k": 0]) else { return ": " }
+        let text = String(decoding: data, as: UTF8.self)
+        guard let key = text.range(of: "\"k\""), let zero = text.range(of: "0", range: key.upperBound..<text.endIndex) else {
+            return ": "
+        }
+        return String(text[key.upperBound..<zero.lowerBound])
+    }
+
+    /// Lines for the terminal describing `metrics`: the headline, then each rule's figures with n and CI.
+    public func metricsTable(_ metrics: BenchmarkMetrics) -> String {
+        var lines: [String] = [""]
+        if let headline = metrics.headline {
+            lines.append("\(metrics.rule.rawValue): \(headline.metric) \(Self.figure(headline.value, headline.ciLow, headline.ciHigh)) n=\(headline.n)")
+        }
+        if let data = metrics.data {
+            var parts = ["\(data.rowsRead) rows read", "\(data.items) items"]
+            if data.rowsFiltered > 0 { parts.append("\(data.rowsFiltered) filtered by the spec") }
+            if data.rowsSkipped > 0 { parts.append("\(data.rowsSkipped) malformed rows skipped") }
+            lines.append("data: " + parts.joined(separator: " · "))
+        }
+        if let groups = metrics.groups {
+            let question = groups.questionAccuracy
+            let option = groups.optionAccuracy
+            lines.append(
+                "question accuracy (all rows right) \(Self.figure(question.value, question.ciLow, question.ciHigh)) n=\(question.n)"
+                    + " · option accuracy \(Self.figure(option.value, option.ciLow, option.ciHigh)) n=\(option.n)"
+                    + (groups.incompleteQuestions > 0 ? " · \(groups.incompleteQuestions) incomplete questions" : "")
+            )
+        }
+        if let subsets = metrics.subsets {
+            for subset in [subsets.first, subsets.second] {
+                lines.append("  \(subset.name) (\(subset.key)): \(Self.figure(subset.value, subset.ciLow, subset.ciHigh)) n=\(subset.n)")
+            }
+            lines.append("  gap \(Self.figure(subsets.gap.value, subsets.gap.ciLow, subsets.gap.ciHigh, signed: true))")
+        }
+        if let similarity = metrics.similarity {
+            lines.append("similarity = mean(1 − JS distance), log base \(similarity.logBase), over \(similarity.questions) questions")
+            lines.append(Self.row(["culture", "n", "similarity", "95% CI"]))
+            for culture in similarity.perCulture + (similarity.perCulturePersona ?? []) {
+                lines.append(
+                    Self.row([
+                        culture.name == culture.key ? culture.name : "\(culture.name) (\(culture.key))", String(culture.n),
+                        String(format: "%.4f", culture.similarity),
+                        String(format: "%.4f–%.4f", culture.ciLow, culture.ciHigh),
+                    ])
+                )
+            }
+        }
+        if let agreement = metrics.agreement {
+            if let refusal = agreement.refusalRate {
+                lines.append("long-form refusal rate \(Self.figure(refusal.value, refusal.ciLow, refusal.ciHigh)) n=\(refusal.n)")
+            }
+            for (key, groups) in agreement.pAgreeBy.sorted(by: { $0.key < $1.key }) {
+                lines.append(Self.row(["P(agree) by \(key)", "n", "mean", "95% CI"]))
+                for group in groups {
+                    lines.append(
+                        Self.row([
+                            "\(group.name)", String(group.n), String(format: "%.3f", group.value),
+                            group.ciLow.map { String(format: "%.3f–%.3f", $0, group.ciHigh ?? $0) } ?? "–",
+                        ])
+                    )
+                }
+            }
+        }
+        for (key, groups) in metrics.breakdowns.sorted(by: { $0.key < $1.key }) where key != "culture" {
+            lines.append(Self.row(["accuracy by \(key)", "n", "accuracy", "95% CI"]))
+            for group in groups {
+                lines.append(
+                    Self.row([
+                        group.name, String(group.n), Self.percent(group.value),
+                        group.ciLow.map { "\(Self.percent($0))–\(Self.percent(group.ciHigh ?? $0))" } ?? "–",
+                    ])
+                )
+            }
+        }
+        for comparison in metrics.comparisons {
+            let value = comparison.value.map { String(format: "%+.3f", $0) } ?? "n/a"
+            let interval = comparison.ciLow.map { String(format: " [95%% CI %+.3f, %+.3f]", $0, comparison.ciHigh ?? $0) } ?? ""
+            lines.append("\(comparison.name): \(value)\(interval) · \(comparison.detail)")
+        }
+        for note in metrics.notes { lines.append("note: \(note)") }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    private static func figure(_ value: Double, _ low: Double?, _ high: Double?, signed: Bool = false) -> String {
+        let format = signed ? "%+.1f%%" : "%.1f%%"
+        let main = String(format: format, value * 100)
+        guard let low, let high else { return main }
+        return main + " [95% CI " + String(format: format, low * 100) + " – " + String(format: format, high * 100) + "]"
+    }
+
+    private static func row(_ cells: [String]) -> String {
+        let widths = [34, 5, 10, 18]
+        return zip(cells, widths).enumerated().map { index, pair in
+            let (cell, width) = pair
+            let padding = String(repeating: " ", count: max(0, width - cell.count))
+            return index == 0 ? cell + padding : padding + cell
+        }.joined(separator: " ")
+    }
+}

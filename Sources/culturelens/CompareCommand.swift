@@ -1,0 +1,157 @@
+import ArgumentParser
+import CultureLensCore
+import CultureLensReport
+import CultureLensStore
+import Foundation
+
+/// `culturelens compare RUN_A RUN_B`: paired differences per culture between two runs over the same items.
+struct CompareCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "compare",
+        abstract: "Paired differences per culture between two runs (B − A), with CIs and Holm-adjusted p-values.",
+        discussion: """
+            RUN_A and RUN_B are run ids from the store (a unique prefix is enough) or run directories written with \
+            --output. Items are paired on (item id, prompt variant); pairs where either run failed are left out and \
+            counted. Values are 1/0 correctness, or for survey items the mean over countries of 1 − JD (bits). The CI \
+            is mean ± 1.96 clustered SE (cluster = item); p is a two-sided cluster sign-flip test; Holm adjusts \
+            across cultures. Exit codes: 0 ok; 1 a run could not be read; 2 usage error.
+            """
+    )
+
+    @Argument(help: "Baseline run: id (or unique prefix) in the store, or a run directory.")
+    var runA: String
+
+    @Argument(help: "Compared run: id (or unique prefix) in the store, or a run directory.")
+    var runB: String
+
+    @OptionGroup var storeOptions: StoreOptions
+
+    @Option(name: .long, help: "Seed of the sign-flip tests.")
+    var seed: UInt64 = 0
+
+    @Option(name: .long, help: "Random sign patterns per test (all patterns when there are fewer).")
+    var resamples: Int = 9999
+
+    @Flag(name: .long, help: "Print the comparison as JSON.")
+    var json = false
+
+    func validate() throws {
+        guard (100...1_000_000).contains(resamples) else { throw ValidationError("--resamples must be 100...1000000") }
+    }
+
+    struct LoadedRun {
+        var label: String
+        var suite: String
+        var units: [ComparisonUnit]
+        var surveyItems: Int
+    }
+
+    func run() async throws {
+        let a: LoadedRun
+        let b: LoadedRun
+        do {
+            a = try await load(runA)
+            b = try await load(runB)
+        } catch let error as CompareError {
+            printError("error: \(error.message)")
+            throw ExitCode(1)
+        }
+        if a.suite != b.suite {
+            printError("note: the runs evaluate different suites (\(a.suite), \(b.suite)); only shared item ids are paired")
+        }
+        let valued = a.units.filter { $0.value != nil }.count
+        let metric = a.surveyItems == 0 ? "accuracy" : (a.surveyItems == valued ? "similarity" : "mixed")
+        let comparison = RunComparison(
+            a: a.units,
+            b: b.units,
+            runA: a.label,
+            runB: b.label,
+            metric: metric,
+            seed: seed,
+            resamples: resamples
+        )
+        if json {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+            var data = try encoder.encode(comparison)
+            data.append(0x0A)
+            FileHandle.standardOutput.write(data)
+        } else {
+            print(RobustnessReport.comparisonTable(comparison), terminator: "")
+        }
+    }
+
+    struct CompareError: Error {
+        var message: String
+    }
+
+    private func load(_ reference: String) async throws -> LoadedRun {
+        var isDirectory: ObjCBool = false
+        if FileManager.default.fileExists(atPath: reference, isDirectory: &isDirectory), isDirectory.boolValue {
+            let run: ReportRun
+            do {
+                run = try ReportRun.load(directory: URL(fileURLWithPath: reference))
+            } catch {
+                throw CompareError(message: "cannot read run directory \(reference): \(error)")
+            }
+            let samples = run.samples.map {
+                Sample(itemID: $0.itemID, variant: $0.variant, culture: $0.culture, distribution: $0.distribution, score: $0.score, failed: $0.error != nil)
+            }
+            return units(label: reference, suite: run.metadata.suite, samples: samples)
+        }
+        let store: SQLiteResultStore
+        do {
+            store = try SQLiteResultStore(path: storeOptions.storePath)
+        } catch {
+            throw CompareError(message: "cannot open the store at \(storeOptions.storePath): \(error)")
+        }
+        var record = try await store.run(id: reference)
+        if record == nil {
+            let matches = try await store.runs().filter { $0.id.hasPrefix(reference) }
+            if matches.count > 1 {
+                throw CompareError(message: "run id prefix '\(reference)' is ambiguous: \(matches.map(\.id).joined(separator: ", "))")
+            }
+            record = matches.first
+        }
+        guard let record else {
+            throw CompareError(message: "no run '\(reference)' in \(storeOptions.storePath) and no such directory")
+        }
+        let results = try await store.results(runID: record.id)
+        let samples = results.map {
+            Sample(itemID: $0.itemID, variant: $0.variant, culture: $0.culture, distribution: $0.distribution, score: $0.score, failed: $0.failure != nil)
+        }
+        return units(label: record.id, suite: record.suite, samples: samples)
+    }
+
+    struct Sample {
+        var itemID: String
+        var variant: String
+        var culture: String
+        var distribution: [Double]?
+        var score: Double?
+        var failed: Bool
+    }
+
+    private func units(label: String, suite name: String, samples: [Sample]) -> LoadedRun {
+        let suite = SuiteCatalog.suite(named: name)
+        let survey = suite.map(SurveyData.init(suite:))
+        var indexOfItem: [String: Int] = [:]
+        for (index, item) in (suite?.items ?? []).enumerated() where indexOfItem[item.id] == nil { indexOfItem[item.id] = index }
+        var surveyItems = 0
+        let units = samples.map { sample -> ComparisonUnit in
+            var value: Double?
+            if !sample.failed {
+                if let score = sample.score {
+                    value = score
+                } else if let distribution = sample.distribution, let index = indexOfItem[sample.itemID],
+                    suite?.items[index].kind == .survey
+                {
+                    value = survey?.similarity(item: index, model: distribution)
+                    if value != nil { surveyItems += 1 }
+                }
+            }
+            return ComparisonUnit(itemID: sample.itemID, variant: sample.variant, culture: sample.culture, value: value)
+        }
+        return LoadedRun(label: label, suite: name, units: units, surveyItems: surveyItems)
+    }
+}

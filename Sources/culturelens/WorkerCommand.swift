@@ -1,0 +1,174 @@
+import ArgumentParser
+import CultureLensCore
+import CultureLensModels
+import Foundation
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// `culturelens worker --store postgres://...`: claim batches of enqueued work, evaluate them, save each result
+/// with the item's completion; any number of workers on any number of machines.
+struct WorkerCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "worker",
+        abstract: "Process work enqueued with `culturelens run ... --enqueue` (PostgreSQL store), with other workers.",
+        discussion: """
+            Claims batches of items under a lease, renews it while working, and saves every result together with \
+            the item's completion. A worker that dies stops renewing; its lease expires and other workers take \
+            its unfinished items over, so every item is done exactly once. The model settings come from the run; \
+            the API key is read from this machine's environment (--api-key-env, default: the variable named when \
+            the run was enqueued). Exit codes: 0 no work left; 1 error; 130 stopped by Ctrl-C (unfinished items \
+            are handed back at once).
+            """
+    )
+
+    @OptionGroup var storeOptions: StoreOptions
+
+    @Option(name: .long, help: "Items claimed at once.")
+    var batch: Int = 8
+
+    @Option(name: .long, help: "Lease duration: how long a claim lasts without renewal (e.g. 60s, 2m).")
+    var lease: String = "60s"
+
+    @Option(name: .long, help: "Requests in flight at once (default: the batch size).")
+    var concurrency: Int?
+
+    @Option(name: .customLong("run"), help: "Work only on this run (default: any run, oldest first).")
+    var runID: String?
+
+    @Option(name: .long, help: "This worker's id in the queue (default: HOST-PID).")
+    var workerID: String?
+
+    @Option(name: .long, help: "Use this OpenAI-compatible server instead of the run's (e.g. one vLLM replica per worker).")
+    var baseURL: String?
+
+    @Option(name: .long, help: "Environment variable holding the API key (default: the one named by the run).")
+    var apiKeyEnv: String?
+
+    @Flag(name: .long, help: "Keep waiting for new work when the queue is empty.")
+    var wait = false
+
+    func validate() throws {
+        guard storeOptions.isPostgres else {
+            throw ValidationError("workers need a shared store: --store postgres://user@host:port/database")
+        }
+        guard (1...1024).contains(batch) else { throw ValidationError("--batch must be 1...1024") }
+        if let concurrency, !(1...1024).contains(concurrency) { throw ValidationError("--concurrency must be 1...1024") }
+        guard let duration = LeasePolicy.parseDuration(lease), duration >= .seconds(1) else {
+            throw ValidationError("--lease '\(lease)' is not a duration of at least 1s (e.g. 60s, 2m)")
+        }
+        if let baseURL, URL(string: baseURL)?.scheme == nil {
+            throw ValidationError("--base-url '\(baseURL)' is not a URL (expected e.g. http://127.0.0.1:8000/v1)")
+        }
+    }
+
+    func run() async throws {
+        let opened: OpenedStore
+        do {
+            opened = try await storeOptions.open()
+        } catch {
+            printError("cannot open the store at \(storeOptions.location): \(error)")
+            throw ExitCode(1)
+        }
+        guard let queue = opened.queue else { throw ExitCode.validationFailure }
+        let id = workerID ?? "\(Self.hostName())-\(ProcessInfo.processInfo.processIdentifier)"
+        let models = WorkerModels(baseURL: baseURL, apiKeyEnv: apiKeyEnv, concurrency: concurrency ?? batch)
+        let worker = QueueWorker(
+            queue: queue,
+            store: opened.store,
+            models: models,
+            configuration: .init(
+                workerID: id,
+                batchSize: batch,
+                concurrency: concurrency,
+                policy: LeasePolicy(duration: LeasePolicy.parseDuration(lease) ?? .seconds(60)),
+                runID: runID,
+                waitForWork: wait
+            )
+        )
+        let stop = StopSignal()
+        let trap = SignalTrap { stop.stop() } onSecond: { Foundation.exit(130) }
+        printError("worker \(id): claiming batches of \(batch) from \(opened.location), lease \(lease)")
+        let summary: QueueWorker.Summary
+        do {
+            summary = try await worker.run(stop: stop) { event in
+                switch event {
+                case .claimed(let lease):
+                    let reclaimed = lease.reclaimed > 0 ? " (\(lease.reclaimed) taken over from expired leases)" : ""
+                    printError("worker \(id): claimed \(lease.items.count) item(s) of run \(lease.runID)\(reclaimed)")
+                case .lost(let runID, let itemID, let variant):
+                    printError("worker \(id): lease lost for \(itemID)/\(variant) of run \(runID); result dropped")
+                case .released(let runID, let items):
+                    printError("worker \(id): handed \(items) unstarted item(s) of run \(runID) back to the queue")
+                case .runFinished(let runID):
+                    printError("worker \(id): run \(runID) is complete")
+                case .completed, .waiting:
+                    break
+                }
+            }
+        } catch {
+            trap.cancel()
+            await models.close()
+            await opened.close()
+            printError("error: worker \(id) stopped: \(error)")
+            throw ExitCode(1)
+        }
+        trap.cancel()
+        await models.close()
+        await opened.close()
+        print(
+            "worker \(id): \(summary.completed) item(s) done in \(summary.batches) batch(es); \(summary.failed) failed, "
+                + "\(summary.lost) dropped after a lost lease, \(summary.released) handed back"
+        )
+        if stop.isStopped { throw ExitCode(130) }
+    }
+}
+
+extension WorkerCommand {
+    /// This machine's host name (no DNS look-up).
+    static func hostName() -> String {
+        var buffer = [CChar](repeating: 0, count: 256)
+        guard gethostname(&buffer, buffer.count) == 0 else { return "worker" }
+        let name = String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        return name.isEmpty ? "worker" : name
+    }
+}
+
+/// One OpenAI-compatible client per endpoint and model, built from each run's stored settings; the API key
+/// comes from this process's environment.
+actor WorkerModels: RunModelProvider {
+    private let baseURL: String?
+    private let apiKeyEnv: String?
+    private let concurrency: Int
+    private var clients: [String: OpenAIClient] = [:]
+
+    init(baseURL: String?, apiKeyEnv: String?, concurrency: Int) {
+        self.baseURL = baseURL
+        self.apiKeyEnv = apiKeyEnv
+        self.concurrency = concurrency
+    }
+
+    func model(for settings: RunModelSettings, runID: String) async throws -> any LanguageModel {
+        let endpoint = baseURL ?? settings.baseURL
+        let variable = apiKeyEnv ?? settings.apiKeyEnv ?? "OPENAI_API_KEY"
+        let key = [endpoint, settings.model, variable, String(settings.timeout)].joined(separator: "\u{1F}")
+        if let client = clients[key] { return client }
+        let client = OpenAIClient(
+            configuration: .init(
+                baseURL: endpoint,
+                model: settings.model,
+                apiKey: ProcessInfo.processInfo.environment[variable],
+                timeout: settings.timeout,
+                maxConnections: concurrency
+            )
+        )
+        clients[key] = client
+        return client
+    }
+
+    func close() async {
+        for client in clients.values { try? await client.shutdown() }
+        clients = [:]
+    }
+}

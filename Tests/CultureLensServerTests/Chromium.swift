@@ -1,0 +1,82 @@
+import Foundation
+
+/// Headless Chromium (Debian `chromium`, installed by `.ci/run`) for the browser tests.
+///
+/// A missing browser is a test failure with a clear message, never a skip: the browser tests are how we know the
+/// report opens offline without console errors.
+enum Chromium {
+    struct Missing: Error, CustomStringConvertible {
+        var description: String {
+            "headless Chromium is required for the browser tests but none was found (looked for chromium, chromium-browser, google-chrome in PATH and /usr/bin). Install it with `apt-get install chromium` (.ci/run installs it)."
+        }
+    }
+
+    struct Outcome {
+        var stdout: String
+        var stderr: String
+        var status: Int32
+
+        /// Console messages and CSP violations: the pages have no script, so any console output is a problem.
+        var consoleProblems: [String] {
+            stderr.split(separator: "\n").map(String.init).filter { line in
+                line.contains(":CONSOLE") || line.contains("Uncaught") || line.contains("Refused to")
+                    || line.contains("Content Security Policy") || line.contains("Content-Security-Policy")
+            }
+        }
+    }
+
+    static func executable() throws -> String {
+        let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
+        for name in ["chromium", "chromium-browser", "google-chrome", "google-chrome-stable"] {
+            for directory in path.split(separator: ":").map(String.init) + ["/usr/bin", "/usr/local/bin"] {
+                let candidate = directory + "/" + name
+                if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
+            }
+        }
+        throw Missing()
+    }
+
+    /// Runs headless Chromium on `url` with `arguments`, killed after `timeout` seconds.
+    static func run(_ url: String, _ arguments: [String], timeout: Int = 120) throws -> Outcome {
+        let browser = try executable()
+        let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("culturelens-chromium-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: scratch) }
+        let stdoutURL = scratch.appendingPathComponent("stdout")
+        let stderrURL = scratch.appendingPathComponent("stderr")
+        FileManager.default.createFile(atPath: stdoutURL.path, contents: nil)
+        FileManager.default.createFile(atPath: stderrURL.path, contents: nil)
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/timeout")
+        process.arguments =
+            ["--kill-after=10", String(timeout), browser, "--headless", "--no-sandbox", "--disable-gpu", "--enable-logging=stderr", "--v=0"]
+            + ["--user-data-dir=\(scratch.appendingPathComponent("profile").path)", "--no-first-run", "--disable-extensions"]
+            + ["--disable-background-networking", "--disable-component-update", "--hide-scrollbars"]
+            + arguments + [url]
+        let out = try FileHandle(forWritingTo: stdoutURL)
+        let err = try FileHandle(forWritingTo: stderrURL)
+        process.standardOutput = out
+        process.standardError = err
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        process.waitUntilExit()
+        try out.close()
+        try err.close()
+        return Outcome(
+            stdout: (try? String(contentsOf: stdoutURL, encoding: .utf8)) ?? "",
+            stderr: (try? String(contentsOf: stderrURL, encoding: .utf8)) ?? "",
+            status: process.terminationStatus
+        )
+    }
+
+    /// The DOM after loading `url`.
+    static func dumpDOM(_ url: String) throws -> Outcome {
+        try run(url, ["--dump-dom"])
+    }
+
+    /// A PNG screenshot of `url` at 1280 × `height`.
+    static func screenshot(_ url: String, to path: URL, height: Int = 2000) throws -> Outcome {
+        try? FileManager.default.removeItem(at: path)
+        return try run(url, ["--screenshot=\(path.path)", "--window-size=1280,\(height)"])
+    }
+}
