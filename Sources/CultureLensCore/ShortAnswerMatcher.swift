@@ -151,8 +151,8 @@ public struct ShortAnswerMatcher: Sendable {
         case "es", "fr", "it", "pt", "ca":
             endings = ["s", "es"]
         case "el":
-            // Greek nominal endings after accent removal.
-            endings = ["α", "ας", "ες", "ε", "η", "ης", "ο", "ος", "οι", "ου", "ων", "ι", "ια", "ιων", "ους", "ς"]
+            // Greek nominal endings after accent removal and case folding (which turns final ς into σ).
+            endings = ["α", "ασ", "εσ", "ε", "η", "ησ", "ο", "οσ", "οι", "ου", "ων", "ι", "ια", "ιων", "ουσ", "σ"]
         case "ko":
             // Particles and copula endings glued to the noun.
             endings = [

@@ -92,17 +92,20 @@ extension PostgresResultStore {
             }
             guard let target else { break }
             let token = UUID().uuidString.lowercased()
+            // The pick is a CTE: a locking CTE runs once. As a subquery in `FROM`, the planner may rescan it for
+            // every joined row, and the LIMIT would not hold (seen: all 10 rows of a run taken by a claim of 4).
             let rows = try await execute(
                 """
-                UPDATE work w SET worker = \(worker), lease_token = \(token),
-                    lease_expires_at = now() + make_interval(secs => \(seconds)), claims = w.claims + 1
-                FROM (
+                WITH picked AS (
                     SELECT item_id, variant FROM work
                     WHERE run_id = \(target) AND done_at IS NULL AND (lease_expires_at IS NULL OR lease_expires_at <= now())
                     ORDER BY item_index, variant COLLATE "C"
                     LIMIT \(limit)
                     FOR UPDATE SKIP LOCKED
-                ) AS picked
+                )
+                UPDATE work w SET worker = \(worker), lease_token = \(token),
+                    lease_expires_at = now() + make_interval(secs => \(seconds)), claims = w.claims + 1
+                FROM picked
                 WHERE w.run_id = \(target) AND w.item_id = picked.item_id AND w.variant = picked.variant
                 RETURNING w.item_index, w.item, w.prompt_variant, w.lease_expires_at, w.claims
                 """

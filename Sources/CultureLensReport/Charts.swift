@@ -78,17 +78,31 @@ public enum Charts {
             width: width,
             height: height,
             title: title,
-            description: "Bars show the estimate, whiskers its 95% confidence interval; n is the number of scored items.",
+            description:
+                "Bars show the estimate, whiskers its 95% confidence interval; n is the number of scored items.",
             cssClass: "chart bars"
         )
         func x(_ value: Double) -> Double { labelWidth + plot * min(1, max(0, value)) }
-        svg.add(contentsOf: axis(ticks: [0, 0.25, 0.5, 0.75, 1], x: x, height: height, label: { percent($0, decimals: 0) }))
+        svg.add(
+            contentsOf: axis(ticks: [0, 0.25, 0.5, 0.75, 1], x: x, height: height, label: { percent($0, decimals: 0) })
+        )
         if let reference {
             svg.add(
                 .group(
                     [
-                        .line(x1: x(reference), y1: top - 6, x2: x(reference), y2: height - 8, paint: .stroked(.worse, width: 1, dash: [4, 3])),
-                        .text("\(referenceLabel) \(percent(reference))", x: x(reference) + 3, y: top - 8, style: SVGTextStyle(size: 10, color: .worse)),
+                        .line(
+                            x1: x(reference),
+                            y1: top - 6,
+                            x2: x(reference),
+                            y2: height - 8,
+                            paint: .stroked(.worse, width: 1, dash: [4, 3])
+                        ),
+                        .text(
+                            "\(referenceLabel) \(percent(reference))",
+                            x: x(reference) + 3,
+                            y: top - 8,
+                            style: SVGTextStyle(size: 10, color: .worse)
+                        ),
                     ],
                     title: "\(referenceLabel): \(percent(reference))",
                     cssClass: "reference"
@@ -99,7 +113,12 @@ public enum Charts {
             let y = top + Double(index) * rowHeight
             let mid = y + rowHeight / 2
             var nodes: [SVGNode] = [
-                .text(HTMLEscape.truncate(row.label, maxCharacters: maxLabel), x: labelWidth - 8, y: mid, style: SVGTextStyle(anchor: .end, size: 11)),
+                .text(
+                    HTMLEscape.truncate(row.label, maxCharacters: maxLabel),
+                    x: labelWidth - 8,
+                    y: mid,
+                    style: SVGTextStyle(anchor: .end, size: 11)
+                ),
                 .rect(x: labelWidth, y: mid - 6, width: x(row.value) - labelWidth, height: 12, paint: .filled(.bar)),
             ]
             nodes += whisker(low: row.low.map(x), high: row.high.map(x), y: mid)
@@ -127,7 +146,8 @@ public enum Charts {
             width: width,
             height: height,
             title: title,
-            description: "Dots show the paired difference in accuracy (percentage points), whiskers its 95% bootstrap interval.",
+            description:
+                "Dots show the paired difference in accuracy (percentage points), whiskers its 95% bootstrap interval.",
             cssClass: "chart differences"
         )
         func x(_ value: Double) -> Double { labelWidth + plot * (min(1, max(-1, value)) + 1) / 2 }
@@ -136,12 +156,21 @@ public enum Charts {
         for (index, row) in rows.enumerated() {
             let mid = top + Double(index) * rowHeight + rowHeight / 2
             let color: SVGColor =
-                if let low = row.low, low > 0 { .better } else if let high = row.high, high < 0 { .worse } else { .muted }
+                if let low = row.low, low > 0 { .better } else if let high = row.high, high < 0 { .worse } else {
+                    .muted
+                }
             var nodes: [SVGNode] = [
-                .text(HTMLEscape.truncate(row.label, maxCharacters: maxLabel), x: labelWidth - 8, y: mid, style: SVGTextStyle(anchor: .end, size: 11))
+                .text(
+                    HTMLEscape.truncate(row.label, maxCharacters: maxLabel),
+                    x: labelWidth - 8,
+                    y: mid,
+                    style: SVGTextStyle(anchor: .end, size: 11)
+                )
             ]
             nodes += whisker(low: row.low.map(x), high: row.high.map(x), y: mid, color: color)
-            nodes.append(.circle(cx: x(row.value), cy: mid, r: 4, paint: SVGPaint(fill: color, stroke: .white, strokeWidth: 1)))
+            nodes.append(
+                .circle(cx: x(row.value), cy: mid, r: 4, paint: SVGPaint(fill: color, stroke: .white, strokeWidth: 1))
+            )
             nodes.append(
                 .text(
                     signedPercent(row.value) + (row.n.map { " · n=\($0)" } ?? ""),
@@ -166,7 +195,13 @@ public enum Charts {
     public static func figureDots(_ rows: [IntervalRow], title: String) -> SVG {
         let plot = width - labelWidth - valueWidth
         let height = top + Double(rows.count) * rowHeight + 10
-        var svg = SVG(width: width, height: height, title: title, description: "Dots show each figure, whiskers its interval when one was reported.", cssClass: "chart figures")
+        var svg = SVG(
+            width: width,
+            height: height,
+            title: title,
+            description: "Dots show each figure, whiskers its interval when one was reported.",
+            cssClass: "chart figures"
+        )
         let finite = rows.flatMap { [$0.value, $0.low, $0.high].compactMap { $0 } }.filter(\.isFinite)
         var lower = min(0, finite.min() ?? 0)
         var upper = max(finite.max() ?? 1, lower + 1e-9)
@@ -178,16 +213,34 @@ public enum Charts {
             ticks = niceTicks(lower, upper)
             (lower, upper) = (ticks.first ?? lower, ticks.last ?? upper)
         }
-        func x(_ value: Double) -> Double { labelWidth + plot * (min(upper, max(lower, value)) - lower) / (upper - lower) }
-        svg.add(contentsOf: axis(ticks: ticks, x: x, height: height, label: { JSONValue.format(($0 * 10_000).rounded() / 10_000) }))
-        if lower < 0 { svg.add(.line(x1: x(0), y1: top - 4, x2: x(0), y2: height - 8, paint: .stroked(.ink, width: 1))) }
+        func x(_ value: Double) -> Double {
+            labelWidth + plot * (min(upper, max(lower, value)) - lower) / (upper - lower)
+        }
+        svg.add(
+            contentsOf: axis(
+                ticks: ticks,
+                x: x,
+                height: height,
+                label: { JSONValue.format(($0 * 10_000).rounded() / 10_000) }
+            )
+        )
+        if lower < 0 {
+            svg.add(.line(x1: x(0), y1: top - 4, x2: x(0), y2: height - 8, paint: .stroked(.ink, width: 1)))
+        }
         for (index, row) in rows.enumerated() {
             let mid = top + Double(index) * rowHeight + rowHeight / 2
             var nodes: [SVGNode] = [
-                .text(HTMLEscape.truncate(row.label, maxCharacters: maxLabel), x: labelWidth - 8, y: mid, style: SVGTextStyle(anchor: .end, size: 11))
+                .text(
+                    HTMLEscape.truncate(row.label, maxCharacters: maxLabel),
+                    x: labelWidth - 8,
+                    y: mid,
+                    style: SVGTextStyle(anchor: .end, size: 11)
+                )
             ]
             nodes += whisker(low: row.low.map(x), high: row.high.map(x), y: mid)
-            nodes.append(.circle(cx: x(row.value), cy: mid, r: 4, paint: SVGPaint(fill: .bar, stroke: .white, strokeWidth: 1)))
+            nodes.append(
+                .circle(cx: x(row.value), cy: mid, r: 4, paint: SVGPaint(fill: .bar, stroke: .white, strokeWidth: 1))
+            )
             nodes.append(
                 .text(
                     JSONValue.format(row.value) + (row.n.map { " · n=\($0)" } ?? ""),
@@ -214,9 +267,25 @@ public enum Charts {
             svg.add(
                 .group(
                     [
-                        .text(HTMLEscape.truncate(row.label, maxCharacters: maxLabel), x: labelWidth - 8, y: mid, style: SVGTextStyle(anchor: .end, size: 11)),
-                        .rect(x: labelWidth, y: mid - 6, width: plot * Double(row.count) / largest, height: 12, paint: .filled(.worse)),
-                        .text(String(row.count), x: labelWidth + plot * Double(row.count) / largest + 6, y: mid, style: SVGTextStyle(size: 11, color: .muted)),
+                        .text(
+                            HTMLEscape.truncate(row.label, maxCharacters: maxLabel),
+                            x: labelWidth - 8,
+                            y: mid,
+                            style: SVGTextStyle(anchor: .end, size: 11)
+                        ),
+                        .rect(
+                            x: labelWidth,
+                            y: mid - 6,
+                            width: plot * Double(row.count) / largest,
+                            height: 12,
+                            paint: .filled(.worse)
+                        ),
+                        .text(
+                            String(row.count),
+                            x: labelWidth + plot * Double(row.count) / largest + 6,
+                            y: mid,
+                            style: SVGTextStyle(size: 11, color: .muted)
+                        ),
                     ],
                     title: "\(row.label): \(row.count)",
                     cssClass: "row"
@@ -252,7 +321,8 @@ public enum Charts {
             width: width,
             height: height,
             title: title,
-            description: "World tile map: one tile per country in its approximate place, sub-national regions beside their country; colour is accuracy (viridis scale, darker is lower), grey tiles have no data.",
+            description:
+                "World tile map: one tile per country in its approximate place, sub-national regions beside their country; colour is accuracy (viridis scale, darker is lower), grey tiles have no data.",
             cssClass: "chart tilemap"
         )
         let cultures = CultureCatalog.all.filter { WorldTileGrid.positions[$0.code] != nil }
@@ -278,10 +348,24 @@ public enum Charts {
                             y: 0,
                             width: tile,
                             height: tile,
-                            paint: SVGPaint(fill: fill, stroke: value == nil ? .grid : nil, strokeWidth: value == nil ? 0.5 : nil),
+                            paint: SVGPaint(
+                                fill: fill,
+                                stroke: value == nil ? .grid : nil,
+                                strokeWidth: value == nil ? 0.5 : nil
+                            ),
                             cornerRadius: culture.isSubnational ? 8 : 2
                         ),
-                        .text(label, x: tile / 2, y: tile / 2, style: SVGTextStyle(anchor: .middle, size: label.count > 2 ? 6.5 : 8, bold: value != nil, color: textColor)),
+                        .text(
+                            label,
+                            x: tile / 2,
+                            y: tile / 2,
+                            style: SVGTextStyle(
+                                anchor: .middle,
+                                size: label.count > 2 ? 6.5 : 8,
+                                bold: value != nil,
+                                color: textColor
+                            )
+                        ),
                     ],
                     title: tooltip,
                     cssClass: value == nil ? "tile empty" : "tile",
@@ -296,25 +380,66 @@ public enum Charts {
         var legend: [SVGNode] = [.text("Accuracy", x: 0, y: 6, style: SVGTextStyle(size: 11, bold: true))]
         for step in 0..<steps {
             let value = (Double(step) + 0.5) / Double(steps)
-            legend.append(.rect(x: 70 + Double(step) * stepWidth, y: 0, width: stepWidth, height: 12, paint: .filled(Palette.viridis(value))))
+            legend.append(
+                .rect(
+                    x: 70 + Double(step) * stepWidth,
+                    y: 0,
+                    width: stepWidth,
+                    height: 12,
+                    paint: .filled(Palette.viridis(value))
+                )
+            )
         }
         for tick in [0.0, 0.25, 0.5, 0.75, 1] {
             let tx = 70 + tick * Double(steps) * stepWidth
             legend.append(.line(x1: tx, y1: 12, x2: tx, y2: 16, paint: .stroked(.muted)))
-            legend.append(.text(percent(tick, decimals: 0), x: tx, y: 24, style: SVGTextStyle(anchor: .middle, size: 10, color: .muted)))
+            legend.append(
+                .text(
+                    percent(tick, decimals: 0),
+                    x: tx,
+                    y: 24,
+                    style: SVGTextStyle(anchor: .middle, size: 10, color: .muted)
+                )
+            )
         }
         let noDataX = 70 + Double(steps) * stepWidth + 30
-        legend.append(.rect(x: noDataX, y: 0, width: 12, height: 12, paint: SVGPaint(fill: .noData, stroke: .grid, strokeWidth: 0.5), cornerRadius: 2))
+        legend.append(
+            .rect(
+                x: noDataX,
+                y: 0,
+                width: 12,
+                height: 12,
+                paint: SVGPaint(fill: .noData, stroke: .grid, strokeWidth: 0.5),
+                cornerRadius: 2
+            )
+        )
         legend.append(.text("no data", x: noDataX + 16, y: 6, style: SVGTextStyle(size: 10, color: .muted)))
-        legend.append(.rect(x: noDataX + 70, y: 0, width: 12, height: 12, paint: SVGPaint(fill: .noData, stroke: .muted, strokeWidth: 0.5), cornerRadius: 5))
+        legend.append(
+            .rect(
+                x: noDataX + 70,
+                y: 0,
+                width: 12,
+                height: 12,
+                paint: SVGPaint(fill: .noData, stroke: .muted, strokeWidth: 0.5),
+                cornerRadius: 5
+            )
+        )
         legend.append(.text("sub-national region", x: noDataX + 86, y: 6, style: SVGTextStyle(size: 10, color: .muted)))
-        svg.add(.group(legend, title: "Legend: accuracy from 0% (dark purple) to 100% (yellow); grey tiles have no data", cssClass: "legend", translate: SVGPoint(x: margin, y: legendY)))
+        svg.add(
+            .group(
+                legend,
+                title: "Legend: accuracy from 0% (dark purple) to 100% (yellow); grey tiles have no data",
+                cssClass: "legend",
+                translate: SVGPoint(x: margin, y: legendY)
+            )
+        )
         return svg
     }
 
     /// Codes among `codes` that the tile map cannot place, sorted.
     public static func unplacedCodes(_ codes: some Sequence<String>) -> [String] {
-        codes.filter { code in CultureCatalog.culture(for: code).flatMap { WorldTileGrid.positions[$0.code] } == nil }.sorted()
+        codes.filter { code in CultureCatalog.culture(for: code).flatMap { WorldTileGrid.positions[$0.code] } == nil }
+            .sorted()
     }
 
     // MARK: - Parts
@@ -334,7 +459,14 @@ public enum Charts {
         var nodes: [SVGNode] = []
         for tick in ticks {
             nodes.append(.line(x1: x(tick), y1: top - 4, x2: x(tick), y2: height - 8, paint: .stroked(.grid, width: 1)))
-            nodes.append(.text(label(tick), x: x(tick), y: top - 16, style: SVGTextStyle(anchor: .middle, size: 10, color: .muted)))
+            nodes.append(
+                .text(
+                    label(tick),
+                    x: x(tick),
+                    y: top - 16,
+                    style: SVGTextStyle(anchor: .middle, size: 10, color: .muted)
+                )
+            )
         }
         return [.group(nodes, cssClass: "axis")]
     }

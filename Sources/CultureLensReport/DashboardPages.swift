@@ -35,9 +35,10 @@ public enum DashboardPages {
                 status: run.metadata.status,
                 items: run.summary.items,
                 accuracy: run.summary.accuracy.n > 0 ? HTMLReport.percent(run.summary.accuracy.value) : "—",
-                ci: run.summary.accuracy.n > 0 ? HTMLReport.interval(run.summary.accuracy) + " (n=\(run.summary.accuracy.n))" : "—",
+                ci: run.summary.accuracy.n > 0
+                    ? HTMLReport.interval(run.summary.accuracy) + " (n=\(run.summary.accuracy.n))" : "—",
                 label: run.label ?? "",
-                created: run.metadata.createdAt
+                created: String(run.metadata.createdAt.prefix(16)).replacingOccurrences(of: "T", with: " ")
             )
         }
         let content = ReportTemplates.render(
@@ -51,7 +52,8 @@ public enum DashboardPages {
         return HTMLReport.page(
             title: "CultureLens dashboard",
             heading: "Dashboard",
-            lede: "\(runs.count) run\(runs.count == 1 ? "" : "s") in the store. Read-only; deleting and labelling runs need the bearer token printed at start-up (see docs/dashboard.md).",
+            lede:
+                "\(runs.count) run\(runs.count == 1 ? "" : "s") in the store. Read-only; deleting and labelling runs need the bearer token printed at start-up (see docs/dashboard.md).",
             content: content,
             navigation: navigation
         )
@@ -72,7 +74,9 @@ public enum DashboardPages {
             return TableView.Cell(
                 text: HTMLReport.percent(proportion.value),
                 cellClass: "num h\(min(10, max(0, shade)))",
-                detail: ["[\(String(format: "%.0f", proportion.ciLow * 100))–\(String(format: "%.0f", proportion.ciHigh * 100))] n=\(proportion.n)"]
+                detail: [
+                    "[\(String(format: "%.0f", proportion.ciLow * 100))–\(String(format: "%.0f", proportion.ciHigh * 100))] n=\(proportion.n)"
+                ]
             )
         }
         // Cultures are rows and runs columns: there are many more cultures than runs.
@@ -95,10 +99,13 @@ public enum DashboardPages {
             rows: ranked.isEmpty ? [] : rows,
             tableClass: "leaderboard"
         )
-        let runLinks = ranked.indices.map { LinkView(href: runPath(ranked[$0].metadata.id), text: runName($0) + " (run \(ranked[$0].metadata.id))") }
+        let runLinks = ranked.indices.map {
+            LinkView(href: runPath(ranked[$0].metadata.id), text: runName($0) + " (run \(ranked[$0].metadata.id))")
+        }
         let content = ReportTemplates.render(
             LeaderboardView(
-                explanation: "One column per run, best overall accuracy first; one row per culture. Cell colour follows accuracy on the viridis scale (dark: low, yellow: high); the interval and n say how far to trust it. Failed items are not scored.",
+                explanation:
+                    "One column per run, best overall accuracy first; one row per culture. Cell colour follows accuracy on the viridis scale (dark: low, yellow: high); the interval and n say how far to trust it. Failed items are not scored.",
                 hasBoard: !ranked.isEmpty,
                 runLinks: runLinks,
                 board: board

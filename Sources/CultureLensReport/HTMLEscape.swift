@@ -61,7 +61,11 @@ public enum HTMLEscape {
 
     /// Keeps only `a-z A-Z 0-9 - _` of an identifier (CSS class, element id), so it can be used unquoted in CSS.
     public static func identifier(_ text: String) -> String {
-        String(text.unicodeScalars.filter { ($0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0))) || $0 == "-" || $0 == "_" }.map(Character.init))
+        String(
+            text.unicodeScalars.filter {
+                ($0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0))) || $0 == "-" || $0 == "_"
+            }.map(Character.init)
+        )
     }
 }
 

@@ -68,7 +68,8 @@ public enum JSONValue: Sendable, Hashable, Codable {
         case .number(let value): Self.format(value)
         case .string(let value): value
         case .array(let values): values.map(\.displayText).joined(separator: ", ")
-        case .object(let members): members.keys.sorted().map { "\($0): \(members[$0]?.displayText ?? "")" }.joined(separator: "; ")
+        case .object(let members):
+            members.keys.sorted().map { "\($0): \(members[$0]?.displayText ?? "")" }.joined(separator: "; ")
         }
     }
 

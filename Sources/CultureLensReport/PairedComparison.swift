@@ -6,11 +6,15 @@ import CultureLensCore
 /// out, so both accuracies are over the same items. The difference is `other − baseline`. Its 95% interval is a
 /// paired percentile bootstrap: 2,000 resamples of the per-item differences, drawn whole by item (all variants of
 /// an item stay together), from `SplitMix64` with a fixed seed, so the same inputs always give the same interval.
+/// Groups with fewer than ``minimumItemsForInterval`` shared items get no interval: a bootstrap of one or two
+/// items would give a falsely narrow one.
 public struct PairedComparison: Sendable, Hashable {
     /// The seed of every bootstrap in a comparison.
     public static let seed: UInt64 = 0x00C0_FFEE
     /// Bootstrap resamples.
     public static let replicates = 2000
+    /// Fewest shared items for which an interval is reported.
+    public static let minimumItemsForInterval = 5
 
     /// One row: a group of shared items.
     public struct Row: Sendable, Hashable {
@@ -26,8 +30,10 @@ public struct PairedComparison: Sendable, Hashable {
         public var baselineAccuracy: Double
         /// Other run's accuracy on the shared pairs.
         public var otherAccuracy: Double
-        /// other − baseline with its bootstrap interval; `nil` without shared pairs.
-        public var difference: ConfidenceInterval?
+        /// other − baseline; `nil` without shared pairs.
+        public var difference: Double?
+        /// Its bootstrap interval; `nil` with fewer than ``PairedComparison/minimumItemsForInterval`` shared items.
+        public var interval: ConfidenceInterval?
     }
 
     /// Overall row.
@@ -43,13 +49,17 @@ public struct PairedComparison: Sendable, Hashable {
         }
         var baselineScores: [Key: Double] = [:]
         for sample in baseline {
-            if let score = sample.score, sample.error == nil { baselineScores[Key(item: sample.itemID, variant: sample.variant)] = score }
+            if let score = sample.score, sample.error == nil {
+                baselineScores[Key(item: sample.itemID, variant: sample.variant)] = score
+            }
         }
         var pairs: [(culture: String, item: String, a: Double, b: Double)] = []
         var seen = Set<Key>()
         for sample in other {
             let key = Key(item: sample.itemID, variant: sample.variant)
-            guard let score = sample.score, sample.error == nil, let base = baselineScores[key], seen.insert(key).inserted else {
+            guard let score = sample.score, sample.error == nil, let base = baselineScores[key],
+                seen.insert(key).inserted
+            else {
                 continue
             }
             pairs.append((sample.culture, sample.itemID, base, score))
@@ -57,33 +67,47 @@ public struct PairedComparison: Sendable, Hashable {
         func row(key: String, name: String, _ group: [(culture: String, item: String, a: Double, b: Double)]) -> Row {
             let n = group.count
             guard n > 0 else {
-                return Row(key: key, name: name, n: 0, items: 0, baselineAccuracy: 0, otherAccuracy: 0, difference: nil)
+                return Row(
+                    key: key,
+                    name: name,
+                    n: 0,
+                    items: 0,
+                    baselineAccuracy: 0,
+                    otherAccuracy: 0,
+                    difference: nil,
+                    interval: nil
+                )
             }
             let baselineAccuracy = group.reduce(0) { $0 + ($1.a >= 1 ? 1 : 0) } / Double(n)
             let otherAccuracy = group.reduce(0) { $0 + ($1.b >= 1 ? 1 : 0) } / Double(n)
             let differences = group.map { ($0.b >= 1 ? 1.0 : 0) - ($0.a >= 1 ? 1.0 : 0) }
-            let interval = try? Bootstrap.clusterMean(
-                values: differences,
-                clusters: group.map(\.item),
-                replicates: Self.replicates,
-                seed: Self.seed
-            ).interval
+            let items = Set(group.map(\.item)).count
+            let interval =
+                items < Self.minimumItemsForInterval
+                ? nil
+                : try? Bootstrap.clusterMean(
+                    values: differences,
+                    clusters: group.map(\.item),
+                    replicates: Self.replicates,
+                    seed: Self.seed
+                ).interval
             return Row(
                 key: key,
                 name: name,
                 n: n,
-                items: Set(group.map(\.item)).count,
+                items: items,
                 baselineAccuracy: baselineAccuracy,
                 otherAccuracy: otherAccuracy,
-                difference: interval
+                difference: otherAccuracy - baselineAccuracy,
+                interval: interval
             )
         }
         overall = row(key: "all", name: "All cultures", pairs)
         perCulture = Dictionary(grouping: pairs, by: \.culture).map { code, group in
             row(key: code, name: CultureCatalog.culture(for: code)?.name ?? code, group)
         }.sorted {
-            let a = $0.difference?.estimate ?? -.infinity
-            let b = $1.difference?.estimate ?? -.infinity
+            let a = $0.difference ?? -.infinity
+            let b = $1.difference ?? -.infinity
             return a != b ? a > b : $0.key < $1.key
         }
     }

@@ -205,7 +205,11 @@ public struct ReportRun: Sendable, Hashable {
         do {
             resultsData = try Data(contentsOf: resultsURL)
         } catch {
-            throw ReportLoadError(path: resultsURL.path, line: nil, message: "cannot read: \(error.localizedDescription)")
+            throw ReportLoadError(
+                path: resultsURL.path,
+                line: nil,
+                message: "cannot read: \(error.localizedDescription)"
+            )
         }
         var run = try decodeResults(resultsData, path: resultsURL.path)
         if FileManager.default.fileExists(atPath: samplesURL.path) {
@@ -213,7 +217,11 @@ public struct ReportRun: Sendable, Hashable {
             do {
                 data = try Data(contentsOf: samplesURL)
             } catch {
-                throw ReportLoadError(path: samplesURL.path, line: nil, message: "cannot read: \(error.localizedDescription)")
+                throw ReportLoadError(
+                    path: samplesURL.path,
+                    line: nil,
+                    message: "cannot read: \(error.localizedDescription)"
+                )
             }
             run.samples = try decodeSamples(data, path: samplesURL.path)
         }
@@ -234,7 +242,11 @@ public struct ReportRun: Sendable, Hashable {
             document = try decoder.decode(Document.self, from: data)
             all = try decoder.decode([String: JSONValue].self, from: data)
         } catch {
-            throw ReportLoadError(path: path, line: nil, message: "not a CultureLens results.json: \(Self.describe(error))")
+            throw ReportLoadError(
+                path: path,
+                line: nil,
+                message: "not a CultureLens results.json: \(Self.describe(error))"
+            )
         }
         var extras = all
         for key in ["tool", "run", "summary"] { extras.removeValue(forKey: key) }
@@ -422,7 +434,9 @@ public enum Redaction {
     public static func settings(_ settings: [String: String]) -> [String: String] {
         settings.filter { key, _ in
             let lower = key.lowercased()
-            return !["key", "token", "secret", "password", "authorization", "credential"].contains { lower.contains($0) }
+            return !["key", "token", "secret", "password", "authorization", "credential"].contains {
+                lower.contains($0)
+            }
         }
     }
 }

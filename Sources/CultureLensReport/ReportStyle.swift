@@ -91,7 +91,7 @@ enum ReportStyle {
     static let print = """
         @media print{
         body{font-size:11pt}
-        .masthead nav,.filters,.skip-link,.shown-count,.actions{display:none}
+        .masthead nav,.toc,.filters,.skip-link,.shown-count,.actions{display:none}
         main{max-width:none;padding:0}
         pre{max-height:none;overflow:visible;background:none;border:1px solid #ccc}
         h2,h3{break-after:avoid}

@@ -84,7 +84,7 @@ enum ReportTemplates {
         <div class="summary-grid" id="{{anchor}}-summary">
         <div class="headline">
         <p class="headline-figure">{{accuracy}}</p>
-        <p class="headline-detail">accuracy · 95% CI {{ciText}} · n = {{n}}</p>
+        <p class="headline-detail">{{headlineDetail}}</p>
         </div>
         <dl class="facts">
         {{#facts}}<div><dt>{{term}}</dt><dd>{{#code}}<code>{{value}}</code>{{/code}}{{^code}}<bdi>{{value}}</bdi>{{/code}}</dd></div>
@@ -133,7 +133,7 @@ enum ReportTemplates {
         {{/extraNote}}{{#hasChart}}<figure><div class="chart-frame">{{{extraChart}}}</div></figure>
         {{/hasChart}}<div class="table-frame">{{#extraTable}}{{> table}}{{/extraTable}}</div>
         </section>
-        
+
         """
 
     static let samples = """
@@ -174,7 +174,7 @@ enum ReportTemplates {
         {{#pairs}}<section id="{{pairAnchor}}" aria-labelledby="{{pairAnchor}}-title">
         <h3 id="{{pairAnchor}}-title"><bdi>{{pairTitle}}</bdi></h3>
         <p>{{pairSummary}}</p>
-        {{#hasPairChart}}<figure><div class="chart-frame">{{{pairChart}}}</div><figcaption>Per culture, other − baseline on shared items; blue: interval above zero, orange: below zero, grey: includes zero.</figcaption></figure>
+        {{#hasPairChart}}<figure><div class="chart-frame">{{{pairChart}}}</div><figcaption>Per culture, other − baseline on shared items; blue: interval above zero, orange: below zero, grey: includes zero or too few items for an interval.</figcaption></figure>
         {{/hasPairChart}}<details><summary>Data table</summary><div class="table-frame">{{#pairTable}}{{> table}}{{/pairTable}}</div></details>
         </section>
         {{/pairs}}</section>

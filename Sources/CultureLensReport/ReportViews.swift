@@ -84,8 +84,7 @@ struct RunView: Sendable {
     var runLede: [String]
     var sections: [LinkView]
     var accuracy: String
-    var ciText: String
-    var n: Int
+    var headlineDetail: String
     var facts: [FactView]
     var hasCultures: Bool
     var cultureChart: TrustedHTML

@@ -74,7 +74,9 @@ public struct RobustnessReport: Sendable {
         lines.append("")
         let metric = card.headlineMetric
         lines.append(Self.figureHeader())
-        if let plain = card.variants.first { lines.append(Self.figureRow("\(metric) (default prompt)", plain.headline)) }
+        if let plain = card.variants.first {
+            lines.append(Self.figureRow("\(metric) (default prompt)", plain.headline))
+        }
         lines.append(Self.figureRow("argmax flip rate", card.flipRate))
         lines.append(Self.figureRow("Fleiss' κ across variants", card.fleissKappa))
         lines.append(Self.figureRow("mean pairwise JSD (bits)", card.meanPairwiseJSD))
@@ -103,7 +105,9 @@ public struct RobustnessReport: Sendable {
         }
 
         lines.append("")
-        lines.append(Self.row(["variant", "n", metric, "95% CI", "P(first)−1/K", "failed"], widths: [34, 5, 9, 17, 12, 7]))
+        lines.append(
+            Self.row(["variant", "n", metric, "95% CI", "P(first)−1/K", "failed"], widths: [34, 5, 9, 17, 12, 7])
+        )
         for variant in card.variants {
             let failed = variant.failures.values.reduce(0, +)
             lines.append(
@@ -122,7 +126,9 @@ public struct RobustnessReport: Sendable {
         }
         if !card.perFactor.isEmpty {
             lines.append("")
-            lines.append(Self.row(["factor", "flip rate", "95% CI", "JSD", "spread", "95% CI"], widths: [14, 10, 17, 8, 8, 17]))
+            lines.append(
+                Self.row(["factor", "flip rate", "95% CI", "JSD", "spread", "95% CI"], widths: [14, 10, 17, 8, 8, 17])
+            )
             for factor in card.perFactor {
                 lines.append(
                     Self.row(
@@ -146,9 +152,14 @@ public struct RobustnessReport: Sendable {
             "between variants \(Self.number(decomposition.betweenVariant.value)) \(Self.share(decomposition.shares["between_variant"]))",
         ]
         if let within = decomposition.withinPrompt {
-            parts.append("within prompt \(Self.number(within.value)) \(Self.share(decomposition.shares["within_prompt"]))")
+            parts.append(
+                "within prompt \(Self.number(within.value)) \(Self.share(decomposition.shares["within_prompt"]))"
+            )
         }
-        lines.append("variance of the \(decomposition.unit.replacingOccurrences(of: "_", with: " ")): " + parts.joined(separator: " · "))
+        lines.append(
+            "variance of the \(decomposition.unit.replacingOccurrences(of: "_", with: " ")): "
+                + parts.joined(separator: " · ")
+        )
 
         if let survey = card.survey {
             lines.append("")
@@ -166,7 +177,10 @@ public struct RobustnessReport: Sendable {
             lines.append("")
             lines.append("steerability (\(steering.distance)):")
             lines.append(
-                Self.row(["target", "tmpl", "q", "missing", "without", "with", "improvement", "95% CI", "rate", "rank"], widths: [8, 5, 5, 8, 8, 8, 12, 17, 7, 7])
+                Self.row(
+                    ["target", "tmpl", "q", "missing", "without", "with", "improvement", "95% CI", "rate", "rank"],
+                    widths: [8, 5, 5, 8, 8, 8, 12, 17, 7, 7]
+                )
             )
             for target in steering.targets {
                 lines.append(
@@ -215,7 +229,8 @@ public struct RobustnessReport: Sendable {
         lines.append("")
         lines.append(
             "failures \(failures.reduce(0) { $0 + $1.value })"
-                + (failures.isEmpty ? "" : " (" + failures.map { "\($0.key) \($0.value)" }.joined(separator: ", ") + ")")
+                + (failures.isEmpty
+                    ? "" : " (" + failures.map { "\($0.key) \($0.value)" }.joined(separator: ", ") + ")")
         )
         for note in card.notes { lines.append("note: \(note)") }
         return lines.joined(separator: "\n") + "\n"
@@ -249,7 +264,9 @@ public struct RobustnessReport: Sendable {
             )
         }
         lines.append("")
-        lines.append("CI: mean ± 1.96 clustered SE (cluster = item) · p: two-sided cluster sign-flip test · Holm across cultures")
+        lines.append(
+            "CI: mean ± 1.96 clustered SE (cluster = item) · p: two-sided cluster sign-flip test · Holm across cultures"
+        )
         return lines.joined(separator: "\n") + "\n"
     }
 
@@ -270,7 +287,8 @@ public struct RobustnessReport: Sendable {
 
     static func summary(_ distribution: DistributionSummary) -> String {
         guard distribution.n > 0 else { return "— (n=0)" }
-        return "median \(number(distribution.median)) [2.5–97.5%: \(number(distribution.q025))–\(number(distribution.q975))] n=\(distribution.n)"
+        return
+            "median \(number(distribution.median)) [2.5–97.5%: \(number(distribution.q025))–\(number(distribution.q975))] n=\(distribution.n)"
     }
 
     static func share(_ value: Double?) -> String {

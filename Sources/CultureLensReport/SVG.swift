@@ -19,7 +19,10 @@ public struct SVGColor: Sendable, Hashable {
 
     /// `#rrggbb`.
     public var hexString: String {
-        "#" + [red, green, blue].map { String($0, radix: 16).count == 1 ? "0" + String($0, radix: 16) : String($0, radix: 16) }
+        "#"
+            + [red, green, blue].map {
+                String($0, radix: 16).count == 1 ? "0" + String($0, radix: 16) : String($0, radix: 16)
+            }
             .joined()
     }
 
@@ -206,7 +209,8 @@ public struct SVG: Sendable, Hashable {
 
     /// The `<svg>` element, for embedding in HTML (also valid standalone XML with the namespace it carries).
     public func render() -> String {
-        var out = "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 \(Self.number(width)) \(Self.number(height))\""
+        var out =
+            "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 \(Self.number(width)) \(Self.number(height))\""
         out += " width=\"\(Self.number(width))\" height=\"\(Self.number(height))\" role=\"img\""
         if let cssClass { out += " class=\"\(HTMLEscape.escape(HTMLEscape.classList(cssClass)))\"" }
         out += ">\n<title>\(HTMLEscape.escape(title))</title>\n"
@@ -234,19 +238,25 @@ public struct SVG: Sendable, Hashable {
     private static func render(_ node: SVGNode, into out: inout String) {
         switch node {
         case .rect(let x, let y, let width, let height, let paint, let radius):
-            var pairs = [("x", number(x)), ("y", number(y)), ("width", number(max(0, width))), ("height", number(max(0, height)))]
+            var pairs = [
+                ("x", number(x)), ("y", number(y)), ("width", number(max(0, width))),
+                ("height", number(max(0, height))),
+            ]
             if let radius { pairs.append(("rx", number(radius))) }
             out += "<rect\(attributes(pairs + paint.attributes))/>\n"
         case .line(let x1, let y1, let x2, let y2, let paint):
             let pairs = [("x1", number(x1)), ("y1", number(y1)), ("x2", number(x2)), ("y2", number(y2))]
             out += "<line\(attributes(pairs + paint.attributes))/>\n"
         case .circle(let cx, let cy, let r, let paint):
-            out += "<circle\(attributes([("cx", number(cx)), ("cy", number(cy)), ("r", number(r))] + paint.attributes))/>\n"
+            out +=
+                "<circle\(attributes([("cx", number(cx)), ("cy", number(cy)), ("r", number(r))] + paint.attributes))/>\n"
         case .polygon(let points, let paint):
             let list = points.map { "\(number($0.x)),\(number($0.y))" }.joined(separator: " ")
             out += "<polygon\(attributes([("points", list)] + paint.attributes))/>\n"
         case .text(let text, let x, let y, let style):
-            var pairs = [("x", number(x)), ("y", number(y)), ("font-size", number(style.size)), ("fill", style.color.hexString)]
+            var pairs = [
+                ("x", number(x)), ("y", number(y)), ("font-size", number(style.size)), ("fill", style.color.hexString),
+            ]
             if style.anchor != .start { pairs.append(("text-anchor", style.anchor.rawValue)) }
             if style.bold { pairs.append(("font-weight", "bold")) }
             if style.middleBaseline { pairs.append(("dominant-baseline", "central")) }

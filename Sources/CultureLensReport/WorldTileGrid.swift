@@ -69,7 +69,8 @@ public enum WorldTileGrid {
     public static let positions: [String: Position] = {
         var result: [String: Position] = [:]
         for (row, line) in rows.enumerated() {
-            for (column, cell) in line.split(separator: " ", omittingEmptySubsequences: false).enumerated() where cell != ".." {
+            for (column, cell) in line.split(separator: " ", omittingEmptySubsequences: false).enumerated()
+            where cell != ".." {
                 let code = regionAliases[String(cell)] ?? String(cell)
                 result[code] = Position(column: column, row: row)
             }
@@ -92,7 +93,8 @@ public enum WorldTileGrid {
     /// not Korea, CN-SC not Seychelles, IN-AS not American Samoa).
     static let regionLabels: [String: String] = [
         "BE-VLG": "VLG", "BE-WAL": "WAL", "CA-QC": "QC", "CN-SC": "SIC", "DE-BY": "BAV", "ES-CT": "CAT", "ES-PV": "PV",
-        "GB-SCT": "SCT", "GB-WLS": "WLS", "ID-BA": "BAL", "ID-JB": "WJV", "IN-AS": "ASM", "IN-KL": "KER", "IN-PB": "PUN",
+        "GB-SCT": "SCT", "GB-WLS": "WLS", "ID-BA": "BAL", "ID-JB": "WJV", "IN-AS": "ASM", "IN-KL": "KER",
+        "IN-PB": "PUN",
         "IN-TN": "TAM", "IQ-KR": "KRD", "JP-47": "OKI", "NG-NORTH": "NNG", "US-HI": "HI", "US-TX": "TX",
     ]
 

@@ -15,7 +15,11 @@ enum DashboardResponses {
     }
 
     static func text(_ text: String, contentType: String, status: HTTPResponse.Status = .ok) -> Response {
-        Response(status: status, headers: [.contentType: contentType], body: ResponseBody(byteBuffer: ByteBuffer(string: text)))
+        Response(
+            status: status,
+            headers: [.contentType: contentType],
+            body: ResponseBody(byteBuffer: ByteBuffer(string: text))
+        )
     }
 
     static func json(_ value: some Encodable, status: HTTPResponse.Status = .ok) -> Response {
@@ -100,7 +104,10 @@ struct APIRunDetail: Encodable {
         label = run.label
         summary = run.summary
         samples = includeSamples ? run.samples : nil
-        links = APILinks(html: DashboardPages.runPath(run.metadata.id), api: "/api/runs/" + HTMLEscape.urlComponent(run.metadata.id))
+        links = APILinks(
+            html: DashboardPages.runPath(run.metadata.id),
+            api: "/api/runs/" + HTMLEscape.urlComponent(run.metadata.id)
+        )
     }
 }
 

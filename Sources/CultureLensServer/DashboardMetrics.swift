@@ -43,7 +43,9 @@ public final class DashboardMetrics: Sendable {
         lines.append("# HELP culturelens_auth_failures_total Write requests refused: missing or wrong bearer token.")
         lines.append("# TYPE culturelens_auth_failures_total counter")
         for reason in ["invalid", "missing"] {
-            lines.append("culturelens_auth_failures_total{reason=\"\(reason)\"} \(snapshot.authFailures["reason=\"\(reason)\"", default: 0])")
+            lines.append(
+                "culturelens_auth_failures_total{reason=\"\(reason)\"} \(snapshot.authFailures["reason=\"\(reason)\"", default: 0])"
+            )
         }
         lines.append("# HELP culturelens_runs_deleted_total Runs deleted through the API.")
         lines.append("# TYPE culturelens_runs_deleted_total counter")

@@ -28,7 +28,9 @@ struct DashboardMiddleware<Context: RequestContext>: RouterMiddleware {
     let allowedHosts: Set<String>?
     let logger: Logger
 
-    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws
+        -> Response
+    {
         var response: Response
         if let allowedHosts, let authority = request.head.authority, !allowedHosts.contains(Self.hostName(authority)) {
             response = DashboardResponses.json(

@@ -9,7 +9,9 @@ extension DashboardServer {
     /// The router with every page and API route (see docs/dashboard.md).
     public func buildRouter() -> Router<BasicRequestContext> {
         let router = Router(context: BasicRequestContext.self)
-        router.add(middleware: DashboardMiddleware(metrics: metrics, allowedHosts: configuration.allowedHosts, logger: logger))
+        router.add(
+            middleware: DashboardMiddleware(metrics: metrics, allowedHosts: configuration.allowedHosts, logger: logger)
+        )
 
         // Pages.
         router.get("/") { _, _ in try await self.runsPage() }
@@ -22,7 +24,10 @@ extension DashboardServer {
         // JSON API.
         router.get("/api/runs") { _, _ in try await self.apiRuns() }
         router.get("/api/runs/{id}") { request, context in
-            try await self.apiRun(id: Self.parameter(context, "id"), includeSamples: request.uri.queryParameters["samples"] == "true")
+            try await self.apiRun(
+                id: Self.parameter(context, "id"),
+                includeSamples: request.uri.queryParameters["samples"] == "true"
+            )
         }
         router.delete("/api/runs/{id}") { request, context in
             try self.authorize(request)
@@ -38,7 +43,10 @@ extension DashboardServer {
         }
         router.get("/metrics") { _, _ in
             let runs = (try? await self.store.runs().count) ?? 0
-            return DashboardResponses.text(self.metrics.render(runs: runs), contentType: "text/plain; version=0.0.4; charset=utf-8")
+            return DashboardResponses.text(
+                self.metrics.render(runs: runs),
+                contentType: "text/plain; version=0.0.4; charset=utf-8"
+            )
         }
         return router
     }
@@ -77,14 +85,29 @@ extension DashboardServer {
 
     // MARK: - Loading
 
-    func labels() async throws -> [String: String] { try await store.runLabels() }
+    /// Runs `body`, turning a store failure (an unreadable file, a record an older version wrote differently) into
+    /// a 500 that says so, as an HTML page or JSON depending on the route.
+    func reading<T>(_ body: () async throws -> T) async throws -> T {
+        do {
+            return try await body()
+        } catch let error as any HTTPResponseError {
+            throw error
+        } catch {
+            logger.error("cannot read the store", metadata: ["error": "\(error)"])
+            throw StoreUnreadable(detail: "\(error)")
+        }
+    }
+
+    func records() async throws -> [RunRecord] { try await reading { try await store.runs() } }
+
+    func labels() async throws -> [String: String] { try await reading { try await store.runLabels() } }
 
     func load(_ record: RunRecord, labels: [String: String]) async throws -> ReportRun {
         var run: ReportRun
         if let cached = await cache.cached(record) {
             run = cached
         } else {
-            run = ReportRun(run: record, results: try await store.results(runID: record.id))
+            run = ReportRun(run: record, results: try await reading { try await store.results(runID: record.id) })
             await cache.store(run, for: record)
         }
         run.label = labels[record.id]
@@ -94,7 +117,7 @@ extension DashboardServer {
     func allRuns() async throws -> [ReportRun] {
         let labels = try await labels()
         var runs: [ReportRun] = []
-        for record in try await store.runs() {
+        for record in try await records() {
             runs.append(try await load(record, labels: labels))
         }
         return runs
@@ -109,7 +132,13 @@ extension DashboardServer {
     func runsPage() async throws -> Response {
         let runs = try await allRuns()
         let suites = suiteNames(runs)
-        return DashboardResponses.html(DashboardPages.runs(runs, suites: suites, navigation: DashboardPages.navigation(suites: suites, current: "/")))
+        return DashboardResponses.html(
+            DashboardPages.runs(
+                runs,
+                suites: suites,
+                navigation: DashboardPages.navigation(suites: suites, current: "/")
+            )
+        )
     }
 
     func leaderboardPage(suite: String) async throws -> Response {
@@ -118,26 +147,43 @@ extension DashboardServer {
         let navigation = DashboardPages.navigation(suites: suites, current: DashboardPages.suitePath(suite))
         guard suites.contains(suite) else {
             return DashboardResponses.html(
-                DashboardPages.message(title: "Unknown suite", message: "There is no suite named \(suite).", navigation: navigation),
+                DashboardPages.message(
+                    title: "Unknown suite",
+                    message: "There is no suite named \(suite).",
+                    navigation: navigation
+                ),
                 status: .notFound
             )
         }
         return DashboardResponses.html(
-            DashboardPages.leaderboard(suite: suite, runs: runs.filter { $0.metadata.suite == suite }, navigation: navigation)
+            DashboardPages.leaderboard(
+                suite: suite,
+                runs: runs.filter { $0.metadata.suite == suite },
+                navigation: navigation
+            )
         )
     }
 
     func runPage(id: String) async throws -> Response {
-        let records = try await store.runs()
-        let navigation = DashboardPages.navigation(suites: Array(Set(records.map(\.suite)).union(SuiteCatalog.names)).sorted(), current: "")
+        let records = try await self.records()
+        let navigation = DashboardPages.navigation(
+            suites: Array(Set(records.map(\.suite)).union(SuiteCatalog.names)).sorted(),
+            current: ""
+        )
         guard let record = records.first(where: { $0.id == id }) else {
             return DashboardResponses.html(
-                DashboardPages.message(title: "Run not found", message: "There is no run with id \(id).", navigation: navigation),
+                DashboardPages.message(
+                    title: "Run not found",
+                    message: "There is no run with id \(id).",
+                    navigation: navigation
+                ),
                 status: .notFound
             )
         }
         let run = try await load(record, labels: try await labels())
-        return DashboardResponses.html(DashboardPages.run(run, navigation: navigation, sampleLimit: configuration.sampleLimit))
+        return DashboardResponses.html(
+            DashboardPages.run(run, navigation: navigation, sampleLimit: configuration.sampleLimit)
+        )
     }
 
     func comparePage(_ request: Request) async throws -> Response {
@@ -146,27 +192,42 @@ extension DashboardServer {
         ids += query.getAll("runs").flatMap { $0.split(separator: ",").map(String.init) }
         var unique: [String] = []
         for id in ids where !id.isEmpty && !unique.contains(id) { unique.append(id) }
-        let records = try await store.runs()
-        let navigation = DashboardPages.navigation(suites: Array(Set(records.map(\.suite)).union(SuiteCatalog.names)).sorted(), current: "")
+        let records = try await self.records()
+        let navigation = DashboardPages.navigation(
+            suites: Array(Set(records.map(\.suite)).union(SuiteCatalog.names)).sorted(),
+            current: ""
+        )
         guard unique.count >= 2 else {
             return DashboardResponses.html(
-                DashboardPages.message(title: "Choose runs to compare", message: "Tick two or more runs in the runs list, then press Compare.", navigation: navigation),
+                DashboardPages.message(
+                    title: "Choose runs to compare",
+                    message: "Tick two or more runs in the runs list, then press Compare.",
+                    navigation: navigation
+                ),
                 status: .badRequest
             )
         }
         let missing = unique.filter { id in !records.contains { $0.id == id } }
         guard missing.isEmpty else {
             return DashboardResponses.html(
-                DashboardPages.message(title: "Run not found", message: "No run with id \(missing.joined(separator: ", ")).", navigation: navigation),
+                DashboardPages.message(
+                    title: "Run not found",
+                    message: "No run with id \(missing.joined(separator: ", ")).",
+                    navigation: navigation
+                ),
                 status: .notFound
             )
         }
         let labels = try await labels()
         var runs: [ReportRun] = []
         for id in unique {
-            if let record = records.first(where: { $0.id == id }) { runs.append(try await load(record, labels: labels)) }
+            if let record = records.first(where: { $0.id == id }) {
+                runs.append(try await load(record, labels: labels))
+            }
         }
-        return DashboardResponses.html(DashboardPages.compare(runs, navigation: navigation, sampleLimit: configuration.sampleLimit))
+        return DashboardResponses.html(
+            DashboardPages.compare(runs, navigation: navigation, sampleLimit: configuration.sampleLimit)
+        )
     }
 
     // MARK: - API
@@ -177,7 +238,7 @@ extension DashboardServer {
     }
 
     func apiRun(id: String, includeSamples: Bool) async throws -> Response {
-        guard let record = try await store.run(id: id) else {
+        guard let record = try await reading({ try await store.run(id: id) }) else {
             throw HTTPError(.notFound, message: "no run with id \(id)")
         }
         let run = try await load(record, labels: try await labels())
@@ -185,7 +246,7 @@ extension DashboardServer {
     }
 
     func apiDelete(id: String) async throws -> Response {
-        guard try await store.deleteRun(id: id) else {
+        guard try await reading({ try await store.deleteRun(id: id) }) else {
             throw HTTPError(.notFound, message: "no run with id \(id)")
         }
         await cache.remove(id)
@@ -202,13 +263,16 @@ extension DashboardServer {
         do {
             decoded = try JSONDecoder().decode(LabelBody.self, from: Data(buffer: body))
         } catch {
-            throw HTTPError(.badRequest, message: "expected a JSON body {\"label\": \"text\"} (null or \"\" removes the label)")
+            throw HTTPError(
+                .badRequest,
+                message: "expected a JSON body {\"label\": \"text\"} (null or \"\" removes the label)"
+            )
         }
         let label = decoded.label?.trimmingCharacters(in: .whitespacesAndNewlines)
         if let label, label.count > 200 {
             throw HTTPError(.badRequest, message: "a label has at most 200 characters")
         }
-        guard try await store.setRunLabel(id: id, label: label) else {
+        guard try await reading({ try await store.setRunLabel(id: id, label: label) }) else {
             throw HTTPError(.notFound, message: "no run with id \(id)")
         }
         metrics.recordLabel()
@@ -237,5 +301,27 @@ extension DashboardServer {
 extension Data {
     init(buffer: ByteBuffer) {
         self.init(buffer.readableBytesView)
+    }
+}
+
+/// The store could not be read: a 500 whose body says why (an HTML page for pages, JSON for the API).
+struct StoreUnreadable: HTTPResponseError {
+    var detail: String
+
+    var status: HTTPResponse.Status { .internalServerError }
+
+    func response(from request: Request, context: some RequestContext) throws -> Response {
+        let message = "Cannot read the store: \(detail)"
+        if request.uri.path.hasPrefix("/api/") {
+            return DashboardResponses.json(["error": message], status: status)
+        }
+        return DashboardResponses.html(
+            DashboardPages.message(
+                title: "Cannot read the store",
+                message: message,
+                navigation: DashboardPages.navigation(suites: SuiteCatalog.names, current: "")
+            ),
+            status: status
+        )
     }
 }

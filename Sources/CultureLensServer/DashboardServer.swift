@@ -26,7 +26,13 @@ public struct DashboardServer: Sendable {
         public var sampleLimit: Int
 
         /// Creates a configuration.
-        public init(host: String = "127.0.0.1", port: Int = 8080, token: String, allowedHosts: Set<String>?? = nil, sampleLimit: Int = 2000) {
+        public init(
+            host: String = "127.0.0.1",
+            port: Int = 8080,
+            token: String,
+            allowedHosts: Set<String>?? = nil,
+            sampleLimit: Int = 2000
+        ) {
             self.host = host
             self.port = port
             self.token = token
@@ -53,7 +59,11 @@ public struct DashboardServer: Sendable {
     let logger: Logger
 
     /// Creates a dashboard over `store`.
-    public init(store: any DashboardStore, configuration: Configuration, logger: Logger = Logger(label: "culturelens.dashboard")) {
+    public init(
+        store: any DashboardStore,
+        configuration: Configuration,
+        logger: Logger = Logger(label: "culturelens.dashboard")
+    ) {
         self.store = store
         self.configuration = configuration
         self.metrics = DashboardMetrics()
@@ -67,7 +77,8 @@ public struct DashboardServer: Sendable {
     }
 
     /// The application (for `runService()` or `HummingbirdTesting`).
-    public func makeApplication(onServerRunning: @escaping @Sendable () async -> Void = {}) -> some ApplicationProtocol {
+    public func makeApplication(onServerRunning: @escaping @Sendable () async -> Void = {}) -> some ApplicationProtocol
+    {
         Application(
             router: buildRouter(),
             configuration: ApplicationConfiguration(
@@ -96,7 +107,9 @@ actor RunCache {
 
     /// The cached run for `record`, if it is finished and unchanged.
     func cached(_ record: RunRecord) -> ReportRun? {
-        guard record.status != .running, let entry = entries[record.id], entry.key == Self.key(record) else { return nil }
+        guard record.status != .running, let entry = entries[record.id], entry.key == Self.key(record) else {
+            return nil
+        }
         return entry.run
     }
 

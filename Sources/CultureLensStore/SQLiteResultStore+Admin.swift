@@ -37,7 +37,8 @@ extension SQLiteResultStore {
             )
             if let label, !label.isEmpty {
                 try db.execute(
-                    sql: "INSERT INTO run_labels (run_id, label) VALUES (?, ?) ON CONFLICT(run_id) DO UPDATE SET label = excluded.label",
+                    sql:
+                        "INSERT INTO run_labels (run_id, label) VALUES (?, ?) ON CONFLICT(run_id) DO UPDATE SET label = excluded.label",
                     arguments: [id, label]
                 )
             } else {

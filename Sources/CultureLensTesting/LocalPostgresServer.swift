@@ -1,5 +1,5 @@
 import Dispatch
-public import Foundation
+import Foundation
 
 #if canImport(Glibc)
     import Glibc
@@ -201,27 +201,38 @@ public final class LocalPostgresServer: Sendable {
     }
 
     /// Runs a tool to completion and returns its output; throws with the output on a non-zero exit.
+    ///
+    /// posix_spawn and a blocking waitpid, not Foundation's `Process`: `pg_ctl start` leaves a daemon behind, and
+    /// `Process` was seen to miss the exit of `runuser` in that case. Output goes to a file, not a pipe, since the
+    /// daemon keeps the tool's descriptors open.
     @discardableResult
     private static func execute(_ tool: String, _ arguments: [String], directory: String, asPostgresUser: Bool = false) throws -> String {
-        let process = Process()
-        if asPostgresUser {
-            process.executableURL = URL(fileURLWithPath: "/usr/sbin/runuser")
-            process.arguments = ["-u", "postgres", "--", tool] + arguments
-        } else {
-            process.executableURL = URL(fileURLWithPath: tool)
-            process.arguments = arguments
+        // `env -C` sets the working directory (one the postgres user can enter).
+        let command = ["/usr/bin/env", "-C", directory, tool] + arguments
+        let argv = asPostgresUser ? ["/usr/sbin/runuser", "-u", "postgres", "--"] + command : command
+        let outputPath = FileManager.default.temporaryDirectory.appendingPathComponent("culturelens-pgtool-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: outputPath) }
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 1, outputPath, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        posix_spawn_file_actions_adddup2(&actions, 1, 2)
+        var cArguments = argv.map { strdup($0) } + [nil]
+        defer { for argument in cArguments { free(argument) } }
+        var pid: pid_t = 0
+        let spawned = posix_spawn(&pid, argv[0], &actions, nil, &cArguments, environ)
+        guard spawned == 0 else { throw Failure(description: "cannot start \(argv[0]): error \(spawned)") }
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) == -1 {
+            guard errno == EINTR else { throw Failure(description: "waitpid failed: \(errno)") }
         }
-        process.currentDirectoryURL = URL(fileURLWithPath: directory)
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = output
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        let text = String(decoding: data, as: UTF8.self)
-        guard process.terminationStatus == 0 else {
-            throw Failure(description: "\((tool as NSString).lastPathComponent) \(arguments.joined(separator: " ")) exited with \(process.terminationStatus): \(text)")
+        let text = (try? String(contentsOfFile: outputPath, encoding: .utf8)) ?? ""
+        let exited = (status & 0x7f) == 0
+        let code = (status >> 8) & 0xff
+        guard exited, code == 0 else {
+            let name = (tool as NSString).lastPathComponent
+            throw Failure(description: "\(name) \(arguments.joined(separator: " ")) failed (wait status \(status)): \(text)")
         }
         return text
     }

@@ -21,7 +21,8 @@ public enum PositionBiasedModel {
             guard let dot = line.firstIndex(of: ".") else { continue }
             let label = line[..<dot]
             let isLabel =
-                (label.count == 1 && label.first.map { $0.isLetter } == true) || (!label.isEmpty && label.allSatisfy(\.isNumber))
+                (label.count == 1 && label.first.map { $0.isLetter } == true)
+                || (!label.isEmpty && label.allSatisfy(\.isNumber))
             guard isLabel, line[dot...].hasPrefix(". ") else { continue }
             result.append((String(label), String(line[line.index(dot, offsetBy: 2)...])))
         }
@@ -50,7 +51,9 @@ public enum PositionBiasedModel {
             let tokens = listed.map { option in option.label.isEmpty ? option.text : option.label }
             var chosen = p.indices.max { p[$0] < p[$1] } ?? 0
             if let seed = request.seed, request.temperature > 0 {
-                var generator = SplitMix64(seed: UInt64(seed) &* 0x9E37_79B9 ^ UInt64(truncatingIfNeeded: request.prompt.utf8.count))
+                var generator = SplitMix64(
+                    seed: UInt64(seed) &* 0x9E37_79B9 ^ UInt64(truncatingIfNeeded: request.prompt.utf8.count)
+                )
                 let u = Double(generator.next() >> 11) * 0x1p-53
                 var cumulative = 0.0
                 for (index, value) in p.enumerated() {

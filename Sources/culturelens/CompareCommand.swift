@@ -25,6 +25,7 @@ struct CompareCommand: AsyncParsableCommand {
     var runB: String
 
     @OptionGroup var storeOptions: StoreOptions
+    @OptionGroup var dataOptions: DataOptions
 
     @Option(name: .long, help: "Seed of the sign-flip tests.")
     var seed: UInt64 = 0
@@ -57,7 +58,9 @@ struct CompareCommand: AsyncParsableCommand {
             throw ExitCode(1)
         }
         if a.suite != b.suite {
-            printError("note: the runs evaluate different suites (\(a.suite), \(b.suite)); only shared item ids are paired")
+            printError(
+                "note: the runs evaluate different suites (\(a.suite), \(b.suite)); only shared item ids are paired"
+            )
         }
         let valued = a.units.filter { $0.value != nil }.count
         let metric = a.surveyItems == 0 ? "accuracy" : (a.surveyItems == valued ? "similarity" : "mixed")
@@ -95,32 +98,59 @@ struct CompareCommand: AsyncParsableCommand {
                 throw CompareError(message: "cannot read run directory \(reference): \(error)")
             }
             let samples = run.samples.map {
-                Sample(itemID: $0.itemID, variant: $0.variant, culture: $0.culture, distribution: $0.distribution, score: $0.score, failed: $0.error != nil)
+                Sample(
+                    itemID: $0.itemID,
+                    variant: $0.variant,
+                    culture: $0.culture,
+                    distribution: $0.distribution,
+                    score: $0.score,
+                    failed: $0.error != nil
+                )
             }
-            return units(label: reference, suite: run.metadata.suite, samples: samples)
+            return await units(label: reference, suite: run.metadata.suite, samples: samples)
         }
-        let store: SQLiteResultStore
+        let opened: OpenedStore
         do {
-            store = try SQLiteResultStore(path: storeOptions.storePath)
+            opened = try await storeOptions.open()
         } catch {
-            throw CompareError(message: "cannot open the store at \(storeOptions.storePath): \(error)")
+            throw CompareError(message: "cannot open the store at \(storeOptions.location): \(error)")
         }
+        do {
+            let loaded = try await load(record: reference, store: opened.store)
+            await opened.close()
+            return loaded
+        } catch {
+            await opened.close()
+            throw error
+        }
+    }
+
+    private func load(record reference: String, store: any ResultStore) async throws -> LoadedRun {
         var record = try await store.run(id: reference)
         if record == nil {
             let matches = try await store.runs().filter { $0.id.hasPrefix(reference) }
             if matches.count > 1 {
-                throw CompareError(message: "run id prefix '\(reference)' is ambiguous: \(matches.map(\.id).joined(separator: ", "))")
+                throw CompareError(
+                    message: "run id prefix '\(reference)' is ambiguous: \(matches.map(\.id).joined(separator: ", "))"
+                )
             }
             record = matches.first
         }
         guard let record else {
-            throw CompareError(message: "no run '\(reference)' in \(storeOptions.storePath) and no such directory")
+            throw CompareError(message: "no run '\(reference)' in \(storeOptions.location) and no such directory")
         }
         let results = try await store.results(runID: record.id)
         let samples = results.map {
-            Sample(itemID: $0.itemID, variant: $0.variant, culture: $0.culture, distribution: $0.distribution, score: $0.score, failed: $0.failure != nil)
+            Sample(
+                itemID: $0.itemID,
+                variant: $0.variant,
+                culture: $0.culture,
+                distribution: $0.distribution,
+                score: $0.score,
+                failed: $0.failure != nil
+            )
         }
-        return units(label: record.id, suite: record.suite, samples: samples)
+        return await units(label: record.id, suite: record.suite, samples: samples)
     }
 
     struct Sample {
@@ -132,11 +162,17 @@ struct CompareCommand: AsyncParsableCommand {
         var failed: Bool
     }
 
-    private func units(label: String, suite name: String, samples: [Sample]) -> LoadedRun {
-        let suite = SuiteCatalog.suite(named: name)
+    private func units(label: String, suite name: String, samples: [Sample]) async -> LoadedRun {
+        var suite = SuiteCatalog.suite(named: name)
+        // Survey answers are scored against the suite's human distributions: load a spec suite only when needed.
+        if suite == nil, samples.contains(where: { !$0.failed && $0.score == nil && $0.distribution != nil }) {
+            suite = try? await SuiteResolver.load(name, data: dataOptions.data, onBadRow: .skip).suite
+        }
         let survey = suite.map(SurveyData.init(suite:))
         var indexOfItem: [String: Int] = [:]
-        for (index, item) in (suite?.items ?? []).enumerated() where indexOfItem[item.id] == nil { indexOfItem[item.id] = index }
+        for (index, item) in (suite?.items ?? []).enumerated() where indexOfItem[item.id] == nil {
+            indexOfItem[item.id] = index
+        }
         var surveyItems = 0
         let units = samples.map { sample -> ComparisonUnit in
             var value: Double?

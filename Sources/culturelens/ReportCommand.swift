@@ -40,7 +40,10 @@ struct ReportCommand: ParsableCommand {
         let html = HTMLReport(runs: runs, options: HTMLReport.Options(sampleLimit: sampleLimit)).render()
         let url = URL(fileURLWithPath: output)
         do {
-            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try FileManager.default.createDirectory(
+                at: url.deletingLastPathComponent(),
+                withIntermediateDirectories: true
+            )
             try Data(html.utf8).write(to: url, options: .atomic)
         } catch {
             printError("error: cannot write \(output): \(error.localizedDescription)")

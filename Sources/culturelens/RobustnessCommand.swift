@@ -19,11 +19,15 @@ struct RobustnessCommand: AsyncParsableCommand {
             """
     )
 
-    @Argument(help: "Suite name (see `culturelens suites`).")
+    @Argument(
+        help:
+            "Suite name (see `culturelens suites`), NAME:PROMPT for one prompt of a spec, or a dataset spec file (.yaml)."
+    )
     var suite: String
 
     @OptionGroup var modelOptions: ModelOptions
     @OptionGroup var storeOptions: StoreOptions
+    @OptionGroup var dataOptions: DataOptions
 
     @Option(
         name: .long,
@@ -31,7 +35,10 @@ struct RobustnessCommand: AsyncParsableCommand {
     )
     var perturb: String = "order,labels"
 
-    @Option(name: .long, help: "one-factor (default: each factor around the plain prompt, linear cost) or full (cross product).")
+    @Option(
+        name: .long,
+        help: "one-factor (default: each factor around the plain prompt, linear cost) or full (cross product)."
+    )
     var grid: PerturbationGrid.Design = .oneFactor
 
     @Option(name: .long, help: "Evaluate only the first N items.")
@@ -71,13 +78,11 @@ struct RobustnessCommand: AsyncParsableCommand {
     var json = false
 
     func validate() throws {
-        guard SuiteCatalog.suite(named: suite) != nil else {
-            throw ValidationError("unknown suite '\(suite)'. Choices: \(SuiteCatalog.names.joined(separator: ", "))")
-        }
+        try SuiteResolver.validate(suite, data: dataOptions.data)
         do {
             _ = try PerturbationGrid.parse(perturb)
             if let steer { _ = try SteeringTargets.parse(steer) }
-        } catch let error as PerturbationSpecError {
+        } catch {
             throw ValidationError(error.message)
         }
         if let limit, limit < 1 { throw ValidationError("--limit must be at least 1") }
@@ -85,19 +90,24 @@ struct RobustnessCommand: AsyncParsableCommand {
         if samples > 1 {
             guard temperature > 0 else { throw ValidationError("--samples > 1 needs --temperature > 0") }
             if modelOptions.scoring == .logprobs {
-                throw ValidationError("--samples > 1 needs --scoring generate: logprob scoring already reads the whole distribution")
+                throw ValidationError(
+                    "--samples > 1 needs --scoring generate: logprob scoring already reads the whole distribution"
+                )
             }
         }
-        guard calibrationShare > 0, calibrationShare < 1 else { throw ValidationError("--calibration-share must be in (0, 1)") }
+        guard calibrationShare > 0, calibrationShare < 1 else {
+            throw ValidationError("--calibration-share must be in (0, 1)")
+        }
         guard (100...100_000).contains(bootstrap) else { throw ValidationError("--bootstrap must be 100...100000") }
         guard (1...10_000).contains(splits) else { throw ValidationError("--splits must be 1...10000") }
-        guard (1...1_000_000).contains(permutations) else { throw ValidationError("--permutations must be 1...1000000") }
+        guard (1...1_000_000).contains(permutations) else {
+            throw ValidationError("--permutations must be 1...1000000")
+        }
         guard (1...1024).contains(concurrency) else { throw ValidationError("--concurrency must be 1...1024") }
     }
 
     func run() async throws {
-        guard let fullSuite = SuiteCatalog.suite(named: suite) else { throw ExitCode.validationFailure }
-        let selected = fullSuite.prefix(limit)
+        let selected = try await dataOptions.resolve(suite, limit: limit).suite
         let gridSpec = try PerturbationGrid.parse(perturb, design: grid)
         var steering: SteeringPlan?
         if let steer {
@@ -120,15 +130,32 @@ struct RobustnessCommand: AsyncParsableCommand {
                 permutations: permutations
             )
         )
-        let variants = analysis.requestedVariants
 
-        let store: SQLiteResultStore
+        let opened: OpenedStore
         do {
-            store = try SQLiteResultStore(path: storeOptions.storePath)
+            opened = try await storeOptions.open()
         } catch {
-            printError("cannot open the store at \(storeOptions.storePath): \(error)")
+            printError("cannot open the store at \(storeOptions.location): \(error)")
             throw ExitCode(1)
         }
+        do {
+            try await evaluate(selected, analysis: analysis, grid: gridSpec, steering: steering, store: opened.store)
+        } catch {
+            await opened.close()
+            throw error
+        }
+        await opened.close()
+    }
+
+    /// Runs the grid on `store`, prints and writes the card.
+    private func evaluate(
+        _ selected: Suite,
+        analysis: RobustnessAnalysis,
+        grid gridSpec: PerturbationGrid,
+        steering: SteeringPlan?,
+        store: any ResultStore
+    ) async throws {
+        let variants = analysis.requestedVariants
         let session: ModelSession
         do {
             session = try await ModelSession.open(
@@ -156,12 +183,16 @@ struct RobustnessCommand: AsyncParsableCommand {
         }
         if samples > 1, session.scoring != .generate {
             await session.close()
-            printError("--samples > 1 needs generate scoring; this backend was chosen for logprobs (add --scoring generate)")
+            printError(
+                "--samples > 1 needs generate scoring; this backend was chosen for logprobs (add --scoring generate)"
+            )
             throw ExitCode(2)
         }
 
         let stop = StopSignal()
-        let trap = SignalTrap { stop.stop() } onSecond: {
+        let trap = SignalTrap {
+            stop.stop()
+        } onSecond: {
             session.emergencyStop()
             Foundation.exit(130)
         }
@@ -179,7 +210,12 @@ struct RobustnessCommand: AsyncParsableCommand {
         )
         let outcome: (run: RunRecord, results: [ItemResult])
         do {
-            outcome = try await runner.run(selected, variants: variants, toolVersion: CultureLensVersion.current, stop: stop) {
+            outcome = try await runner.run(
+                selected,
+                variants: variants,
+                toolVersion: CultureLensVersion.current,
+                stop: stop
+            ) {
                 renderer.update($0)
             }
         } catch {
@@ -214,7 +250,10 @@ struct RobustnessCommand: AsyncParsableCommand {
         )
         // The usual summary is the plain prompt's (first sample), so it reads like `run`; the card covers the rest.
         let plainID = PromptVariant.default.id
-        report.summary = RunSummary(results: outcome.results.filter { $0.variant == plainID }, itemCount: selected.items.count)
+        report.summary = RunSummary(
+            results: outcome.results.filter { $0.variant == plainID },
+            itemCount: selected.items.count
+        )
         let document = RobustnessReport(report: report, card: card)
         if let output {
             try document.write(to: URL(fileURLWithPath: output))
@@ -226,7 +265,9 @@ struct RobustnessCommand: AsyncParsableCommand {
             if let output { print("results: \(output)/results.json · samples: \(output)/samples.jsonl") }
         }
         if outcome.run.status == .interrupted {
-            printError("interrupted: \(outcome.results.count)/\(selected.items.count * variants.count) results saved; run the same command again to resume")
+            printError(
+                "interrupted: \(outcome.results.count)/\(selected.items.count * variants.count) results saved; run the same command again to resume"
+            )
             throw ExitCode(130)
         }
         let unrecoverable = outcome.results.filter { EvaluationRunner.isTransient($0.failure) }.count

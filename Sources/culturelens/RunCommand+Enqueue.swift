@@ -22,8 +22,10 @@ extension RunCommand {
     func enqueueRun(
         _ suite: Suite, variants: [PromptVariant] = [.default], session: ModelSession, opened: OpenedStore
     ) async throws {
-        defer { Task { await session.close() } }
-        guard let queue = opened.queue, let baseURL = modelOptions.baseURL else { throw ExitCode.validationFailure }
+        guard let queue = opened.queue, let baseURL = modelOptions.baseURL else {
+            await session.close()
+            throw ExitCode.validationFailure
+        }
         let settings = RunModelSettings(
             baseURL: baseURL,
             model: modelOptions.model,
@@ -49,9 +51,11 @@ extension RunCommand {
             summary = try await queue.enqueue(runID: run.id, settings: settings, items: WorkItem.items(of: suite, variants: variants))
         } catch {
             printError("error: cannot enqueue the run in \(opened.location): \(error)")
+            await session.close()
             await opened.close()
             throw ExitCode(1)
         }
+        await session.close()
         await opened.close()
         if json {
             struct Output: Encodable {

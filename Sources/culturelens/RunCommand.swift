@@ -21,6 +21,7 @@ struct RunCommand: AsyncParsableCommand {
     @OptionGroup var modelOptions: ModelOptions
     @OptionGroup var storeOptions: StoreOptions
     @OptionGroup var dataOptions: DataOptions
+    @OptionGroup var sampling: SamplingOptions
 
     @Option(name: .long, help: "Evaluate only the first N items.")
     var limit: Int?
@@ -80,6 +81,10 @@ struct RunCommand: AsyncParsableCommand {
             throw ExitCode(1)
         }
         if enqueue { return try await enqueueRun(selected, session: session, opened: opened) }
+        do { try sampling.check(scoring: session.scoring) } catch {
+            await session.close()
+            throw error
+        }
 
         let stop = StopSignal()
         let trap = SignalTrap { stop.stop() } onSecond: {
@@ -94,12 +99,13 @@ struct RunCommand: AsyncParsableCommand {
                 api: session.api,
                 scoring: session.scoring,
                 concurrency: concurrency,
-                topLogprobs: modelOptions.topLogprobs
+                topLogprobs: modelOptions.topLogprobs,
+                temperature: sampling.requestTemperature
             )
         )
         let outcome: (run: RunRecord, results: [ItemResult])
         do {
-            outcome = try await runner.run(selected, toolVersion: CultureLensVersion.current, stop: stop) {
+            outcome = try await runner.run(selected, variants: sampling.variants, toolVersion: CultureLensVersion.current, stop: stop) {
                 renderer.update($0)
             }
         } catch {
@@ -121,6 +127,7 @@ struct RunCommand: AsyncParsableCommand {
                 "concurrency": String(concurrency),
                 "limit": limit.map(String.init) ?? "all",
                 "top_logprobs": String(modelOptions.topLogprobs),
+                "samples": String(sampling.samples),
             ]
         )
         let metrics = await resolved.metrics(results: outcome.results, run: outcome.run, store: store, data: dataOptions.data)

@@ -43,7 +43,9 @@ struct ServeCommand: AsyncParsableCommand {
         let server = DashboardServer(store: store, configuration: .init(host: host, port: port, token: token))
         let shownHost = host.contains(":") ? "[\(host)]" : host
         if !DashboardServer.Configuration.isLoopback(host) {
-            printError("warning: listening on \(host), not loopback: anyone who can reach this address can read every run")
+            printError(
+                "warning: listening on \(host), not loopback: anyone who can reach this address can read every run"
+            )
         }
         do {
             try await server.run {

@@ -36,7 +36,6 @@ struct StatusCommand: AsyncParsableCommand {
             printError("cannot open the store at \(storeOptions.location): \(error)")
             throw ExitCode(1)
         }
-        defer { Task { await opened.close() } }
         let output: Output
         do {
             let matches = try await opened.store.runs().filter { $0.id == self.runID || $0.id.hasPrefix(self.runID) }
@@ -55,11 +54,14 @@ struct StatusCommand: AsyncParsableCommand {
                 items: statuses
             )
         } catch let exit as ExitCode {
+            await opened.close()
             throw exit
         } catch {
             printError("error: cannot read run \(self.runID): \(error)")
+            await opened.close()
             throw ExitCode(1)
         }
+        await opened.close()
         if json {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.sortedKeys, .prettyPrinted]

@@ -259,3 +259,34 @@ enum SuiteResolver {
         return comparisons
     }
 }
+
+/// `--samples K --temperature T`: K generated answers per item at temperature T (each its own cached request),
+/// for a model distribution where logprobs are unavailable (e.g. GlobalOpinionQA on a chat API).
+struct SamplingOptions: ParsableArguments {
+    @Option(name: .long, help: "Samples per item at --temperature (generate scoring only); metrics use their histogram.")
+    var samples: Int = 1
+
+    @Option(name: .long, help: "Sampling temperature when --samples > 1.")
+    var temperature: Double = 1.0
+
+    func validate() throws {
+        guard (1...1000).contains(samples) else { throw ValidationError("--samples must be 1...1000") }
+        if samples > 1, temperature <= 0 { throw ValidationError("--samples > 1 needs --temperature > 0") }
+    }
+
+    /// One variant per sample (just the plain prompt without sampling).
+    var variants: [PromptVariant] {
+        samples > 1 ? (0..<samples).map { PromptVariant(sample: $0) } : [.default]
+    }
+
+    /// The temperature of generate requests.
+    var requestTemperature: Double { samples > 1 ? temperature : 0 }
+
+    /// Exits with a usage error when sampling was asked for but the scoring mode reads logprobs.
+    func check(scoring: ScoringMode) throws {
+        if samples > 1, scoring != .generate {
+            printError("error: --samples > 1 needs generate scoring (add --scoring generate); logprob scoring already reads the whole distribution")
+            throw ExitCode(2)
+        }
+    }
+}

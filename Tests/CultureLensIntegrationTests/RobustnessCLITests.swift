@@ -36,15 +36,24 @@ struct RobustnessCLITests {
         let out = try CLIProcess.temporaryDirectory("rob-out")
         let server = try await Self.letterBiasedServer()
         defer { Task { try? await server.shutdown() } }
-        let model = ["--model", "fake-model", "--base-url", server.baseURL + "/v1", "--api", "completions", "--scoring", "logprobs"]
+        let model = [
+            "--model", "fake-model", "--base-url", server.baseURL + "/v1", "--api", "completions", "--scoring",
+            "logprobs",
+        ]
         let environment = ["CULTURELENS_HOME": home]
 
-        let plain = try await CLIProcess.run(["run", "starter", "--limit", "12", "--json"] + model, environment: environment)
+        let plain = try await CLIProcess.run(
+            ["run", "starter", "--limit", "12", "--json"] + model,
+            environment: environment
+        )
         #expect(plain.status == 0, "\(plain.stderr)")
         let requestsAfterPlain = server.requestCount
 
         let output = try await CLIProcess.run(
-            ["robustness", "starter", "--perturb", "order,labels", "--limit", "12", "--json", "--output", out, "--bootstrap", "500"] + model,
+            [
+                "robustness", "starter", "--perturb", "order,labels", "--limit", "12", "--json", "--output", out,
+                "--bootstrap", "500",
+            ] + model,
             environment: environment
         )
         #expect(output.status == 0, "\(output.stderr)")
@@ -128,7 +137,10 @@ struct RobustnessCLITests {
         }
         let environment = ["CULTURELENS_HOME": home]
         let a = try await CLIProcess.run(
-            ["run", "starter", "--limit", "24", "--model", "model-a", "--base-url", serverA.baseURL + "/v1", "--output", outA],
+            [
+                "run", "starter", "--limit", "24", "--model", "model-a", "--base-url", serverA.baseURL + "/v1",
+                "--output", outA,
+            ],
             environment: environment
         )
         #expect(a.status == 0, "\(a.stderr)")
@@ -142,7 +154,10 @@ struct RobustnessCLITests {
         let runA = try #require(runs.first { $0.model == "model-a" })
         let runB = try #require(runs.first { $0.model == "model-b" })
 
-        let output = try await CLIProcess.run(["compare", runA.id, String(runB.id.prefix(8)), "--json"], environment: environment)
+        let output = try await CLIProcess.run(
+            ["compare", runA.id, String(runB.id.prefix(8)), "--json"],
+            environment: environment
+        )
         #expect(output.status == 0, "\(output.stderr)")
         let comparison = try Self.object(output.stdout)
         #expect(comparison["pairs"] as? Int == 24)
@@ -150,12 +165,14 @@ struct RobustnessCLITests {
         #expect(perCulture.count >= 4)
         #expect(perCulture.contains { $0["p_holm"] is Double })
         let overall = try #require(comparison["overall"] as? [String: Any])
-        // Accuracy on the starter prefix with answers always A vs always B.
-        let results = try await store.results(runID: runA.id)
-        let goldA = Double(results.filter { $0.gold.contains(0) }.count)
-        let goldB = Double(results.filter { $0.gold.contains(1) }.count)
+        // The overall difference is the difference of the two runs' accuracies on the same 24 items.
+        let scoresA = try await store.results(runID: runA.id).compactMap(\.score)
+        let scoresB = try await store.results(runID: runB.id).compactMap(\.score)
+        #expect(scoresA.count == 24 && scoresB.count == 24)
+        let expected = (scoresB.reduce(0, +) - scoresA.reduce(0, +)) / 24
         let difference = try #require(overall["difference"] as? Double)
-        #expect(abs(difference - (goldB - goldA) / 24) < 1e-9)
+        #expect(abs(difference - expected) < 1e-9)
+        #expect(expected != 0)
 
         // A run directory works as well, and the table has the Holm column.
         let table = try await CLIProcess.run(["compare", outA, runB.id], environment: environment)
@@ -174,14 +191,19 @@ struct RobustnessLocalModelTests {
         _ = try LocalModelInstallation.locate(workingDirectory: CLIProcess.packageRoot)
         let home = try CLIProcess.temporaryDirectory("rob-local")
         let output = try await CLIProcess.run(
-            ["robustness", "starter", "--model", "local", "--perturb", "order,labels", "--limit", "24", "--json", "--concurrency", "2"],
+            [
+                "robustness", "starter", "--model", "local", "--perturb", "order,labels", "--limit", "24", "--json",
+                "--concurrency", "2",
+            ],
             environment: ["CULTURELENS_HOME": home],
             timeout: 1200
         )
         #expect(output.status == 0, "\(output.stderr)")
         let document = try RobustnessCLITests.object(output.stdout)
         let card = try #require(document["robustness"] as? [String: Any])
-        func figure(_ key: String, in section: [String: Any]? = nil) throws -> (value: Double, n: Int, low: Double, high: Double) {
+        func figure(_ key: String, in section: [String: Any]? = nil) throws -> (
+            value: Double, n: Int, low: Double, high: Double
+        ) {
             let object = try #require((section ?? card)[key] as? [String: Any], "\(key)")
             return (
                 try #require(object["value"] as? Double, "\(key).value"),
@@ -204,10 +226,17 @@ struct RobustnessLocalModelTests {
         // positional distribution far from uniform, and most items change their answer when the options rotate.
         #expect(aBias.value > 0.1)
         #expect(aBias.low > 0)
-        let positional = try #require((card["positional"] as? [[String: Any]])?.first?["distribution"] as? [Double])
+        // The first 24 starter items are 21 four-option questions and 3 Yes/No/Neither stories.
+        let positional = try #require(
+            (card["positional"] as? [[String: Any]])?.first { $0["option_count"] as? Int == 4 }?["distribution"]
+                as? [Double]
+        )
         #expect(positional[0] > 0.35)
+        #expect(positional[0] == positional.max())
         #expect(flip.value > 0.5)
-        let prior = try #require((pride["priors"] as? [[String: Any]])?.first?["prior"] as? [Double])
+        let prior = try #require(
+            (pride["priors"] as? [[String: Any]])?.first { $0["option_count"] as? Int == 4 }?["prior"] as? [Double]
+        )
         #expect(prior[0] == prior.max())
     }
 }

@@ -8,8 +8,15 @@ import Testing
 /// elements are in the DOM, hostile content stays text, and screenshots are kept under
 /// `.build/test-artifacts/report/` for a person to look at.
 @Suite(.serialized) struct ChromiumReportTests {
+    /// The report file, written once for the suite.
+    static let report = Result { try writeReport() }
+
     static func writeReport() throws -> URL {
-        var run = try Fixtures.run(model: "<script>alert('model')</script>", hostile: true, extras: ["robustness": Fixtures.robustness, "steerability": Fixtures.steerability])
+        var run = try Fixtures.run(
+            model: "<script>alert('model')</script>",
+            hostile: true,
+            extras: ["robustness": Fixtures.robustness, "steerability": Fixtures.steerability]
+        )
         run.label = "baseline <b>label</b>"
         let other = try Fixtures.run(id: "fedcba9876543210", model: "other-model", seed: 2, skill: 0.8)
         let url = try Fixtures.artifactsDirectory("report").appendingPathComponent("report.html")
@@ -18,13 +25,14 @@ import Testing
     }
 
     @Test func reportLoadsCleanlyAndKeepsHostileTextInert() throws {
-        let url = try Self.writeReport()
+        let url = try Self.report.get()
         let outcome = try Chromium.dumpDOM(url.absoluteString)
         #expect(outcome.status == 0, "chromium exited \(outcome.status): \(outcome.stderr.suffix(2000))")
         #expect(outcome.consoleProblems.isEmpty, "console: \(outcome.consoleProblems)")
         let dom = outcome.stdout
         for needle in [
-            "id=\"comparison\"", "id=\"run-1-map\"", "class=\"chart tilemap\"", "class=\"chart bars\"", "class=\"chart differences\"",
+            "id=\"comparison\"", "id=\"run-1-map\"", "class=\"chart tilemap\"", "class=\"chart bars\"",
+            "class=\"chart differences\"",
             "id=\"run-1-samples\"", "class=\"sample-list\"", "id=\"run-1-extra-1\"", "id=\"run-1-method\"",
         ] {
             #expect(dom.contains(needle), "DOM lacks \(needle)")
@@ -38,28 +46,48 @@ import Testing
     }
 
     @Test func screenshotsShowChartsAndMap() throws {
-        let url = try Self.writeReport()
+        let url = try Self.report.get()
         let directory = try Fixtures.artifactsDirectory("report")
         // Headless screenshots ignore #fragments, so the map and the sample browser also get pages of their own.
         let run = try Fixtures.run(hostile: true)
         let mapPage = directory.appendingPathComponent("map.html")
         let map = Charts.tileMap(
-            Dictionary(uniqueKeysWithValues: run.summary.perCulture.filter { $0.accuracy.n > 0 }.map {
-                ($0.key, TileValue(value: $0.accuracy.value, low: $0.accuracy.ciLow, high: $0.accuracy.ciHigh, n: $0.accuracy.n))
-            }),
+            Dictionary(
+                uniqueKeysWithValues: run.summary.perCulture.filter { $0.accuracy.n > 0 }.map {
+                    (
+                        $0.key,
+                        TileValue(
+                            value: $0.accuracy.value,
+                            low: $0.accuracy.ciLow,
+                            high: $0.accuracy.ciHigh,
+                            n: $0.accuracy.n
+                        )
+                    )
+                }
+            ),
             title: "World tile map"
         )
-        try Data(HTMLReport.page(title: "Map", heading: "World tile map", content: map.render(), navigation: []).utf8).write(to: mapPage)
+        try Data(HTMLReport.page(title: "Map", heading: "World tile map", content: map.render(), navigation: []).utf8)
+            .write(to: mapPage)
         let samplesPage = directory.appendingPathComponent("samples.html")
-        let samples = HTMLReport.samplesView(Array(run.samples.prefix(12)), anchor: "run-1-samples", limit: 12, items: ReportRun.builtInItems(suite: "starter"))
+        let samples = HTMLReport.samplesView(
+            Array(run.samples.prefix(12)),
+            anchor: "run-1-samples",
+            limit: 12,
+            items: ReportRun.builtInItems(suite: "starter")
+        )
         try Data(
             HTMLReport.page(
-                title: "Samples", heading: "Sample browser", content: ReportTemplates.render(samples, template: "samples"), navigation: [],
+                title: "Samples",
+                heading: "Sample browser",
+                content: ReportTemplates.render(samples, template: "samples"),
+                navigation: [],
                 cultureFilterCount: 20
             ).utf8
         ).write(to: samplesPage)
         for (name, page, height) in [
-            ("report-top.png", url, 2000), ("report-full.png", url, 9000), ("report-map.png", mapPage, 900), ("report-samples.png", samplesPage, 2000),
+            ("report-top.png", url, 2000), ("report-map.png", mapPage, 900),
+            ("report-samples.png", samplesPage, 2000),
         ] {
             let png = directory.appendingPathComponent(name)
             let outcome = try Chromium.screenshot(page.absoluteString, to: png, height: height)

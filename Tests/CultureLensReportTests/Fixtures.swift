@@ -24,7 +24,9 @@ enum Fixtures {
     ]
 
     /// A run record.
-    static func record(id: String, model: String, scoring: ScoringMode = .logprobs, status: RunStatus = .completed) -> RunRecord {
+    static func record(id: String, model: String, scoring: ScoringMode = .logprobs, status: RunStatus = .completed)
+        -> RunRecord
+    {
         RunRecord(
             id: id,
             suite: suite.name,
@@ -52,7 +54,10 @@ enum Fixtures {
             let correct = Double(generator.next() % 10_000) / 10_000 < p
             let gold = item.gold.first ?? 0
             let predicted = correct ? gold : (gold + 1) % item.choices.count
-            var distribution = [Double](repeating: 0.1 / Double(max(1, item.choices.count - 1)), count: item.choices.count)
+            var distribution = [Double](
+                repeating: 0.1 / Double(max(1, item.choices.count - 1)),
+                count: item.choices.count
+            )
             distribution[predicted] = 0.9
             let fails = index % 17 == 5
             var prompt = builder.render(item).text
@@ -130,7 +135,14 @@ enum Fixtures {
                 provenance: Provenance(source: "test", licence: "CC0-1.0")
             )
         }
-        let suite = Suite(name: "golden", title: "Golden-file suite", version: "3", source: "test", licence: "CC0-1.0", items: items)
+        let suite = Suite(
+            name: "golden",
+            title: "Golden-file suite",
+            version: "3",
+            source: "test",
+            licence: "CC0-1.0",
+            items: items
+        )
         var generator = SplitMix64(seed: seed)
         let results = items.enumerated().map { index, item in
             let correct = Double(generator.next() % 1000) / 1000 < skill
@@ -160,7 +172,12 @@ enum Fixtures {
         record.suite = suite.name
         record.suiteVersion = suite.version
         record.itemCount = items.count
-        let report = RunReport(run: record, suite: suite, results: results, settings: ["seed": "7", "concurrency": "4"])
+        let report = RunReport(
+            run: record,
+            suite: suite,
+            results: results,
+            settings: ["seed": "7", "concurrency": "4"]
+        )
         var run = try ReportRun.decodeResults(try report.resultsJSON())
         run.samples = try ReportRun.decodeSamples(try report.samplesJSONL())
         run.metadata.specHash = "0000000000000000000000000000000000000000000000000000000000000000"
@@ -170,34 +187,52 @@ enum Fixtures {
     /// A robustness section shaped like the statistics types encode (Proportion, ConfidenceInterval...).
     static let robustness: JSONValue = .object([
         "flip_rate": .object([
-            "successes": .number(12), "n": .number(40), "value": .number(0.3), "ci_low": .number(0.18), "ci_high": .number(0.46),
+            "successes": .number(12), "n": .number(40), "value": .number(0.3), "ci_low": .number(0.18),
+            "ci_high": .number(0.46),
         ]),
-        "format_spread": .object(["estimate": .number(0.12), "low": .number(0.05), "high": .number(0.2), "level": .number(0.95)]),
+        "format_spread": .object([
+            "estimate": .number(0.12), "low": .number(0.05), "high": .number(0.2), "level": .number(0.95),
+        ]),
         "a_bias": .number(0.07),
         "per_variant": .array([
-            .object(["variant": .string("reversed"), "value": .number(0.55), "ci_low": .number(0.4), "ci_high": .number(0.7), "n": .number(40)]),
-            .object(["variant": .string("letters-lower"), "value": .number(0.6), "ci_low": .number(0.45), "ci_high": .number(0.74), "n": .number(40)]),
+            .object([
+                "variant": .string("reversed"), "value": .number(0.55), "ci_low": .number(0.4), "ci_high": .number(0.7),
+                "n": .number(40),
+            ]),
+            .object([
+                "variant": .string("letters-lower"), "value": .number(0.6), "ci_low": .number(0.45),
+                "ci_high": .number(0.74), "n": .number(40),
+            ]),
         ]),
     ])
 
     static let steerability: JSONValue = .object([
         "personas": .array([
-            .object(["persona": .string("Japan"), "mean": .number(0.21), "interval": .array([.number(0.1), .number(0.33)]), "n": .number(24)]),
-            .object(["persona": .string("Brazil"), "mean": .number(-0.05), "interval": .array([.number(-0.16), .number(0.06)]), "n": .number(24)]),
+            .object([
+                "persona": .string("Japan"), "mean": .number(0.21), "interval": .array([.number(0.1), .number(0.33)]),
+                "n": .number(24),
+            ]),
+            .object([
+                "persona": .string("Brazil"), "mean": .number(-0.05),
+                "interval": .array([.number(-0.16), .number(0.06)]), "n": .number(24),
+            ]),
         ]),
         "method": .string("persona prompt vs none"),
     ])
 
     /// A fresh temporary directory, removed after `body`.
     static func withTemporaryDirectory<T>(_ body: (URL) throws -> T) throws -> T {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("culturelens-report-\(UUID().uuidString)")
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "culturelens-report-\(UUID().uuidString)"
+        )
         try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: url) }
         return try body(url)
     }
 
     /// The package root (for `.build/test-artifacts`).
-    static let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent()
 
     /// `.build/test-artifacts/<name>`, created.
     static func artifactsDirectory(_ name: String) throws -> URL {
@@ -221,7 +256,10 @@ enum Golden {
             return
         }
         guard let expected = try? String(contentsOf: url, encoding: .utf8) else {
-            Issue.record("missing golden file \(name): run with CULTURELENS_RECORD_GOLDEN=1 to record it", sourceLocation: sourceLocation)
+            Issue.record(
+                "missing golden file \(name): run with CULTURELENS_RECORD_GOLDEN=1 to record it",
+                sourceLocation: sourceLocation
+            )
             return
         }
         guard expected != actual else { return }
@@ -229,7 +267,9 @@ enum Golden {
         try Data(actual.utf8).write(to: out)
         let expectedLines = expected.split(separator: "\n", omittingEmptySubsequences: false)
         let actualLines = actual.split(separator: "\n", omittingEmptySubsequences: false)
-        let line = zip(expectedLines, actualLines).enumerated().first { $0.element.0 != $0.element.1 }?.offset ?? min(expectedLines.count, actualLines.count)
+        let line =
+            zip(expectedLines, actualLines).enumerated().first { $0.element.0 != $0.element.1 }?.offset
+            ?? min(expectedLines.count, actualLines.count)
         let want = line < expectedLines.count ? String(expectedLines[line]) : "<end>"
         let got = line < actualLines.count ? String(actualLines[line]) : "<end>"
         Issue.record(

@@ -9,8 +9,10 @@ import Testing
 /// text everywhere: in HTML text, in attributes, and in SVG.
 struct HostileContentTests {
     static let allowedTags: Set<String> = [
-        "html", "head", "meta", "title", "style", "body", "a", "header", "nav", "ul", "ol", "li", "main", "h1", "h2", "h3",
-        "h4", "p", "section", "div", "dl", "dt", "dd", "code", "bdi", "figure", "figcaption", "details", "summary", "table",
+        "html", "head", "meta", "title", "style", "body", "a", "header", "nav", "ul", "ol", "li", "main", "h1", "h2",
+        "h3",
+        "h4", "p", "section", "div", "dl", "dt", "dd", "code", "bdi", "figure", "figcaption", "details", "summary",
+        "table",
         "caption", "thead", "tbody", "tr", "th", "td", "small", "fieldset", "legend", "label", "input", "span", "pre",
         "footer", "form", "button",
         // Inline SVG.
@@ -20,7 +22,8 @@ struct HostileContentTests {
         "lang", "charset", "name", "content", "http-equiv", "class", "href", "id", "aria-label", "aria-labelledby",
         "aria-current", "aria-hidden", "role", "type", "checked", "tabindex", "method", "action", "value", "scope",
         // SVG presentation attributes.
-        "xmlns", "viewbox", "width", "height", "x", "y", "x1", "y1", "x2", "y2", "cx", "cy", "r", "rx", "points", "fill",
+        "xmlns", "viewbox", "width", "height", "x", "y", "x1", "y1", "x2", "y2", "cx", "cy", "r", "rx", "points",
+        "fill",
         "fill-opacity", "stroke", "stroke-width", "stroke-dasharray", "font-size", "font-weight", "text-anchor",
         "dominant-baseline", "transform",
     ]
@@ -33,12 +36,28 @@ struct HostileContentTests {
         for tag in tags {
             #expect(allowedTags.contains(tag.name), "unexpected tag <\(tag.name)>", sourceLocation: sourceLocation)
             for attribute in tag.attributes {
-                #expect(allowedAttributes.contains(attribute.name), "unexpected attribute \(attribute.name) on <\(tag.name)>", sourceLocation: sourceLocation)
-                #expect(!attribute.name.hasPrefix("on"), "event handler \(attribute.name)", sourceLocation: sourceLocation)
+                #expect(
+                    allowedAttributes.contains(attribute.name),
+                    "unexpected attribute \(attribute.name) on <\(tag.name)>",
+                    sourceLocation: sourceLocation
+                )
+                #expect(
+                    !attribute.name.hasPrefix("on"),
+                    "event handler \(attribute.name)",
+                    sourceLocation: sourceLocation
+                )
                 let compact = attribute.value.lowercased().filter { !$0.isWhitespace }
-                #expect(!compact.contains("javascript:"), "script URL in \(attribute.name)", sourceLocation: sourceLocation)
+                #expect(
+                    !compact.contains("javascript:"),
+                    "script URL in \(attribute.name)",
+                    sourceLocation: sourceLocation
+                )
                 if attribute.name == "href" {
-                    #expect(attribute.value.hasPrefix("#") || attribute.value.hasPrefix("/"), "href \(attribute.value)", sourceLocation: sourceLocation)
+                    #expect(
+                        attribute.value.hasPrefix("#") || attribute.value.hasPrefix("/"),
+                        "href \(attribute.value)",
+                        sourceLocation: sourceLocation
+                    )
                     #expect(!attribute.value.hasPrefix("//"), "protocol-relative href", sourceLocation: sourceLocation)
                 }
             }
@@ -50,20 +69,39 @@ struct HostileContentTests {
         #expect(svgs.count == html.components(separatedBy: "<svg ").count - 1, sourceLocation: sourceLocation)
         for svg in svgs {
             let inspector = SVGInspector.inspect(svg)
-            #expect(inspector.error == nil, "SVG is not well-formed: \(inspector.error ?? "")", sourceLocation: sourceLocation)
-            #expect(Set(inspector.elements).isSubset(of: ["svg", "g", "rect", "line", "circle", "polygon", "text", "title", "desc"]), sourceLocation: sourceLocation)
-            #expect(inspector.attributeNames.allSatisfy { !$0.lowercased().hasPrefix("on") }, sourceLocation: sourceLocation)
+            #expect(
+                inspector.error == nil,
+                "SVG is not well-formed: \(inspector.error ?? "")",
+                sourceLocation: sourceLocation
+            )
+            #expect(
+                Set(inspector.elements).isSubset(of: [
+                    "svg", "g", "rect", "line", "circle", "polygon", "text", "title", "desc",
+                ]),
+                sourceLocation: sourceLocation
+            )
+            #expect(
+                inspector.attributeNames.allSatisfy { !$0.lowercased().hasPrefix("on") },
+                sourceLocation: sourceLocation
+            )
         }
     }
 
-    static func hostileReport() throws -> (html: String, run: ReportRun) {
+    /// Rendered once for the suite.
+    static let rendered = Result { try makeHostileReport() }
+
+    static func hostileReport() throws -> (html: String, run: ReportRun) { try rendered.get() }
+
+    static func makeHostileReport() throws -> (html: String, run: ReportRun) {
         var run = try Fixtures.run(
             model: "<script>alert('model')</script>",
             hostile: true,
             extras: [
                 "robustness": Fixtures.robustness,
                 "steerability": .object([
-                    "<img src=x onerror=alert(7)>": .object(["value": .number(0.5), "ci_low": .number(0.4), "ci_high": .number(0.6), "n": .number(10)]),
+                    "<img src=x onerror=alert(7)>": .object([
+                        "value": .number(0.5), "ci_low": .number(0.4), "ci_high": .number(0.6), "n": .number(10),
+                    ]),
                     "note": .string("</svg><script>alert(8)</script>"),
                 ]),
                 "\"><script>alert(9)</script>": .string("javascript:alert(10)"),
@@ -124,7 +162,10 @@ struct HostileContentTests {
 
     @Test func templatesUseTheScalarSafeEscape() throws {
         // The same value through the report's templates: the quote is escaped even with a combining mark after it.
-        let view = MessageView(message: "\"\u{0301} onmouseover=alert(1) x=\"", backLink: [LinkView(href: "/", text: "'\u{0301}<b>")])
+        let view = MessageView(
+            message: "\"\u{0301} onmouseover=alert(1) x=\"",
+            backLink: [LinkView(href: "/", text: "'\u{0301}<b>")]
+        )
         let html = ReportTemplates.render(view, template: "message")
         #expect(html.contains("&quot;\u{0301} onmouseover=alert(1) x=&quot;"))
         #expect(html.contains("&#39;\u{0301}&lt;b&gt;"))
@@ -137,14 +178,25 @@ struct HostileContentTests {
         // fetched); links are fragments. URLs in the text (the endpoint a run used) are text, not references.
         for tag in MarkupScanner.tags(in: html) {
             for attribute in tag.attributes where attribute.value.lowercased().contains("://") {
-                #expect(attribute.name == "xmlns" && attribute.value == "http://www.w3.org/2000/svg", "\(tag.name) \(attribute.name)=\(attribute.value)")
+                #expect(
+                    attribute.name == "xmlns" && attribute.value == "http://www.w3.org/2000/svg",
+                    "\(tag.name) \(attribute.name)=\(attribute.value)"
+                )
             }
-            #expect(!["src", "srcset", "data", "poster", "background", "formaction"].contains { name in tag.attributes.contains { $0.name == name } })
+            #expect(
+                !["src", "srcset", "data", "poster", "background", "formaction"].contains { name in
+                    tag.attributes.contains { $0.name == name }
+                }
+            )
             if let href = tag.attributes.first(where: { $0.name == "href" }) { #expect(href.value.hasPrefix("#")) }
         }
         let css = html[html.range(of: "<style>")!.upperBound..<html.range(of: "</style>")!.lowerBound].lowercased()
         #expect(!css.contains("url("))
         #expect(!css.contains("@import"))
-        #expect(html.contains("<meta http-equiv=\"Content-Security-Policy\" content=\"default-src &#39;none&#39;; style-src &#39;unsafe-inline&#39;"))
+        #expect(
+            html.contains(
+                "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src &#39;none&#39;; style-src &#39;unsafe-inline&#39;"
+            )
+        )
     }
 }

@@ -1,7 +1,7 @@
 import Foundation
 
 #if canImport(FoundationXML)
-import FoundationXML
+    import FoundationXML
 #endif
 
 /// A small HTML tokenizer, close enough to the browser's to find every tag and attribute a page really has: a tag
@@ -35,7 +35,8 @@ struct MarkupScanner {
                 // Comment or doctype: skip to '>' (comments to '-->').
                 if i + 3 < scalars.count, scalars[i + 2] == "-", scalars[i + 3] == "-" {
                     var j = i + 4
-                    while j + 2 < scalars.count, !(scalars[j] == "-" && scalars[j + 1] == "-" && scalars[j + 2] == ">") { j += 1 }
+                    while j + 2 < scalars.count, !(scalars[j] == "-" && scalars[j + 1] == "-" && scalars[j + 2] == ">")
+                    { j += 1 }
                     i = j + 3
                 } else {
                     while i < scalars.count, scalars[i] != ">" { i += 1 }
@@ -61,7 +62,9 @@ struct MarkupScanner {
                     continue
                 }
                 var attribute = ""
-                while j < scalars.count, !isSpace(scalars[j]), scalars[j] != ">", scalars[j] != "=", scalars[j] != "/" || attribute.isEmpty {
+                while j < scalars.count, !isSpace(scalars[j]), scalars[j] != ">", scalars[j] != "=",
+                    scalars[j] != "/" || attribute.isEmpty
+                {
                     attribute.unicodeScalars.append(scalars[j])
                     j += 1
                 }
@@ -95,7 +98,10 @@ struct MarkupScanner {
                 let end = Array("</\(tag.name)".unicodeScalars)
                 var k = i
                 while k + end.count <= scalars.count {
-                    if zip(scalars[k..<(k + end.count)], end).allSatisfy({ String($0.0).lowercased() == String($0.1) }) { break }
+                    if zip(scalars[k..<(k + end.count)], end).allSatisfy({ String($0.0).lowercased() == String($0.1) })
+                    {
+                        break
+                    }
                     k += 1
                 }
                 i = k
@@ -108,7 +114,9 @@ struct MarkupScanner {
     static func svgFragments(in html: String) -> [String] {
         var fragments: [String] = []
         var rest = html[...]
-        while let start = rest.range(of: "<svg "), let end = rest.range(of: "</svg>", range: start.upperBound..<rest.endIndex) {
+        while let start = rest.range(of: "<svg "),
+            let end = rest.range(of: "</svg>", range: start.upperBound..<rest.endIndex)
+        {
             fragments.append(String(rest[start.lowerBound..<end.upperBound]))
             rest = rest[end.upperBound...]
         }
@@ -134,7 +142,13 @@ final class SVGInspector: NSObject, XMLParserDelegate {
         return inspector
     }
 
-    func parser(_ parser: XMLParser, didStartElement elementName: String, namespaceURI: String?, qualifiedName: String?, attributes: [String: String] = [:]) {
+    func parser(
+        _ parser: XMLParser,
+        didStartElement elementName: String,
+        namespaceURI: String?,
+        qualifiedName: String?,
+        attributes: [String: String] = [:]
+    ) {
         elements.append(elementName)
         attributeNames.formUnion(attributes.keys)
         attributeValues += attributes.values

@@ -7,7 +7,12 @@ import Testing
 /// Golden files of report fragments, and the structure of a whole report.
 struct ReportFragmentTests {
     /// A small synthetic run (independent of the built-in suite, so the golden files only change with the report).
-    static func smallRun(seed: UInt64 = 4, skill: Double = 0.6, id: String = "00000000000000aa", model: String = "tiny-model") throws -> ReportRun {
+    static func smallRun(
+        seed: UInt64 = 4,
+        skill: Double = 0.6,
+        id: String = "00000000000000aa",
+        model: String = "tiny-model"
+    ) throws -> ReportRun {
         try Fixtures.syntheticRun(id: id, model: model, seed: seed, skill: skill)
     }
 
@@ -31,7 +36,9 @@ struct ReportFragmentTests {
     @Test func methodNotes() throws {
         let run = try Self.smallRun()
         let (facts, notes) = HTMLReport.methodNotes(run)
-        let text = facts.map { "\($0.term): \($0.value)" }.joined(separator: "\n") + "\n" + notes.joined(separator: "\n") + "\n"
+        let text =
+            facts.map { "\($0.term): \($0.value)" }.joined(separator: "\n") + "\n" + notes.joined(separator: "\n")
+            + "\n"
         try Golden.check(text, "fragment-method-notes.txt")
         #expect(text.contains("Seeds: seed=7"))
         #expect(text.contains("Licence: not recorded"))
@@ -45,7 +52,8 @@ struct ReportFragmentTests {
         let html = HTMLReport(runs: [run, other]).render()
         HostileContentTests.assertInert(html)
         for id in [
-            "comparison", "comparison-2", "run-1", "run-1-summary", "run-1-cultures", "run-1-map", "run-1-topics", "run-1-failures",
+            "comparison", "comparison-2", "run-1", "run-1-summary", "run-1-cultures", "run-1-map", "run-1-topics",
+            "run-1-failures",
             "run-1-extra-1", "run-1-extra-2", "run-1-samples", "run-1-method", "run-2", "run-2-map",
         ] {
             #expect(html.contains("id=\"\(id)\""), "missing #\(id)")
@@ -53,13 +61,19 @@ struct ReportFragmentTests {
         #expect(html.contains("<h3 id=\"run-1-extra-1-title\">Robustness</h3>"))
         #expect(html.contains("<h3 id=\"run-1-extra-2-title\">Steerability</h3>"))
         // Every in-page link points at an element that exists.
-        let ids = Set(MarkupScanner.tags(in: html).compactMap { tag in tag.attributes.first { $0.name == "id" }?.value })
+        let ids = Set(
+            MarkupScanner.tags(in: html).compactMap { tag in tag.attributes.first { $0.name == "id" }?.value }
+        )
         for tag in MarkupScanner.tags(in: html) {
             if let href = tag.attributes.first(where: { $0.name == "href" })?.value, href.hasPrefix("#") {
                 #expect(ids.contains(String(href.dropFirst())), "dangling link \(href)")
             }
         }
-        #expect(ids.count == MarkupScanner.tags(in: html).compactMap { tag in tag.attributes.first { $0.name == "id" } }.count, "duplicate ids")
+        #expect(
+            ids.count
+                == MarkupScanner.tags(in: html).compactMap { tag in tag.attributes.first { $0.name == "id" } }.count,
+            "duplicate ids"
+        )
         // Deterministic.
         #expect(html == HTMLReport(runs: [run, other]).render())
         // Radio groups are per run, with one checked button each.
@@ -83,4 +97,3 @@ struct ReportFragmentTests {
         #expect(html.contains("Showing the first 10 of \(run.samples.count) samples"))
     }
 }
-

@@ -10,7 +10,12 @@ struct RunLoadingTests {
         try Fixtures.withTemporaryDirectory { directory in
             let record = Fixtures.record(id: "feedfacefeedface", model: "m")
             let results = Fixtures.results(runID: record.id, seed: 3, skill: 0.6)
-            let report = RunReport(run: record, suite: Fixtures.suite, results: results, settings: ["seed": "3", "api_key": "sk-SECRET-KEY"])
+            let report = RunReport(
+                run: record,
+                suite: Fixtures.suite,
+                results: results,
+                settings: ["seed": "3", "api_key": "sk-SECRET-KEY"]
+            )
             try report.write(to: directory)
             // Add an extra section the way another writer would.
             let url = directory.appendingPathComponent("results.json")
@@ -38,7 +43,19 @@ struct RunLoadingTests {
 
     @Test func outcomes() {
         func sample(score: Double?, error: String?) -> ReportSample {
-            ReportSample(itemID: "i", itemIndex: 0, culture: "JP", topic: "t", prompt: "p", response: nil, predicted: nil, predictedChoice: nil, gold: [0], score: score, error: error)
+            ReportSample(
+                itemID: "i",
+                itemIndex: 0,
+                culture: "JP",
+                topic: "t",
+                prompt: "p",
+                response: nil,
+                predicted: nil,
+                predictedChoice: nil,
+                gold: [0],
+                score: score,
+                error: error
+            )
         }
         #expect(sample(score: 1, error: nil).outcome == .correct)
         #expect(sample(score: 0, error: nil).outcome == .incorrect)
@@ -59,7 +76,11 @@ struct RunLoadingTests {
     @Test func badSampleLineIsNamed() throws {
         try Fixtures.withTemporaryDirectory { directory in
             let record = Fixtures.record(id: "abc", model: "m")
-            let report = RunReport(run: record, suite: Fixtures.suite, results: Fixtures.results(runID: "abc", seed: 1, skill: 0.5))
+            let report = RunReport(
+                run: record,
+                suite: Fixtures.suite,
+                results: Fixtures.results(runID: "abc", seed: 1, skill: 0.5)
+            )
             try report.write(to: directory)
             let url = directory.appendingPathComponent("samples.jsonl")
             var lines = try String(contentsOf: url, encoding: .utf8).split(separator: "\n").map(String.init)
@@ -84,7 +105,11 @@ struct RunLoadingTests {
         #expect(Redaction.endpoint("http://127.0.0.1:8080/v1") == "http://127.0.0.1:8080/v1")
         #expect(Redaction.endpoint("https://u:p@host/v1?key=1#x") == "https://host/v1")
         #expect(Redaction.endpoint("local (llama.cpp) key@host?token=abc") == "host")
-        #expect(Redaction.settings(["api_key_env": "X", "Authorization": "b", "seed": "1", "token_limit": "2"]) == ["seed": "1"])
+        #expect(
+            Redaction.settings(["api_key_env": "X", "Authorization": "b", "seed": "1", "token_limit": "2"]) == [
+                "seed": "1"
+            ]
+        )
     }
 
     @Test func storeRunsMatchDirectoryRuns() throws {

@@ -7,11 +7,24 @@ import Testing
 /// Golden files of the SVG builder and the charts: byte-for-byte deterministic output.
 struct SVGBuilderGoldenTests {
     @Test func everyNodeKind() throws {
-        var svg = SVG(width: 200, height: 120, title: "All node kinds", description: "One of each", cssClass: "chart demo")
-        svg.add(.rect(x: 10, y: 10, width: 50.005, height: 20, paint: .filled(SVGColor(hex: 0x31688E)), cornerRadius: 2))
+        var svg = SVG(
+            width: 200,
+            height: 120,
+            title: "All node kinds",
+            description: "One of each",
+            cssClass: "chart demo"
+        )
+        svg.add(
+            .rect(x: 10, y: 10, width: 50.005, height: 20, paint: .filled(SVGColor(hex: 0x31688E)), cornerRadius: 2)
+        )
         svg.add(.line(x1: 0, y1: 40, x2: 200, y2: 40, paint: .stroked(.grid, width: 0.5, dash: [4, 2])))
         svg.add(.circle(cx: 100, cy: 60, r: 4.333, paint: SVGPaint(fill: .better, stroke: .white, strokeWidth: 1)))
-        svg.add(.polygon(points: [SVGPoint(x: 0, y: 0), SVGPoint(x: 10, y: 0), SVGPoint(x: 5, y: -0.001)], paint: SVGPaint(fill: .worse, fillOpacity: 0.5)))
+        svg.add(
+            .polygon(
+                points: [SVGPoint(x: 0, y: 0), SVGPoint(x: 10, y: 0), SVGPoint(x: 5, y: -0.001)],
+                paint: SVGPaint(fill: .worse, fillOpacity: 0.5)
+            )
+        )
         svg.add(
             .group(
                 [.text("x < y & \"z\"", x: 100, y: 100, style: SVGTextStyle(anchor: .middle, size: 11, bold: true))],
@@ -38,9 +51,18 @@ struct SVGBuilderGoldenTests {
         let rows = [
             IntervalRow(label: "Japan (JP)", value: 0.8, low: 0.49, high: 0.94, n: 10),
             IntervalRow(label: "Brazil (BR)", value: 0.5, low: 0.24, high: 0.76, n: 12),
-            IntervalRow(label: "A very long culture name that will be shortened for the chart", value: 0.1, low: 0.02, high: 0.4, n: 10),
+            IntervalRow(
+                label: "A very long culture name that will be shortened for the chart",
+                value: 0.1,
+                low: 0.02,
+                high: 0.4,
+                n: 10
+            ),
         ]
-        try Golden.check(Charts.accuracyBars(rows, title: "Accuracy by culture", reference: 0.47).render(), "chart-accuracy-bars.svg")
+        try Golden.check(
+            Charts.accuracyBars(rows, title: "Accuracy by culture", reference: 0.47).render(),
+            "chart-accuracy-bars.svg"
+        )
     }
 
     @Test func differenceDots() throws {
@@ -62,7 +84,10 @@ struct SVGBuilderGoldenTests {
     }
 
     @Test func countBars() throws {
-        try Golden.check(Charts.countBars([(label: "http_5xx", count: 5), (label: "refusal", count: 2)], title: "Failures").render(), "chart-counts.svg")
+        try Golden.check(
+            Charts.countBars([(label: "http_5xx", count: 5), (label: "refusal", count: 2)], title: "Failures").render(),
+            "chart-counts.svg"
+        )
     }
 
     @Test func tileMap() throws {

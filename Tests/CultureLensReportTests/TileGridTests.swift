@@ -23,13 +23,18 @@ struct TileGridTests {
 
     @Test func rowsAreWellFormed() {
         for (index, row) in WorldTileGrid.rows.enumerated() {
-            #expect(row.split(separator: " ", omittingEmptySubsequences: false).allSatisfy { $0.count == 2 }, "row \(index)")
+            #expect(
+                row.split(separator: " ", omittingEmptySubsequences: false).allSatisfy { $0.count == 2 },
+                "row \(index)"
+            )
         }
     }
 
     @Test func regionsTouchTheirCountry() {
         for culture in CultureCatalog.all where culture.isSubnational {
-            guard let country = culture.country, let a = WorldTileGrid.positions[culture.code], let b = WorldTileGrid.positions[country] else {
+            guard let country = culture.country, let a = WorldTileGrid.positions[culture.code],
+                let b = WorldTileGrid.positions[country]
+            else {
                 Issue.record("\(culture.code) or its country is not placed")
                 continue
             }

@@ -8,7 +8,8 @@ import Testing
 /// included): no console error or CSP violation, the key elements in the DOM, screenshots kept under
 /// `.build/test-artifacts/dashboard/`.
 @Suite(.serialized) struct ChromiumDashboardTests {
-    static let artifacts = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static let artifacts = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent()
         .appendingPathComponent(".build/test-artifacts/dashboard")
 
     @Test func pagesLoadCleanlyInChromium() async throws {
@@ -20,9 +21,15 @@ import Testing
             let port = try #require(client.port)
             let base = "http://localhost:\(port)"
             let pages: [(path: String, needles: [String], screenshot: String)] = [
-                ("/", ["<form method=\"get\" action=\"/compare\">", "href=\"/runs/\(DashboardFixture.plainID)\""], "dashboard-runs.png"),
+                (
+                    "/", ["<form method=\"get\" action=\"/compare\">", "href=\"/runs/\(DashboardFixture.plainID)\""],
+                    "dashboard-runs.png"
+                ),
                 ("/suites/starter", ["class=\"leaderboard\"", "Japan (JP)"], "dashboard-leaderboard.png"),
-                ("/runs/\(DashboardFixture.hostileID)", ["class=\"chart tilemap\"", "class=\"chart bars\"", "class=\"sample-list\""], "dashboard-run.png"),
+                (
+                    "/runs/\(DashboardFixture.hostileID)",
+                    ["class=\"chart tilemap\"", "class=\"chart bars\"", "class=\"sample-list\""], "dashboard-run.png"
+                ),
                 (
                     "/compare?run=\(DashboardFixture.plainID)&run=\(DashboardFixture.hostileID)",
                     ["id=\"comparison\"", "class=\"chart differences\""], "dashboard-compare.png"
@@ -43,7 +50,10 @@ import Testing
                 let shot = try Chromium.screenshot(base + page.path, to: png, height: 1600)
                 #expect(shot.consoleProblems.isEmpty, "console on \(page.path): \(shot.consoleProblems)")
                 let data = try Data(contentsOf: png)
-                #expect(data.starts(with: [0x89, 0x50, 0x4E, 0x47]) && data.count > 10_000, "\(page.screenshot) (\(data.count) bytes)")
+                #expect(
+                    data.starts(with: [0x89, 0x50, 0x4E, 0x47]) && data.count > 10_000,
+                    "\(page.screenshot) (\(data.count) bytes)"
+                )
             }
         }
     }

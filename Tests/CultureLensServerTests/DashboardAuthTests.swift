@@ -20,14 +20,20 @@ struct DashboardAuthTests {
                 #expect(response.headers[.wwwAuthenticate]?.hasPrefix("Bearer") == true)
                 expectSecurityHeaders(response, "401")
             }
-            try await client.execute(uri: uri, method: .delete, headers: [.authorization: "Basic dXNlcjpwYXNz"]) { response in
+            try await client.execute(uri: uri, method: .delete, headers: [.authorization: "Basic dXNlcjpwYXNz"]) {
+                response in
                 #expect(response.status == .unauthorized)
             }
-            try await client.execute(uri: uri, method: .delete, headers: [.authorization: "Bearer wrong-token"]) { response in
+            try await client.execute(uri: uri, method: .delete, headers: [.authorization: "Bearer wrong-token"]) {
+                response in
                 #expect(response.status == .forbidden)
                 expectSecurityHeaders(response, "403")
             }
-            try await client.execute(uri: uri, method: .delete, headers: [.authorization: "Bearer \(DashboardFixture.token)x"]) { response in
+            try await client.execute(
+                uri: uri,
+                method: .delete,
+                headers: [.authorization: "Bearer \(DashboardFixture.token)x"]
+            ) { response in
                 #expect(response.status == .forbidden)
             }
             let before = try await fixture.store.run(id: DashboardFixture.plainID)
@@ -64,12 +70,15 @@ struct DashboardAuthTests {
             try await client.execute(uri: uri, method: .post, body: body) { response in
                 #expect(response.status == .unauthorized)
             }
-            try await client.execute(uri: uri, method: .post, headers: [.authorization: "Bearer nope"], body: body) { response in
+            try await client.execute(uri: uri, method: .post, headers: [.authorization: "Bearer nope"], body: body) {
+                response in
                 #expect(response.status == .forbidden)
             }
             try await client.execute(uri: uri, method: .post, headers: Self.bearer, body: body) { response in
                 #expect(response.status == .ok)
-                let json = try #require(try JSONSerialization.jsonObject(with: Data(response.text.utf8)) as? [String: Any])
+                let json = try #require(
+                    try JSONSerialization.jsonObject(with: Data(response.text.utf8)) as? [String: Any]
+                )
                 #expect(json["label"] as? String == "<b>fine-tuned</b> \"v2\"")
             }
             // The label is shown, escaped, in the pages and returned by the API.
@@ -85,7 +94,12 @@ struct DashboardAuthTests {
                 #expect(response.text.contains(#""label":"<b>fine-tuned</b> \"v2\"""#))
             }
             // Removing it.
-            try await client.execute(uri: uri, method: .post, headers: Self.bearer, body: ByteBuffer(string: #"{"label": null}"#)) { response in
+            try await client.execute(
+                uri: uri,
+                method: .post,
+                headers: Self.bearer,
+                body: ByteBuffer(string: #"{"label": null}"#)
+            ) { response in
                 #expect(response.status == .ok)
                 #expect(response.text == #"{"id":"\#(DashboardFixture.plainID)","label":null}"#)
             }
@@ -93,7 +107,12 @@ struct DashboardAuthTests {
                 #expect(!response.text.contains("fine-tuned"))
             }
             // Bad requests.
-            try await client.execute(uri: uri, method: .post, headers: Self.bearer, body: ByteBuffer(string: "not json")) { response in
+            try await client.execute(
+                uri: uri,
+                method: .post,
+                headers: Self.bearer,
+                body: ByteBuffer(string: "not json")
+            ) { response in
                 #expect(response.status == .badRequest)
                 expectSecurityHeaders(response, "400")
             }
@@ -101,7 +120,8 @@ struct DashboardAuthTests {
             try await client.execute(uri: uri, method: .post, headers: Self.bearer, body: long) { response in
                 #expect(response.status == .badRequest)
             }
-            try await client.execute(uri: "/api/runs/missing/label", method: .post, headers: Self.bearer, body: body) { response in
+            try await client.execute(uri: "/api/runs/missing/label", method: .post, headers: Self.bearer, body: body) {
+                response in
                 #expect(response.status == .notFound)
             }
             // Without the token, a missing run is still 401: existence is not revealed.
@@ -113,7 +133,10 @@ struct DashboardAuthTests {
 
     @Test func readsNeedNoToken() async throws {
         try await withDashboard { client, _ in
-            for uri in ["/", "/suites/starter", "/runs/\(DashboardFixture.plainID)", "/api/runs", "/api/suites", "/healthz", "/metrics"] {
+            for uri in [
+                "/", "/suites/starter", "/runs/\(DashboardFixture.plainID)", "/api/runs", "/api/suites", "/healthz",
+                "/metrics",
+            ] {
                 try await client.execute(uri: uri, method: .get) { response in
                     #expect(response.status == .ok, "\(uri)")
                 }

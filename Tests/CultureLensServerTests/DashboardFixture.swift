@@ -21,11 +21,29 @@ struct DashboardFixture {
     let store: SQLiteResultStore
 
     static func make() async throws -> DashboardFixture {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("culturelens-dashboard-\(UUID().uuidString)")
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "culturelens-dashboard-\(UUID().uuidString)"
+        )
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let store = try SQLiteResultStore(path: directory.appendingPathComponent("store.sqlite").path)
-        try await add(store, id: plainID, model: "gemma-3-270m", seed: 1, skill: 0.6, hostile: false, created: 1_763_000_000)
-        try await add(store, id: hostileID, model: hostileModel, seed: 2, skill: 0.75, hostile: true, created: 1_763_100_000)
+        try await add(
+            store,
+            id: plainID,
+            model: "gemma-3-270m",
+            seed: 1,
+            skill: 0.6,
+            hostile: false,
+            created: 1_763_000_000
+        )
+        try await add(
+            store,
+            id: hostileID,
+            model: hostileModel,
+            seed: 2,
+            skill: 0.75,
+            hostile: true,
+            created: 1_763_100_000
+        )
         return DashboardFixture(directory: directory, store: store)
     }
 
@@ -35,7 +53,15 @@ struct DashboardFixture {
         DashboardServer(store: store, configuration: .init(token: Self.token, allowedHosts: allowedHosts))
     }
 
-    private static func add(_ store: SQLiteResultStore, id: String, model: String, seed: UInt64, skill: Double, hostile: Bool, created: Double) async throws {
+    private static func add(
+        _ store: SQLiteResultStore,
+        id: String,
+        model: String,
+        seed: UInt64,
+        skill: Double,
+        hostile: Bool,
+        created: Double
+    ) async throws {
         let suite = StarterSuite.suite
         let record = RunRecord(
             id: id,
@@ -101,14 +127,27 @@ func withDashboard(
 }
 
 /// The security headers every response must carry.
-func expectSecurityHeaders(_ response: TestResponse, _ what: String, sourceLocation: SourceLocation = #_sourceLocation) {
+func expectSecurityHeaders(_ response: TestResponse, _ what: String, sourceLocation: SourceLocation = #_sourceLocation)
+{
     #expect(
         response.headers[.contentSecurityPolicy]
             == "default-src 'none'; style-src 'unsafe-inline'; img-src data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
         "CSP of \(what)",
         sourceLocation: sourceLocation
     )
-    #expect(response.headers[.xContentTypeOptions] == "nosniff", "X-Content-Type-Options of \(what)", sourceLocation: sourceLocation)
-    #expect(response.headers[HTTPField.Name("Referrer-Policy")!] == "no-referrer", "Referrer-Policy of \(what)", sourceLocation: sourceLocation)
-    #expect(response.headers[HTTPField.Name("X-Frame-Options")!] == "DENY", "X-Frame-Options of \(what)", sourceLocation: sourceLocation)
+    #expect(
+        response.headers[.xContentTypeOptions] == "nosniff",
+        "X-Content-Type-Options of \(what)",
+        sourceLocation: sourceLocation
+    )
+    #expect(
+        response.headers[HTTPField.Name("Referrer-Policy")!] == "no-referrer",
+        "Referrer-Policy of \(what)",
+        sourceLocation: sourceLocation
+    )
+    #expect(
+        response.headers[HTTPField.Name("X-Frame-Options")!] == "DENY",
+        "X-Frame-Options of \(what)",
+        sourceLocation: sourceLocation
+    )
 }

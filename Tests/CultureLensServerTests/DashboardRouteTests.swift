@@ -64,10 +64,16 @@ struct DashboardRouteTests {
                 #expect(response.status == .ok)
                 expectSecurityHeaders(response, "run page")
                 let html = response.text
-                for id in ["run-1-summary", "run-1-cultures", "run-1-map", "run-1-failures", "run-1-samples", "run-1-method"] {
+                for id in [
+                    "run-1-summary", "run-1-cultures", "run-1-map", "run-1-failures", "run-1-samples", "run-1-method",
+                ] {
                     #expect(html.contains("id=\"\(id)\""), "missing #\(id)")
                 }
-                #expect(html.contains("&quot;&gt;&lt;img src=x onerror=alert(1)&gt;&lt;/svg&gt;&lt;script&gt;alert(2)&lt;/script&gt;"))
+                #expect(
+                    html.contains(
+                        "&quot;&gt;&lt;img src=x onerror=alert(1)&gt;&lt;/svg&gt;&lt;script&gt;alert(2)&lt;/script&gt;"
+                    )
+                )
                 #expect(!html.contains("SECRET"))
                 MarkupChecks.assertInert(html)
             }
@@ -91,14 +97,18 @@ struct DashboardRouteTests {
                 #expect(html.contains("id=\"run-2-map\""))
                 MarkupChecks.assertInert(html)
             }
-            try await client.execute(uri: "/compare?runs=\(DashboardFixture.plainID),\(DashboardFixture.hostileID)", method: .get) { response in
+            try await client.execute(
+                uri: "/compare?runs=\(DashboardFixture.plainID),\(DashboardFixture.hostileID)",
+                method: .get
+            ) { response in
                 #expect(response.status == .ok)
             }
             try await client.execute(uri: "/compare?run=\(DashboardFixture.plainID)", method: .get) { response in
                 #expect(response.status == .badRequest)
                 expectSecurityHeaders(response, "compare with one run")
             }
-            try await client.execute(uri: "/compare?run=\(DashboardFixture.plainID)&run=zzz", method: .get) { response in
+            try await client.execute(uri: "/compare?run=\(DashboardFixture.plainID)&run=zzz", method: .get) {
+                response in
                 #expect(response.status == .notFound)
             }
         }
@@ -139,7 +149,8 @@ struct DashboardRouteTests {
                 #expect(body["samples"] == nil)
                 #expect(!response.text.contains("SECRET"))
             }
-            try await client.execute(uri: "/api/runs/\(DashboardFixture.plainID)?samples=true", method: .get) { response in
+            try await client.execute(uri: "/api/runs/\(DashboardFixture.plainID)?samples=true", method: .get) {
+                response in
                 let samples = try #require(try Self.json(response)["samples"] as? [[String: Any]])
                 #expect(samples.count == StarterSuite.suite.items.count)
                 #expect(samples.first?["prompt"] as? String != nil)
@@ -198,6 +209,45 @@ struct DashboardRouteTests {
             try await client.execute(uri: "/no/such/page", method: .get) { response in
                 #expect(response.status == .notFound)
                 expectSecurityHeaders(response, "unknown route")
+            }
+        }
+    }
+}
+
+/// A store that cannot be read gives a 500 that says so, as a page or as JSON, with the headers.
+struct DashboardStoreFailureTests {
+    struct BrokenStore: DashboardStore {
+        struct Failure: Error, CustomStringConvertible {
+            var description: String { "the payload of run r1 is not readable" }
+        }
+        func runs() async throws -> [RunRecord] { throw Failure() }
+        func run(id: String) async throws -> RunRecord? { throw Failure() }
+        func results(runID: String) async throws -> [ItemResult] { throw Failure() }
+        func runLabels() async throws -> [String: String] { [:] }
+        func setRunLabel(id: String, label: String?) async throws -> Bool { throw Failure() }
+        func deleteRun(id: String) async throws -> Bool { throw Failure() }
+    }
+
+    @Test func unreadableStore() async throws {
+        let app = DashboardServer(store: BrokenStore(), configuration: .init(token: DashboardFixture.token)).makeApplication()
+        try await app.test(.router) { client in
+            try await client.execute(uri: "/", method: .get) { response in
+                #expect(response.status == .internalServerError)
+                #expect(response.headers[.contentType] == "text/html; charset=utf-8")
+                #expect(response.text.contains("Cannot read the store: the payload of run r1 is not readable"))
+                expectSecurityHeaders(response, "500 page")
+            }
+            try await client.execute(uri: "/api/runs", method: .get) { response in
+                #expect(response.status == .internalServerError)
+                #expect(response.text.contains("Cannot read the store"))
+                expectSecurityHeaders(response, "500 JSON")
+            }
+            try await client.execute(uri: "/healthz", method: .get) { response in
+                #expect(response.status == .ok)
+            }
+            try await client.execute(uri: "/metrics", method: .get) { response in
+                #expect(response.status == .ok)
+                #expect(response.text.contains("culturelens_http_requests_total{method=\"GET\",status=\"500\"} 2"))
             }
         }
     }

@@ -1,6 +1,5 @@
 import Foundation
 
-
 /// A small HTML tokenizer, close enough to the browser's to find every tag and attribute a page really has: a tag
 /// starts at `<` followed by a letter, `/` or `!`, and attribute values end at the matching quote byte.
 struct MarkupScanner {
@@ -32,7 +31,8 @@ struct MarkupScanner {
                 // Comment or doctype: skip to '>' (comments to '-->').
                 if i + 3 < scalars.count, scalars[i + 2] == "-", scalars[i + 3] == "-" {
                     var j = i + 4
-                    while j + 2 < scalars.count, !(scalars[j] == "-" && scalars[j + 1] == "-" && scalars[j + 2] == ">") { j += 1 }
+                    while j + 2 < scalars.count, !(scalars[j] == "-" && scalars[j + 1] == "-" && scalars[j + 2] == ">")
+                    { j += 1 }
                     i = j + 3
                 } else {
                     while i < scalars.count, scalars[i] != ">" { i += 1 }
@@ -58,7 +58,9 @@ struct MarkupScanner {
                     continue
                 }
                 var attribute = ""
-                while j < scalars.count, !isSpace(scalars[j]), scalars[j] != ">", scalars[j] != "=", scalars[j] != "/" || attribute.isEmpty {
+                while j < scalars.count, !isSpace(scalars[j]), scalars[j] != ">", scalars[j] != "=",
+                    scalars[j] != "/" || attribute.isEmpty
+                {
                     attribute.unicodeScalars.append(scalars[j])
                     j += 1
                 }
@@ -92,7 +94,10 @@ struct MarkupScanner {
                 let end = Array("</\(tag.name)".unicodeScalars)
                 var k = i
                 while k + end.count <= scalars.count {
-                    if zip(scalars[k..<(k + end.count)], end).allSatisfy({ String($0.0).lowercased() == String($0.1) }) { break }
+                    if zip(scalars[k..<(k + end.count)], end).allSatisfy({ String($0.0).lowercased() == String($0.1) })
+                    {
+                        break
+                    }
                     k += 1
                 }
                 i = k
@@ -105,11 +110,12 @@ struct MarkupScanner {
     static func svgFragments(in html: String) -> [String] {
         var fragments: [String] = []
         var rest = html[...]
-        while let start = rest.range(of: "<svg "), let end = rest.range(of: "</svg>", range: start.upperBound..<rest.endIndex) {
+        while let start = rest.range(of: "<svg "),
+            let end = rest.range(of: "</svg>", range: start.upperBound..<rest.endIndex)
+        {
             fragments.append(String(rest[start.lowerBound..<end.upperBound]))
             rest = rest[end.upperBound...]
         }
         return fragments
     }
 }
-

@@ -336,7 +336,7 @@ public enum BenchmarkScorer {
             )
             metrics.headline = metrics.agreement?.pAgree
             metrics.notes.append(
-                "no right answers: p_agree is P(agree) renormalised over agree/disagree; refusal_rate counts long-form "
+                "no right answers: p_agree is P(agree) renormalised over the two answer words; refusal_rate counts long-form "
                     + "answers matching RefusalDetector's phrases (a lower bound)"
             )
         }
@@ -461,10 +461,8 @@ public enum BenchmarkScorer {
         var plain: [String: [Double]] = [:]
         var persona: [String: [Double]] = [:]
         var questions = Set<String>()
-        for (item, result) in pairs {
-            guard result.failure == nil, let model = result.distribution, let humans = item.humanDistributions else {
-                continue
-            }
+        for (item, model) in modelDistributions(pairs) {
+            guard let humans = item.humanDistributions else { continue }
             questions.insert(item.id)
             if let target = item.metadata["persona"] {
                 guard let human = humans[target], human.count == model.count,
@@ -503,6 +501,28 @@ public enum BenchmarkScorer {
         )
     }
 
+    /// Each item's model distribution: the mean of its answered results' distributions, so that K samples of one
+    /// question (one result per sample, each one-hot) give the sample histogram, and a logprob result gives itself.
+    static func modelDistributions(_ pairs: [(item: Item, result: ItemResult)]) -> [(item: Item, distribution: [Double])] {
+        var order: [String] = []
+        var sums: [String: (item: Item, total: [Double], count: Int)] = [:]
+        for (item, result) in pairs {
+            guard result.failure == nil, let distribution = result.distribution, !distribution.isEmpty else { continue }
+            if var entry = sums[item.id] {
+                guard entry.total.count == distribution.count else { continue }
+                for index in distribution.indices { entry.total[index] += distribution[index] }
+                entry.count += 1
+                sums[item.id] = entry
+            } else {
+                order.append(item.id)
+                sums[item.id] = (item, distribution, 1)
+            }
+        }
+        return order.compactMap { id in
+            sums[id].map { entry in (entry.item, entry.total.map { $0 / Double(entry.count) }) }
+        }
+    }
+
     /// FNV-1a 64 of the UTF-8 bytes: a hash that, unlike `hashValue`, is the same in every process.
     public static func stableHash(_ text: String) -> UInt64 {
         var hash: UInt64 = 0xcbf2_9ce4_8422_2325
@@ -523,17 +543,16 @@ public enum BenchmarkScorer {
     ) -> AgreementMetrics {
         var probabilities: [(item: Item, value: Double)] = []
         var refusals: [(item: Item, refused: Bool)] = []
-        for (item, result) in pairs {
-            if item.metadata["response"] == "long-form" {
-                if result.failure == .refusal {
-                    refusals.append((item, true))
-                } else if result.failure == nil, let text = result.response {
-                    refusals.append((item, RefusalDetector.isRefusal(text)))
-                }
-                continue
+        for (item, result) in pairs where item.metadata["response"] == "long-form" {
+            if result.failure == .refusal {
+                refusals.append((item, true))
+            } else if result.failure == nil, let text = result.response {
+                refusals.append((item, RefusalDetector.isRefusal(text)))
             }
-            guard result.failure == nil, let distribution = result.distribution else { continue }
-            let agreeIndex = item.choices.firstIndex { $0.lowercased() == "agree" } ?? 0
+        }
+        for (item, distribution) in modelDistributions(pairs.filter { $0.item.metadata["response"] != "long-form" }) {
+            // "Agree" or "Yes" (the first choice by convention).
+            let agreeIndex = item.choices.firstIndex { ["agree", "yes"].contains($0.lowercased()) } ?? 0
             guard distribution.indices.contains(agreeIndex) else { continue }
             probabilities.append((item, distribution[agreeIndex]))
         }

@@ -86,6 +86,11 @@ extension PromptBuilder {
         values["options"] = optionLines.joined(separator: "\n")
         values["labels"] = Self.naturalList(labels)
         var prompt = PromptTemplate.fill(template.text, with: values)
+        // A persona variant on a template without {country} (steerability) still states the persona.
+        if let persona = variant.persona, !template.text.contains("{country}") {
+            let name = CultureCatalog.culture(for: persona)?.name ?? persona
+            prompt = Self.personaInstruction(template: variant.personaTemplate, name: name) + "\n\n" + prompt
+        }
         if variant.reasoning == .reasonFirst {
             prompt += "\n" + Self.answerLines(variant: variant, prompt: "").joined(separator: "\n")
         }

@@ -8,6 +8,15 @@ struct ItemBootstrap: Sendable {
     /// Replicates per interval.
     var replicates: Int
 
+    /// The same bootstrap with fewer replicates when one replicate costs `cost` elementary operations: at most
+    /// `budget` operations in all, but never fewer than 200 replicates (or the configured number, if smaller).
+    /// Used for the steering figures whose replicates are quadratic in the number of countries.
+    func limited(cost: Double, budget: Double = 4e8) -> ItemBootstrap {
+        guard cost > 0 else { return self }
+        let affordable = Int(min(Double(Int.max / 2), (budget / cost).rounded(.down)))
+        return ItemBootstrap(seed: seed, replicates: min(replicates, max(200, affordable)))
+    }
+
     /// The figure `statistic(indices)` over `units` resampling units (0..<units), with its interval.
     /// `statistic` gets a multiset of unit indices and returns `nil` when undefined on it; undefined replicates
     /// are dropped, an undefined original makes the value `nil`.

@@ -115,7 +115,9 @@ public struct PerturbationGrid: Sendable, Hashable, Codable {
             }
             return [("own", { _ in })] + tags.sorted().map { tag in (tag, { $0.language = tag }) }
         case .reasoning:
-            return PromptVariant.Reasoning.allCases.map { reasoning in (reasoning.rawValue, { $0.reasoning = reasoning }) }
+            return PromptVariant.Reasoning.allCases.map { reasoning in
+                (reasoning.rawValue, { $0.reasoning = reasoning })
+            }
         }
     }
 
@@ -187,7 +189,9 @@ public enum SteeringTargets: Sendable, Hashable, Codable {
             let name = raw.trimmingCharacters(in: .whitespaces)
             if name.isEmpty { continue }
             guard let culture = CultureCatalog.culture(for: name) else {
-                throw PerturbationSpecError("unknown country '\(name)' in --steer (use ISO 3166-1 codes such as US, JP, NG)")
+                throw PerturbationSpecError(
+                    "unknown country '\(name)' in --steer (use ISO 3166-1 codes such as US, JP, NG)"
+                )
             }
             if !codes.contains(culture.code) { codes.append(culture.code) }
         }

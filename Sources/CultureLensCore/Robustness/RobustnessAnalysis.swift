@@ -105,7 +105,9 @@ public struct RobustnessAnalysis: Sendable {
     func table(results: [ItemResult], survey: SurveyData) -> Table {
         let columns = variants + (steering?.variants ?? [])
         var columnOfID: [String: Int] = [:]
-        for (index, variant) in columns.enumerated() where columnOfID[variant.id] == nil { columnOfID[variant.id] = index }
+        for (index, variant) in columns.enumerated() where columnOfID[variant.id] == nil {
+            columnOfID[variant.id] = index
+        }
         var baseOfRequested: [String: String] = [:]
         for variant in requestedVariants { baseOfRequested[variant.id] = variant.firstSample.id }
         var itemOfID: [String: Int] = [:]
@@ -175,7 +177,9 @@ public struct RobustnessAnalysis: Sendable {
         if headlineMetric == "mixed" {
             notes.append("the suite mixes survey and scored items: the headline averages accuracy and similarity")
         }
-        if table.gridCount < 2 { notes.append("only the default variant was evaluated: agreement figures need --perturb") }
+        if table.gridCount < 2 {
+            notes.append("only the default variant was evaluated: agreement figures need --perturb")
+        }
 
         // Per-variant figures.
         var variantFigures: [RobustnessCard.Variant] = []
@@ -209,6 +213,14 @@ public struct RobustnessAnalysis: Sendable {
                 )
             )
         }
+        let inert = variantFigures.dropFirst().filter { !suite.items.isEmpty && $0.duplicates == suite.items.count }
+            .map(\.id)
+        if !inert.isEmpty {
+            notes.append(
+                "\(inert.joined(separator: ", ")) render the same prompt as an earlier variant for every item (e.g. "
+                    + "paraphrases of items with their own dataset prompt): they add no information"
+            )
+        }
         for (itemIndex, _) in suite.items.enumerated() {
             for column in table.gridCount..<table.columns.count {
                 for failure in table.cells[itemIndex][column].failures { failures[failure.rawValue, default: 0] += 1 }
@@ -222,7 +234,8 @@ public struct RobustnessAnalysis: Sendable {
         let kappa = kappaFigure(table, columns: gridColumns, bootstrap: bootstrap)
         var perFactor: [RobustnessCard.Factor] = []
         for factor in grid.factors {
-            let columns = [0] + gridColumns.dropFirst().filter { grid.factor(of: table.columns[$0], in: suite) == factor }
+            let columns =
+                [0] + gridColumns.dropFirst().filter { grid.factor(of: table.columns[$0], in: suite) == factor }
             guard columns.count >= 2 else { continue }
             perFactor.append(
                 RobustnessCard.Factor(
@@ -241,7 +254,9 @@ public struct RobustnessAnalysis: Sendable {
         var firstChoice: CardFigure
         var positional: [RobustnessCard.Positional] = []
         if cyclic.isEmpty {
-            notes.append("no item has all its cyclic rotations answered (--perturb order): A-bias is from the default order only, where position and content are confounded; no PriDe")
+            notes.append(
+                "no item has all its cyclic rotations answered (--perturb order): A-bias is from the default order only, where position and content are confounded; no PriDe"
+            )
             var values: [Double?] = []
             var choices: [Double?] = []
             for itemIndex in suite.items.indices {
@@ -271,7 +286,8 @@ public struct RobustnessAnalysis: Sendable {
                 }
             }
         }
-        let pride = cyclic.isEmpty ? nil : prideSection(cyclic: cyclic, survey: survey, bootstrap: bootstrap, notes: &notes)
+        let pride =
+            cyclic.isEmpty ? nil : prideSection(cyclic: cyclic, survey: survey, bootstrap: bootstrap, notes: &notes)
 
         let decomposition = varianceDecomposition(table, headlineMetric: headlineMetric, bootstrap: bootstrap)
         let surveySection = surveyCount > 0 ? surveyEffects(table, survey: survey, bootstrap: bootstrap) : nil
@@ -322,7 +338,9 @@ public struct RobustnessAnalysis: Sendable {
     /// Canonical answers of the non-duplicate cells of `columns`, per item with options.
     func answerRows(_ table: Table, columns: [Int]) -> [[Int?]] {
         suite.items.indices.compactMap { itemIndex -> [Int?]? in
-            guard suite.items[itemIndex].choices.count >= 2, suite.items[itemIndex].kind != .shortAnswer else { return nil }
+            guard suite.items[itemIndex].choices.count >= 2, suite.items[itemIndex].kind != .shortAnswer else {
+                return nil
+            }
             return columns.filter { !table.cells[itemIndex][$0].duplicate }.map { table.cells[itemIndex][$0].answer }
         }
     }
@@ -347,7 +365,10 @@ public struct RobustnessAnalysis: Sendable {
         let rows = counts[raters] ?? []
         let categories = (suite.items.map(\.choices.count).max() ?? 2)
         let dropped = answerRows(table, columns: columns).count - rows.count
-        let note = dropped > 0 ? "\(raters) variants as raters; \(dropped) item(s) without an answer under every distinct variant left out" : nil
+        let note =
+            dropped > 0
+            ? "\(raters) variants as raters; \(dropped) item(s) without an answer under every distinct variant left out"
+            : nil
         return bootstrap.figure(units: rows.count, note: note) { sample in
             try? FleissKappa(ratings: sample.map { rows[$0] }, categories: categories).kappa
         }
@@ -437,15 +458,27 @@ public struct RobustnessAnalysis: Sendable {
             var group = byCount[k] ?? []
             generator.shuffle(&group)
             guard group.count >= 2 else {
-                notes.append("PriDe: only one item with \(k) options has every rotation; it cannot be both calibration and evaluation")
+                notes.append(
+                    "PriDe: only one item with \(k) options has every rotation; it cannot be both calibration and evaluation"
+                )
                 continue
             }
-            let size = min(group.count - 1, max(1, Int((configuration.calibrationShare * Double(group.count)).rounded())))
+            let size = min(
+                group.count - 1,
+                max(1, Int((configuration.calibrationShare * Double(group.count)).rounded()))
+            )
             let calibrationItems = Array(group.prefix(size))
             let evaluationItems = Array(group.dropFirst(size))
-            guard let prior = try? PriDe.prior(estimationItems: calibrationItems.map { cyclic[$0] ?? [] }) else { continue }
+            guard let prior = try? PriDe.prior(estimationItems: calibrationItems.map { cyclic[$0] ?? [] }) else {
+                continue
+            }
             priors.append(
-                .init(optionCount: k, calibrationItems: calibrationItems.count, evaluationItems: evaluationItems.count, prior: prior)
+                .init(
+                    optionCount: k,
+                    calibrationItems: calibrationItems.count,
+                    evaluationItems: evaluationItems.count,
+                    prior: prior
+                )
             )
             calibration.append(contentsOf: calibrationItems.sorted().map { suite.items[$0].id })
             for itemIndex in evaluationItems.sorted() {
@@ -465,7 +498,9 @@ public struct RobustnessAnalysis: Sendable {
             return after - before
         }
         let adjusted = cyclic.keys.sorted().map { itemIndex -> Double? in
-            guard let averaged = try? PriDe.permutationAveraged(cyclicObservations: cyclic[itemIndex] ?? []) else { return nil }
+            guard let averaged = try? PriDe.permutationAveraged(cyclicObservations: cyclic[itemIndex] ?? []) else {
+                return nil
+            }
             return headline(item: itemIndex, distribution: averaged, survey: survey)
         }
         return RobustnessCard.PriDe(
@@ -474,9 +509,15 @@ public struct RobustnessAnalysis: Sendable {
             evaluationItems: evaluation.count,
             priors: priors,
             observed: bootstrap.mean(observed, note: "evaluation items, default order"),
-            debiased: bootstrap.mean(debiased, note: "evaluation items, default order debiased with the calibration prior (prior held fixed)"),
+            debiased: bootstrap.mean(
+                debiased,
+                note: "evaluation items, default order debiased with the calibration prior (prior held fixed)"
+            ),
             improvement: bootstrap.mean(differences, note: "paired: debiased − observed"),
-            orderAdjusted: bootstrap.mean(adjusted, note: "all fully rotated items, probabilities averaged over the rotations")
+            orderAdjusted: bootstrap.mean(
+                adjusted,
+                note: "all fully rotated items, probabilities averaged over the rotations"
+            )
         )
     }
 
@@ -506,7 +547,9 @@ public struct RobustnessAnalysis: Sendable {
             let rawVariant = RobustnessMath.mean(itemMeans.compactMap(RobustnessMath.sampleVariance)) ?? 0
             let variant = max(0, rawVariant - (within ?? 0) / samplesPerCell)
             let cellsPerItem = RobustnessMath.mean(items.map { Double($0.count) }) ?? 1
-            guard let rawItem = RobustnessMath.sampleVariance(itemMeans.compactMap(RobustnessMath.mean)) else { return nil }
+            guard let rawItem = RobustnessMath.sampleVariance(itemMeans.compactMap(RobustnessMath.mean)) else {
+                return nil
+            }
             let item = max(0, rawItem - variant / cellsPerItem - (within ?? 0) / (cellsPerItem * samplesPerCell))
             return (item, variant, within)
         }
@@ -548,7 +591,9 @@ public struct RobustnessAnalysis: Sendable {
             return values.count >= 2 ? RobustnessMath.populationVariance(values)?.squareRoot() : nil
         }
         let variantSD = bootstrap.mean(variantSDs, note: "items; SD over variants, ddof 0")
-        let rows = survey.surveyItems.map { itemIndex in (0..<table.gridCount).map { table.cells[itemIndex][$0].meanPosition } }
+        let rows = survey.surveyItems.map { itemIndex in
+            (0..<table.gridCount).map { table.cells[itemIndex][$0].meanPosition }
+        }
         let spread = bootstrap.figure(units: rows.count) { sample in
             var means: [Double] = []
             for column in 0..<table.gridCount {
@@ -587,7 +632,8 @@ public struct RobustnessAnalysis: Sendable {
 
     func steeringInput(_ table: Table, survey: SurveyData) -> SteeringInput {
         let questions = survey.surveyItems
-        let human = survey.countries.map { country in questions.map { survey.meanPosition(item: $0, country: country) } }
+        let human = survey.countries.map { country in questions.map { survey.meanPosition(item: $0, country: country) }
+        }
         let plain = questions.map { table.cells[$0][0].meanPosition }
         var persona: [[[Double?]]] = []
         if let steering {

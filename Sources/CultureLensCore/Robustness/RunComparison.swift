@@ -146,7 +146,12 @@ public struct RunComparison: Sendable, Hashable, Codable {
                 row.ciLow = paired.difference.interval.low
                 row.ciHigh = paired.difference.interval.high
             }
-            row.pValue = try? PermutationTest.signFlip(differences, clusters: clusters, resamples: resamples, seed: seed).pValue
+            row.pValue = try? PermutationTest.signFlip(
+                differences,
+                clusters: clusters,
+                resamples: resamples,
+                seed: seed
+            ).pValue
             return row
         }
 

@@ -92,11 +92,17 @@ struct SteerabilityAnalysis {
             }
             templates.append(aggregate(template: template, questions: questions))
         }
-        let humanAll = bootstrap.figure(units: questions, note: "RMS |Δμ| over pairwise-complete questions") { sample in
+        let countries = Double(input.countries.count)
+        let allPairs = bootstrap.limited(cost: countries * countries * Double(questions) / 2)
+        let humanAll = allPairs.figure(
+            units: questions,
+            note: Self.note("RMS |Δμ| over pairwise-complete questions", allPairs, bootstrap)
+        ) { sample in
             SteeringInput.meanPairwiseDistance(input.human, sample: sample)
         }
         return Steerability(
-            distance: "mean |Δμ| (normalised mean position); spreads: mean pairwise RMS |Δμ| over pairwise-complete questions",
+            distance:
+                "mean |Δμ| (normalised mean position); spreads: mean pairwise RMS |Δμ| over pairwise-complete questions",
             countries: input.countries,
             targets: targets,
             templates: templates,
@@ -156,14 +162,25 @@ struct SteerabilityAnalysis {
         return (1 + defined.filter { $0 < own }.count, defined.count)
     }
 
+    /// A figure note, saying when the replicates were capped for cost.
+    static func note(_ text: String?, _ used: ItemBootstrap, _ configured: ItemBootstrap) -> String? {
+        guard used.replicates < configured.replicates else { return text }
+        let capped = "\(used.replicates) bootstrap replicates (capped for cost)"
+        return text.map { "\($0); \(capped)" } ?? capped
+    }
+
     private func aggregate(template: Int, questions: Int) -> Steerability.Template {
         let personas = input.persona[template]
         let targetIndices = input.targets.map { input.countries.firstIndex(of: $0) }
-        let figures = bootstrap.figures(
-            units: questions,
-            count: 7,
-            notes: [nil, "share of targets", nil, "share of targets", "RMS |Δμ|", "RMS |Δμ|", nil]
-        ) { sample in
+        // Ranks compare every target with every country on every question, in every replicate.
+        let cost =
+            Double(max(1, input.targets.count)) * Double(max(1, input.countries.count + input.targets.count))
+            * Double(questions)
+        let bootstrap = self.bootstrap.limited(cost: cost)
+        let notes = [nil, "share of targets", nil, "share of targets", "RMS |Δμ|", "RMS |Δμ|", nil].map {
+            Self.note($0, bootstrap, self.bootstrap)
+        }
+        let figures = bootstrap.figures(units: questions, count: 7, notes: notes) { sample in
             var improvements: [Double] = []
             var ranks: [Double] = []
             for (offset, countryIndex) in targetIndices.enumerated() {
@@ -173,7 +190,9 @@ struct SteerabilityAnalysis {
                 var total = 0.0
                 var count = 0
                 for question in sample {
-                    guard let h = human[question], let p = persona[question], let plain = input.plain[question] else { continue }
+                    guard let h = human[question], let p = persona[question], let plain = input.plain[question] else {
+                        continue
+                    }
                     total += abs(plain - h) - abs(p - h)
                     count += 1
                 }
@@ -278,11 +297,17 @@ struct ExtrapolabilityAnalysis {
         var kept: [Int] = []
         var dropped: [String] = []
         for (index, vector) in vectors.enumerated() {
-            if vector.compactMap({ $0 }).count * 2 >= questionCount { kept.append(index) } else { dropped.append(names[index]) }
+            if vector.compactMap({ $0 }).count * 2 >= questionCount {
+                kept.append(index)
+            } else {
+                dropped.append(names[index])
+            }
         }
         let complete = (0..<questionCount).filter { question in kept.allSatisfy { vectors[$0][question] != nil } }
         guard kept.count >= 3, complete.count >= 4 else {
-            notes.append("\(respondents) clustering needs ≥ 3 respondents and ≥ 4 complete questions (have \(kept.count), \(complete.count))")
+            notes.append(
+                "\(respondents) clustering needs ≥ 3 respondents and ≥ 4 complete questions (have \(kept.count), \(complete.count))"
+            )
             return nil
         }
         func points(_ questions: [Int]) -> [[Double]] {
@@ -309,8 +334,18 @@ struct ExtrapolabilityAnalysis {
             let half = shuffled.count / 2
             let splitSeed = seed &+ UInt64(split) &* 0x9E37_79B9
             guard
-                let fitted = try? KMeans.fit(points(Array(shuffled.prefix(half))), k: best.k, restarts: configuration.kMeansRestarts, seed: splitSeed),
-                let held = try? KMeans.fit(points(Array(shuffled.dropFirst(half))), k: best.k, restarts: configuration.kMeansRestarts, seed: splitSeed),
+                let fitted = try? KMeans.fit(
+                    points(Array(shuffled.prefix(half))),
+                    k: best.k,
+                    restarts: configuration.kMeansRestarts,
+                    seed: splitSeed
+                ),
+                let held = try? KMeans.fit(
+                    points(Array(shuffled.dropFirst(half))),
+                    k: best.k,
+                    restarts: configuration.kMeansRestarts,
+                    seed: splitSeed
+                ),
                 let test = try? AdjustedRandIndex.permutationTest(
                     reference: fitted.labels,
                     candidate: held.labels,
@@ -341,11 +376,14 @@ extension RobustnessAnalysis {
         seed: UInt64 = 0,
         bootstrapReplicates: Int = 2000
     ) -> Steerability {
-        SteerabilityAnalysis(input: input, bootstrap: ItemBootstrap(seed: seed, replicates: bootstrapReplicates)).compute()
+        SteerabilityAnalysis(input: input, bootstrap: ItemBootstrap(seed: seed, replicates: bootstrapReplicates))
+            .compute()
     }
 
     /// Extrapolability figures straight from mean positions.
-    public static func extrapolability(_ input: SteeringInput, configuration: Configuration = Configuration()) -> Extrapolability {
+    public static func extrapolability(_ input: SteeringInput, configuration: Configuration = Configuration())
+        -> Extrapolability
+    {
         ExtrapolabilityAnalysis(input: input, configuration: configuration).compute()
     }
 }

@@ -20,7 +20,9 @@ public struct SurveyData: Sendable {
             surveyItems.append(index)
             var byCountry: [String: [Double]] = [:]
             for (key, weights) in item.humanDistributions ?? [:] {
-                guard weights.count == item.choices.count, let normalized = try? Divergence.normalized(weights) else { continue }
+                guard weights.count == item.choices.count, let normalized = try? Divergence.normalized(weights) else {
+                    continue
+                }
                 let code = Self.code(key)
                 byCountry[code] = normalized
                 countries.insert(code)

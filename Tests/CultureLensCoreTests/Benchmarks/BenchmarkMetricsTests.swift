@@ -32,7 +32,7 @@ struct BenchmarkMetricsTests {
         #expect(abs(distanceE - divergence.squareRoot()) < 1e-12)
         #expect(abs(distance2 - (divergence / log(2)).squareRoot()) < 1e-12)
         #expect(abs(distanceE - 0.46450140402245893) < 1e-12)
-        #expect(abs(distance2 - 0.5579230118474766) < 1e-12)
+        #expect(abs(distance2 - 0.5579230452841438) < 1e-12)
         // Disjoint supports: the maximum, √ln 2 in nats and 1 in bits.
         #expect(abs(try Divergence.jensenShannonDistance([1, 0], [0, 1], base: .e) - log(2).squareRoot()) < 1e-12)
         #expect(abs(try Divergence.jensenShannonDistance([1, 0], [0, 1], base: .two) - 1) < 1e-12)
@@ -121,7 +121,7 @@ struct BenchmarkMetricsTests {
         let suite = try await loaded("normad", BenchmarkFixtures.normAd, file: "normad_etiquette_final_data.csv", prompts: ["rot"])
         let byRow = Dictionary(uniqueKeysWithValues: suite.suite.items.enumerated().map { ($1.metadata["source_row"] ?? "", $0) })
         // Rows 0,1 yes; 2,3 no; 4,5 neutral.
-        let replies = ["0": "Yes", "1": "# Answer\nNo", "2": "no.", "3": "NEUTRAL", "4": "Neutral", "5": "neither"]
+        let replies = ["0": "Yes", "1": "# Answer\\nNo", "2": "no.", "3": "NEUTRAL", "4": "Neutral", "5": "neither"]
         let lines = replies.keys.sorted().map { row in #"{"index": \#(byRow[row] ?? -1), "answer": "\#(replies[row] ?? "")"}"# }
         // Rows map one-to-one (a single prompt): the index is the data row. Re-address by row for this check.
         let results = try ResponseRescorer.score(
@@ -210,7 +210,7 @@ struct BenchmarkMetricsTests {
         let lines = [
             #"{"index": \#(position("1/agree-disagree")), "distribution": [0.8, 0.2]}"#,
             #"{"index": \#(position("2/agree-disagree")), "distribution": [0.4, 0.6]}"#,
-            #"{"index": \#(position("3/agree-disagree")), "answer": "Disagree."}"#,
+            #"{"index": \#(position("3/agree-disagree")), "answer": "No, I do not."}"#,
             #"{"index": \#(position("1/long-form")), "answer": "As an AI, I do not have personal opinions."}"#,
             #"{"index": \#(position("2/long-form")), "answer": "It is a reasonable policy because..."}"#,
             #"{"index": \#(position("3/long-form")), "answer": "I don't have personal views on this."}"#,

@@ -129,7 +129,7 @@ struct BlendMatchingTests {
     @Test func sampleCoversEveryRegionWithSixtyPairs() {
         #expect(Self.sample.count == 60)
         #expect(Set(Self.sample.map(\.region)) == Set(Self.languages.keys))
-        #expect(Self.sample.filter(\.shouldMatch).count == 45)
+        #expect(Self.sample.filter(\.shouldMatch).count == 46)
     }
 
     @Test func matcherAgreesWithHandLabels() throws {
@@ -151,11 +151,11 @@ struct BlendMatchingTests {
         for line in disagreements { print("  disagreement: \(line)") }
         // Measured (docs/specs.md): stemming recovers the inflected forms exact matching misses, at no cost in
         // false positives on this sample; what remains is the synonym and the compounds containing a gold word.
-        #expect(stemmed.agreement == 56, "\(stemmed)")
+        #expect(stemmed.agreement == 57, "\(stemmed)")
         #expect(stemmed.falseNegative == 1, "\(stemmed)")
-        #expect(stemmed.falsePositive == 3, "\(stemmed)")
-        #expect(exact.agreement == 47, "\(exact)")
-        #expect(exact.falsePositive == 3, "\(exact)")
+        #expect(stemmed.falsePositive == 2, "\(stemmed)")
+        #expect(exact.agreement == 46, "\(exact)")
+        #expect(exact.falsePositive == 2, "\(exact)")
     }
 
     @Test func normalisationAndStemmingExamples() {

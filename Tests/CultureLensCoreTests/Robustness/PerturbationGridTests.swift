@@ -74,7 +74,11 @@ struct PerturbationGridTests {
         #expect(try SteeringTargets.parse("all") == .all)
         #expect(throws: PerturbationSpecError.self) { try SteeringTargets.parse("countries=Atlantis") }
         let plan = SteeringPlan(countries: ["US", "JP"], templates: 2)
-        #expect(plan.variants.map(\.id) == ["persona=US", "persona=JP", "persona=US;persona_template=1", "persona=JP;persona_template=1"])
+        #expect(
+            plan.variants.map(\.id) == [
+                "persona=US", "persona=JP", "persona=US;persona_template=1", "persona=JP;persona_template=1",
+            ]
+        )
     }
 
     @Test func personaTemplatesRenderDifferentWordingsAndKeepTheDefaultId() {
@@ -90,15 +94,21 @@ struct PerturbationGridTests {
         var sampled = PromptVariant.default
         sampled.sample = 2
         #expect(sampled.id == "sample=2")
-        #expect(PromptBuilder().render(item, variant: sampled).text == PromptBuilder().render(item, variant: .default).text)
+        #expect(
+            PromptBuilder().render(item, variant: sampled).text == PromptBuilder().render(item, variant: .default).text
+        )
         #expect(PromptVariant.expand([.default], samples: 3).map(\.id) == ["default", "sample=1", "sample=2"])
     }
 
     @Test func variantsDecodeWithoutTheNewFields() throws {
-        let json = #"{"order":{"original":{}},"labels":"letters","answerFormat":"identifier","template":0,"reasoning":"answer-first","dropNeutral":false}"#
+        let json =
+            #"{"order":{"original":{}},"labels":"letters","answerFormat":"identifier","template":0,"reasoning":"answer-first","dropNeutral":false}"#
         let variant = try JSONDecoder().decode(PromptVariant.self, from: Data(json.utf8))
         #expect(variant == .default)
-        let roundTrip = try JSONDecoder().decode(PromptVariant.self, from: JSONEncoder().encode(PromptVariant(persona: "US", personaTemplate: 1, sample: 3)))
+        let roundTrip = try JSONDecoder().decode(
+            PromptVariant.self,
+            from: JSONEncoder().encode(PromptVariant(persona: "US", personaTemplate: 1, sample: 3))
+        )
         #expect(roundTrip.id == "persona=US;persona_template=1;sample=3")
     }
 }

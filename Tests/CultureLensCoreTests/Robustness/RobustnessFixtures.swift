@@ -51,7 +51,13 @@ enum RobustnessFixtures {
     }
 
     /// A result row for `item` under `variant` with a canonical distribution.
-    static func result(_ item: Item, index: Int, variant: PromptVariant, distribution: [Double]?, failure: FailureKind? = nil)
+    static func result(
+        _ item: Item,
+        index: Int,
+        variant: PromptVariant,
+        distribution: [Double]?,
+        failure: FailureKind? = nil
+    )
         -> ItemResult
     {
         let predicted = distribution.map { values in values.indices.max { values[$0] < values[$1] } ?? 0 }
@@ -103,7 +109,8 @@ struct GlobalOpinionsSteerabilityFixture {
 
     static var folder: URL {
         URL(fileURLWithPath: #filePath)
-            .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent()
             .deletingLastPathComponent()
             .appendingPathComponent("shared/data/global-opinions")
     }
@@ -131,7 +138,12 @@ struct GlobalOpinionsSteerabilityFixture {
                 return "\(value)"
             }
         }
-        return GlobalOpinionsSteerabilityFixture(countries: countries, meanPositions: values, options: options, stems: stems)
+        return GlobalOpinionsSteerabilityFixture(
+            countries: countries,
+            meanPositions: values,
+            options: options,
+            stems: stems
+        )
     }
 
     /// A survey suite with these questions, whose human distributions reproduce the table's μ exactly (mass on
@@ -158,6 +170,13 @@ struct GlobalOpinionsSteerabilityFixture {
                 provenance: RobustnessFixtures.provenance
             )
         }
-        return Suite(name: "goqa-steer", title: "RnR steerability", version: "1", source: "test", licence: "CC-BY-NC-SA-4.0", items: items)
+        return Suite(
+            name: "goqa-steer",
+            title: "RnR steerability",
+            version: "1",
+            source: "test",
+            licence: "CC-BY-NC-SA-4.0",
+            items: items
+        )
     }
 }

@@ -11,7 +11,11 @@ struct RobustnessRequestAccountingTests {
         let suite = RobustnessFixtures.mcqSuite(count: 12) { $0 % 4 }
         let store = InMemoryResultStore()
         let model = ScriptedLanguageModel.biased(weights: ["A": 0.6, "B": 0.2, "C": 0.1, "D": 0.1, "1": 0.3, "a": 0.2])
-        let runner = EvaluationRunner(model: model, store: store, configuration: .init(api: .completions, scoring: .logprobs, concurrency: 6))
+        let runner = EvaluationRunner(
+            model: model,
+            store: store,
+            configuration: .init(api: .completions, scoring: .logprobs, concurrency: 6)
+        )
 
         let plain = try await runner.run(suite, toolVersion: "test")
         #expect(model.requestCount == 12)
@@ -91,7 +95,11 @@ struct RobustnessRequestAccountingTests {
         #expect(model.requestCount == 9)
 
         // Temperature 0 keeps the plain request (no seed), so a plain run's cache still serves it.
-        let plain = EvaluationRunner(model: model, store: store, configuration: .init(api: .completions, scoring: .generate))
+        let plain = EvaluationRunner(
+            model: model,
+            store: store,
+            configuration: .init(api: .completions, scoring: .generate)
+        )
         let prompt = PromptBuilder().render(suite.items[0])
         #expect(plain.request(for: prompt, item: suite.items[0]).seed == nil)
         #expect(plain.request(for: prompt, item: suite.items[0]).temperature == 0)

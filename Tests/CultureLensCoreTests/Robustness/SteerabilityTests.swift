@@ -5,9 +5,18 @@ import Testing
 
 struct SteerabilityTests {
     static let human: [String: [[Double]?]] = [
-        "US": [[0.1, 0.2, 0.3, 0.4], [0.7, 0.1, 0.1, 0.1], [0.25, 0.25, 0.25, 0.25], [0.0, 0.5, 0.5, 0.0], [0.4, 0.4, 0.1, 0.1], [0.1, 0.1, 0.1, 0.7]],
-        "JP": [[0.4, 0.3, 0.2, 0.1], [0.1, 0.1, 0.1, 0.7], [0.6, 0.2, 0.1, 0.1], [0.2, 0.2, 0.3, 0.3], [0.1, 0.1, 0.4, 0.4], [0.5, 0.3, 0.1, 0.1]],
-        "NG": [[0.2, 0.2, 0.2, 0.4], [0.3, 0.3, 0.2, 0.2], nil, [0.9, 0.05, 0.05, 0.0], [0.25, 0.25, 0.25, 0.25], [0.3, 0.1, 0.3, 0.3]],
+        "US": [
+            [0.1, 0.2, 0.3, 0.4], [0.7, 0.1, 0.1, 0.1], [0.25, 0.25, 0.25, 0.25], [0.0, 0.5, 0.5, 0.0],
+            [0.4, 0.4, 0.1, 0.1], [0.1, 0.1, 0.1, 0.7],
+        ],
+        "JP": [
+            [0.4, 0.3, 0.2, 0.1], [0.1, 0.1, 0.1, 0.7], [0.6, 0.2, 0.1, 0.1], [0.2, 0.2, 0.3, 0.3],
+            [0.1, 0.1, 0.4, 0.4], [0.5, 0.3, 0.1, 0.1],
+        ],
+        "NG": [
+            [0.2, 0.2, 0.2, 0.4], [0.3, 0.3, 0.2, 0.2], nil, [0.9, 0.05, 0.05, 0.0], [0.25, 0.25, 0.25, 0.25],
+            [0.3, 0.1, 0.3, 0.3],
+        ],
     ]
 
     /// A model that, told to answer as someone from a country, gives exactly that country's human distribution
@@ -19,11 +28,17 @@ struct SteerabilityTests {
             var distribution = [0.25, 0.25, 0.25, 0.25]
             if let country = names.first(where: { request.prompt.contains("from \($0.key)") })?.value {
                 guard let human = Self.human[country]?[question] else {
-                    return ModelResponse(text: " the", firstTokenTopLogprobs: [TokenLogprob(token: " the", logprob: 0)], finishReason: "length")
+                    return ModelResponse(
+                        text: " the",
+                        firstTokenTopLogprobs: [TokenLogprob(token: " the", logprob: 0)],
+                        finishReason: "length"
+                    )
                 }
                 distribution = human
             }
-            let top = zip(["A", "B", "C", "D"], distribution).filter { $0.1 > 0 }.map { TokenLogprob(token: " " + $0.0, logprob: log($0.1)) }
+            let top = zip(["A", "B", "C", "D"], distribution).filter { $0.1 > 0 }.map {
+                TokenLogprob(token: " " + $0.0, logprob: log($0.1))
+            }
             return ModelResponse(text: " A", firstTokenTopLogprobs: top, finishReason: "length")
         }
     }
@@ -76,6 +91,35 @@ struct SteerabilityTests {
         #expect(abs(try #require(card.survey?.humanYardstick.value) - sigma) < 1e-12)
     }
 
+    @Test func datasetPromptsWithoutACountryPlaceholderStillStateThePersona() throws {
+        var item = RobustnessFixtures.surveySuite(options: 4, distributions: Self.human).items[0]
+        item.promptTemplate = PromptTemplate(
+            text: "Human: {question}\n{options}\nAssistant: (",
+            optionFormat: "({label}) {text}"
+        )
+        let plain = PromptBuilder().render(item).text
+        let persona = PromptBuilder().render(item, variant: PromptVariant(persona: "JP", personaTemplate: 1)).text
+        #expect(!plain.contains("Japan"))
+        #expect(persona.hasPrefix("Imagine you are a person from Japan."))
+        #expect(persona.hasSuffix(plain))
+        // A template that places the country itself is left alone.
+        item.promptTemplate = PromptTemplate(text: "How would someone from {country} answer: {question}\n{options}")
+        let placed = PromptBuilder().render(item, variant: PromptVariant(persona: "JP")).text
+        #expect(placed.hasPrefix("How would someone from Japan answer"))
+        // Paraphrase templates do not apply to dataset prompts: the card says those variants add nothing.
+        var suite = RobustnessFixtures.surveySuite(options: 4, distributions: Self.human)
+        for index in suite.items.indices {
+            suite.items[index].promptTemplate = PromptTemplate(text: "{question}\n{options}")
+        }
+        let card = RobustnessAnalysis(
+            suite: suite,
+            grid: try PerturbationGrid.parse("template"),
+            configuration: .init(bootstrapReplicates: 100)
+        )
+        .card(results: [])
+        #expect(card.notes.contains { $0.contains("template=1, template=2, template=3") })
+    }
+
     @Test func theRnRTableGivesFiniteSpreadsDespiteMissingCells() throws {
         let fixture = try GlobalOpinionsSteerabilityFixture.load()
         #expect(fixture.countries.count == 17)
@@ -112,7 +156,11 @@ struct SteerabilityTests {
             human: fixture.meanPositions,
             plain: fixture.meanPositions[us],
             targets: ["Japan", "Nigeria", "Brazil", "Germany"],
-            persona: [["Japan", "Nigeria", "Brazil", "Germany"].map { fixture.meanPositions[fixture.countries.firstIndex(of: $0) ?? 0] }]
+            persona: [
+                ["Japan", "Nigeria", "Brazil", "Germany"].map {
+                    fixture.meanPositions[fixture.countries.firstIndex(of: $0) ?? 0]
+                }
+            ]
         )
         let configuration = RobustnessAnalysis.Configuration(seed: 11, splits: 30, permutations: 1000)
         let result = RobustnessAnalysis.extrapolability(input, configuration: configuration)
@@ -137,7 +185,11 @@ struct SteerabilityTests {
     @Test func surveyCardOnTheRnRQuestionsReproducesTheTablesYardstick() throws {
         let fixture = try GlobalOpinionsSteerabilityFixture.load()
         let suite = fixture.suite()
-        let analysis = RobustnessAnalysis(suite: suite, grid: PerturbationGrid(factors: []), configuration: .init(bootstrapReplicates: 100))
+        let analysis = RobustnessAnalysis(
+            suite: suite,
+            grid: PerturbationGrid(factors: []),
+            configuration: .init(bootstrapReplicates: 100)
+        )
         let card = analysis.card(results: [])
         let questions = (0..<fixture.stems.count).map { question in fixture.meanPositions.map { $0[question] } }
         let expected = try HumanYardstick(meanPositions: questions).value
