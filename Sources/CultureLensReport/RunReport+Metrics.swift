@@ -34,7 +34,8 @@ extension RunReport {
     private static func keySeparator(_ encoder: JSONEncoder) -> String {
         guard let data = try? encoder.encode(["k": 0]) else { return ": " }
         let text = String(decoding: data, as: UTF8.self)
-        guard let key = text.range(of: "\"k\""), let zero = text.range(of: "0", range: key.upperBound..<text.endIndex) else {
+        guard let key = text.range(of: "\"k\""), let zero = text.range(of: "0", range: key.upperBound..<text.endIndex)
+        else {
             return ": "
         }
         return String(text[key.upperBound..<zero.lowerBound])
@@ -44,7 +45,9 @@ extension RunReport {
     public func metricsTable(_ metrics: BenchmarkMetrics) -> String {
         var lines: [String] = [""]
         if let headline = metrics.headline {
-            lines.append("\(metrics.rule.rawValue): \(headline.metric) \(Self.figure(headline.value, headline.ciLow, headline.ciHigh)) n=\(headline.n)")
+            lines.append(
+                "\(metrics.rule.rawValue): \(headline.metric) \(Self.figure(headline.value, headline.ciLow, headline.ciHigh)) n=\(headline.n)"
+            )
         }
         if let data = metrics.data {
             var parts = ["\(data.rowsRead) rows read", "\(data.items) items"]
@@ -63,17 +66,22 @@ extension RunReport {
         }
         if let subsets = metrics.subsets {
             for subset in [subsets.first, subsets.second] {
-                lines.append("  \(subset.name) (\(subset.key)): \(Self.figure(subset.value, subset.ciLow, subset.ciHigh)) n=\(subset.n)")
+                lines.append(
+                    "  \(subset.name) (\(subset.key)): \(Self.figure(subset.value, subset.ciLow, subset.ciHigh)) n=\(subset.n)"
+                )
             }
             lines.append("  gap \(Self.figure(subsets.gap.value, subsets.gap.ciLow, subsets.gap.ciHigh, signed: true))")
         }
         if let similarity = metrics.similarity {
-            lines.append("similarity = mean(1 − JS distance), log base \(similarity.logBase), over \(similarity.questions) questions")
+            lines.append(
+                "similarity = mean(1 − JS distance), log base \(similarity.logBase), over \(similarity.questions) questions"
+            )
             lines.append(Self.row(["culture", "n", "similarity", "95% CI"]))
             for culture in similarity.perCulture + (similarity.perCulturePersona ?? []) {
                 lines.append(
                     Self.row([
-                        culture.name == culture.key ? culture.name : "\(culture.name) (\(culture.key))", String(culture.n),
+                        culture.name == culture.key ? culture.name : "\(culture.name) (\(culture.key))",
+                        String(culture.n),
                         String(format: "%.4f", culture.similarity),
                         String(format: "%.4f–%.4f", culture.ciLow, culture.ciHigh),
                     ])
@@ -82,7 +90,9 @@ extension RunReport {
         }
         if let agreement = metrics.agreement {
             if let refusal = agreement.refusalRate {
-                lines.append("long-form refusal rate \(Self.figure(refusal.value, refusal.ciLow, refusal.ciHigh)) n=\(refusal.n)")
+                lines.append(
+                    "long-form refusal rate \(Self.figure(refusal.value, refusal.ciLow, refusal.ciHigh)) n=\(refusal.n)"
+                )
             }
             for (key, groups) in agreement.pAgreeBy.sorted(by: { $0.key < $1.key }) {
                 lines.append(Self.row(["P(agree) by \(key)", "n", "mean", "95% CI"]))
@@ -109,7 +119,8 @@ extension RunReport {
         }
         for comparison in metrics.comparisons {
             let value = comparison.value.map { String(format: "%+.3f", $0) } ?? "n/a"
-            let interval = comparison.ciLow.map { String(format: " [95%% CI %+.3f, %+.3f]", $0, comparison.ciHigh ?? $0) } ?? ""
+            let interval =
+                comparison.ciLow.map { String(format: " [95%% CI %+.3f, %+.3f]", $0, comparison.ciHigh ?? $0) } ?? ""
             lines.append("\(comparison.name): \(value)\(interval) · \(comparison.detail)")
         }
         for note in metrics.notes { lines.append("note: \(note)") }

@@ -9,11 +9,15 @@ extension BadRowPolicy: ExpressibleByArgument {}
 struct DataOptions: ParsableArguments {
     @Option(
         name: .long,
-        help: "Local data: a directory laid out like the dataset's repo, or a single file (default: the Hugging Face Hub cache)."
+        help:
+            "Local data: a directory laid out like the dataset's repo, or a single file (default: the Hugging Face Hub cache)."
     )
     var data: String?
 
-    @Option(name: .long, help: "Malformed data rows: fail (stop with an error naming file, line and field) or skip (count them).")
+    @Option(
+        name: .long,
+        help: "Malformed data rows: fail (stop with an error naming file, line and field) or skip (count them)."
+    )
     var onBadRow: BadRowPolicy = .fail
 
     /// Loads the suite named by `argument`, keeping the first `limit` items (whole groups only).
@@ -50,7 +54,9 @@ struct ResolvedSuite {
 
     /// The suite-specific metrics of `results`, with cross-run comparisons from `store` when it has the runs they
     /// need (the paired suite for the same model; other models' runs of this suite).
-    func metrics(results: [ItemResult], run: RunRecord?, store: (any ResultStore)?, data: String?) async -> BenchmarkMetrics? {
+    func metrics(results: [ItemResult], run: RunRecord?, store: (any ResultStore)?, data: String?) async
+        -> BenchmarkMetrics?
+    {
         guard let loaded else { return nil }
         var metrics = BenchmarkScorer.metrics(spec: loaded.spec, suite: suite, results: results, report: loaded.report)
         guard let run, let store else { return metrics }
@@ -160,14 +166,18 @@ enum SuiteResolver {
         }
     }
 
-    static func loadSpec(_ spec: DatasetSpec, prompt: String?, data: String?, onBadRow: BadRowPolicy) async throws -> LoadedSuite {
+    static func loadSpec(_ spec: DatasetSpec, prompt: String?, data: String?, onBadRow: BadRowPolicy) async throws
+        -> LoadedSuite
+    {
         if let data {
             return try await SpecLoader(spec: spec, source: LocalDatasetSource(path: data), onBadRow: onBadRow)
                 .load(prompts: prompt.map { [$0] })
         }
         let hub = HubDatasetSource(configuration: .fromEnvironment())
         do {
-            let loaded = try await SpecLoader(spec: spec, source: hub, onBadRow: onBadRow).load(prompts: prompt.map { [$0] })
+            let loaded = try await SpecLoader(spec: spec, source: hub, onBadRow: onBadRow).load(
+                prompts: prompt.map { [$0] }
+            )
             try? await hub.shutdown()
             return loaded
         } catch {
@@ -198,20 +208,27 @@ enum SuiteResolver {
         guard let runs = try? await store.runs() else { return [] }
         let spec = loaded.spec
         // The paired suite (CulturalBench easy vs hard) for the same model: latest completed run.
-        if let paired = spec.scoring.pairedWith, let pairedSpec = BuiltinSpecs.spec(named: paired) ?? (paired == spec.id ? spec : nil),
+        if let paired = spec.scoring.pairedWith,
+            let pairedSpec = BuiltinSpecs.spec(named: paired) ?? (paired == spec.id ? spec : nil),
             let headline = metrics.headline
         {
             let candidate = runs.first {
-                $0.model == run.model && $0.status == .completed && ($0.suite == paired || $0.suite.hasPrefix(paired + ":"))
+                $0.model == run.model && $0.status == .completed
+                    && ($0.suite == paired || $0.suite.hasPrefix(paired + ":"))
             }
             if let other = candidate, let otherResults = try? await store.results(runID: other.id),
                 let otherLoaded = try? await loadSpec(pairedSpec, prompt: nil, data: data, onBadRow: .skip)
             {
-                let otherMetrics = BenchmarkScorer.metrics(spec: pairedSpec, suite: otherLoaded.suite, results: otherResults)
+                let otherMetrics = BenchmarkScorer.metrics(
+                    spec: pairedSpec,
+                    suite: otherLoaded.suite,
+                    results: otherResults
+                )
                 if let otherHeadline = otherMetrics.headline {
                     let easyFirst = spec.id.contains("easy") || !paired.contains("easy")
                     let (first, firstRun, second, secondRun) =
-                        easyFirst ? (headline, run.id, otherHeadline, other.id) : (otherHeadline, other.id, headline, run.id)
+                        easyFirst
+                        ? (headline, run.id, otherHeadline, other.id) : (otherHeadline, other.id, headline, run.id)
                     let names = easyFirst ? (spec.id, paired) : (paired, spec.id)
                     comparisons.append(
                         BenchmarkScorer.pairedGap(
@@ -240,7 +257,8 @@ enum SuiteResolver {
         // Global-MMLU: rank correlation of models between the two subsets, over the latest completed run per model.
         if spec.scoring.rule == .subsetGap, let subset = spec.scoring.subset {
             var latest: [String: RunRecord] = [:]
-            for other in runs where other.suite == run.suite && other.status == .completed && latest[other.model] == nil {
+            for other in runs where other.suite == run.suite && other.status == .completed && latest[other.model] == nil
+            {
                 latest[other.model] = other
             }
             latest[run.model] = run
@@ -252,9 +270,14 @@ enum SuiteResolver {
                     results.compactMap { result in itemsByID[result.itemID].map { (item: $0, result: result) } },
                     subset: subset
                 )
-                if gap.first.n > 0, gap.second.n > 0 { models.append((model, record.id, gap.first.value, gap.second.value)) }
+                if gap.first.n > 0, gap.second.n > 0 {
+                    models.append((model, record.id, gap.first.value, gap.second.value))
+                }
             }
-            comparisons += BenchmarkScorer.rankCorrelation(name: "rank_correlation_\(subset.first)_\(subset.second)", models: models)
+            comparisons += BenchmarkScorer.rankCorrelation(
+                name: "rank_correlation_\(subset.first)_\(subset.second)",
+                models: models
+            )
         }
         return comparisons
     }
@@ -263,7 +286,10 @@ enum SuiteResolver {
 /// `--samples K --temperature T`: K generated answers per item at temperature T (each its own cached request),
 /// for a model distribution where logprobs are unavailable (e.g. GlobalOpinionQA on a chat API).
 struct SamplingOptions: ParsableArguments {
-    @Option(name: .long, help: "Samples per item at --temperature (generate scoring only); metrics use their histogram.")
+    @Option(
+        name: .long,
+        help: "Samples per item at --temperature (generate scoring only); metrics use their histogram."
+    )
     var samples: Int = 1
 
     @Option(name: .long, help: "Sampling temperature when --samples > 1.")
@@ -285,7 +311,9 @@ struct SamplingOptions: ParsableArguments {
     /// Exits with a usage error when sampling was asked for but the scoring mode reads logprobs.
     func check(scoring: ScoringMode) throws {
         if samples > 1, scoring != .generate {
-            printError("error: --samples > 1 needs generate scoring (add --scoring generate); logprob scoring already reads the whole distribution")
+            printError(
+                "error: --samples > 1 needs generate scoring (add --scoring generate); logprob scoring already reads the whole distribution"
+            )
             throw ExitCode(2)
         }
     }

@@ -59,10 +59,13 @@ struct BenchmarkCLITests {
                 .replacingOccurrences(of: "log_base: e", with: "log_base: 2"),
             named: "goqa-bits.yaml"
         )
-        let bits = try await CLIProcess.run(["score", spec.path, "--data", data.path, "--responses", responses.path, "--json"])
+        let bits = try await CLIProcess.run([
+            "score", spec.path, "--data", data.path, "--responses", responses.path, "--json",
+        ])
         #expect(bits.status == 0, "\(bits.stderr)")
         let bitsCultures = try #require(
-            ((try Self.json(bits.stdout)["metrics"] as? [String: Any])?["similarity"] as? [String: Any])?["per_culture"] as? [[String: Any]]
+            ((try Self.json(bits.stdout)["metrics"] as? [String: Any])?["similarity"] as? [String: Any])?["per_culture"]
+                as? [[String: Any]]
         )
         let japan = try #require(bitsCultures.first { $0["key"] as? String == "JP" }?["similarity"] as? Double)
         #expect(abs(japan - 0.47600186718052545) < 1e-9)
@@ -131,7 +134,9 @@ struct BenchmarkCLITests {
             .json(FakeOpenAI.completion(text: " A", topLogprobs: [(" A", -0.2), (" B", -2.0)]))
         }
         defer { Task { try? await server.shutdown() } }
-        let base = ["run", "mcq-jsonl", "--data", data.path, "--model", "fake", "--base-url", server.baseURL + "/v1", "--json"]
+        let base = [
+            "run", "mcq-jsonl", "--data", data.path, "--model", "fake", "--base-url", server.baseURL + "/v1", "--json",
+        ]
         let failed = try await CLIProcess.run(base, environment: ["CULTURELENS_HOME": home])
         #expect(failed.status == 1)
         #expect(failed.stderr.contains("mine.jsonl:2: field 'answer'"), "\(failed.stderr)")
@@ -139,7 +144,10 @@ struct BenchmarkCLITests {
         #expect(server.requestCount == 0)
         #expect(!FileManager.default.fileExists(atPath: home + "/culturelens.sqlite"), "nothing stored")
 
-        let skipped = try await CLIProcess.run(base + ["--on-bad-row", "skip"], environment: ["CULTURELENS_HOME": home])
+        let skipped = try await CLIProcess.run(
+            base + ["--on-bad-row", "skip"],
+            environment: ["CULTURELENS_HOME": home]
+        )
         #expect(skipped.status == 0, "\(skipped.stderr)")
         let document = try Self.json(skipped.stdout)
         let metrics = try #require(document["metrics"] as? [String: Any])
@@ -155,14 +163,30 @@ struct BenchmarkCLITests {
     @Test func easyHardGapFromTheStore() async throws {
         let home = try CLIProcess.temporaryDirectory("gap-home")
         let directory = try CLIProcess.temporaryDirectory("gap-data")
-        try BenchmarkFixtures.culturalBenchEasy.write(toFile: directory + "/CulturalBench-Easy.csv", atomically: true, encoding: .utf8)
-        try BenchmarkFixtures.culturalBenchHard.write(toFile: directory + "/CulturalBench-Hard.csv", atomically: true, encoding: .utf8)
+        try BenchmarkFixtures.culturalBenchEasy.write(
+            toFile: directory + "/CulturalBench-Easy.csv",
+            atomically: true,
+            encoding: .utf8
+        )
+        try BenchmarkFixtures.culturalBenchHard.write(
+            toFile: directory + "/CulturalBench-Hard.csv",
+            atomically: true,
+            encoding: .utf8
+        )
         let server = try await ScriptedHTTPServer.start { _ in
-            .json(FakeOpenAI.completion(text: " A", topLogprobs: [(" A", -0.3), (" True", -0.5), (" B", -2.0), (" False", -1.5)]))
+            .json(
+                FakeOpenAI.completion(
+                    text: " A",
+                    topLogprobs: [(" A", -0.3), (" True", -0.5), (" B", -2.0), (" False", -1.5)]
+                )
+            )
         }
         defer { Task { try? await server.shutdown() } }
         let common = ["--data", directory, "--model", "fake", "--base-url", server.baseURL + "/v1", "--json"]
-        let hard = try await CLIProcess.run(["run", "culturalbench-hard"] + common, environment: ["CULTURELENS_HOME": home])
+        let hard = try await CLIProcess.run(
+            ["run", "culturalbench-hard"] + common,
+            environment: ["CULTURELENS_HOME": home]
+        )
         #expect(hard.status == 0, "\(hard.stderr)")
         let hardMetrics = try #require(try Self.json(hard.stdout)["metrics"] as? [String: Any])
         let groups = try #require(hardMetrics["groups"] as? [String: Any])
@@ -170,11 +194,16 @@ struct BenchmarkCLITests {
         #expect((groups["question_accuracy"] as? [String: Any])?["successes"] as? Int == 0, "every row answered True")
         #expect((groups["option_accuracy"] as? [String: Any])?["successes"] as? Int == 4)
 
-        let easy = try await CLIProcess.run(["run", "culturalbench-easy"] + common, environment: ["CULTURELENS_HOME": home])
+        let easy = try await CLIProcess.run(
+            ["run", "culturalbench-easy"] + common,
+            environment: ["CULTURELENS_HOME": home]
+        )
         #expect(easy.status == 0, "\(easy.stderr)")
         let easyMetrics = try #require(try Self.json(easy.stdout)["metrics"] as? [String: Any])
         let comparisons = try #require(easyMetrics["comparisons"] as? [[String: Any]])
-        let gap = try #require(comparisons.first { $0["name"] as? String == "culturalbench-easy_minus_culturalbench-hard" })
+        let gap = try #require(
+            comparisons.first { $0["name"] as? String == "culturalbench-easy_minus_culturalbench-hard" }
+        )
         #expect(abs((gap["value"] as? Double ?? 0) - 0.4) < 1e-12, "easy 2/5 − hard 0/3")
         #expect(gap["ci_low"] is Double && gap["ci_high"] is Double)
     }
@@ -200,7 +229,10 @@ struct BenchmarkCLITests {
         var last: [String: Any] = [:]
         for model in ["m-good", "m-mid", "m-bad"] {
             let output = try await CLIProcess.run(
-                ["run", "global-mmlu", "--data", data.path, "--model", model, "--base-url", server.baseURL + "/v1", "--json"],
+                [
+                    "run", "global-mmlu", "--data", data.path, "--model", model, "--base-url", server.baseURL + "/v1",
+                    "--json",
+                ],
                 environment: ["CULTURELENS_HOME": home]
             )
             #expect(output.status == 0, "\(output.stderr)")
@@ -232,13 +264,16 @@ struct BenchmarkCLITests {
         defer { Task { try? await server.shutdown() } }
         let output = try await CLIProcess.run(
             [
-                "run", "globalopinionqa", "--data", data.path, "--model", "sampler", "--base-url", server.baseURL + "/v1",
+                "run", "globalopinionqa", "--data", data.path, "--model", "sampler", "--base-url",
+                server.baseURL + "/v1",
                 "--api", "completions", "--scoring", "generate", "--samples", "4", "--temperature", "1", "--json",
             ],
             environment: ["CULTURELENS_HOME": home]
         )
         #expect(output.status == 0, "\(output.stderr)")
-        let seeds = Set(server.requests.compactMap { request in (0..<4).first { request.bodyString.contains("\"seed\":\($0)") } })
+        let seeds = Set(
+            server.requests.compactMap { request in (0..<4).first { request.bodyString.contains("\"seed\":\($0)") } }
+        )
         #expect(seeds == [0, 1, 2, 3])
         let metrics = try #require(try Self.json(output.stdout)["metrics"] as? [String: Any])
         let cultures = try #require((metrics["similarity"] as? [String: Any])?["per_culture"] as? [[String: Any]])
@@ -246,10 +281,15 @@ struct BenchmarkCLITests {
         #expect(abs((belgium["similarity"] as? Double ?? 0) - 0.9041105667985045) < 1e-9)
         #expect(belgium["n"] as? Int == 2)
 
-        let logprobsOnly = try await CLIProcess.run(
-            ["run", "globalopinionqa", "--data", data.path, "--samples", "3"],
-            environment: ["CULTURELENS_HOME": home, "CULTURELENS_VENV": "/nonexistent"]
+        let logprobs = try await CLIProcess.run(
+            [
+                "run", "globalopinionqa", "--data", data.path, "--model", "sampler", "--base-url",
+                server.baseURL + "/v1",
+                "--api", "completions", "--scoring", "logprobs", "--samples", "3",
+            ],
+            environment: ["CULTURELENS_HOME": home]
         )
-        #expect(logprobsOnly.status != 0)
+        #expect(logprobs.status == 2)
+        #expect(logprobs.stderr.contains("--samples > 1 needs generate scoring"))
     }
 }

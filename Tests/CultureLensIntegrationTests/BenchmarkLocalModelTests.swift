@@ -11,7 +11,11 @@ struct BenchmarkLocalModelTests {
 
     static func run(_ arguments: [String]) async throws -> [String: Any] {
         let home = try CLIProcess.temporaryDirectory("bench-local-home")
-        let output = try await CLIProcess.run(arguments + ["--model", "local", "--json"], environment: ["CULTURELENS_HOME": home], timeout: 900)
+        let output = try await CLIProcess.run(
+            arguments + ["--model", "local", "--json"],
+            environment: ["CULTURELENS_HOME": home],
+            timeout: 900
+        )
         #expect(output.status == 0, "\(output.stderr)")
         return try #require(try JSONSerialization.jsonObject(with: Data(output.stdout.utf8)) as? [String: Any])
     }

@@ -158,8 +158,9 @@ extension Trait where Self == LocalPostgresTrait {
             let body = ScriptedAction.json(FakeOpenAI.completion(text: " A", topLogprobs: [(" A", -0.1), (" B", -2.5)]))
             return delay > 0 ? .delay(.milliseconds(delay), then: body) : body
         }
-        // A durable server (fsync on), as in production.
-        try await LocalPostgresServer.withServer(durable: true) { postgres in
+        // A durable server (fsync on), as in production, unless CULTURELENS_MEASURE_FSYNC=off.
+        let durable = env["CULTURELENS_MEASURE_FSYNC"] != "off"
+        try await LocalPostgresServer.withServer(durable: durable) { postgres in
             var lines = ["workers  batch  items  wall s  items/s  claims  claims/s  completions/s"]
             for batch in batches {
                 let database = "measure_\(batch)_" + UUID().uuidString.prefix(8).lowercased()
@@ -206,7 +207,7 @@ extension Trait where Self == LocalPostgresTrait {
                     )
                 )
             }
-            print("delay \(delay) ms per request, PostgreSQL \(postgres.binaries), fsync on\n" + lines.joined(separator: "\n"))
+            print("delay \(delay) ms per request, PostgreSQL \(postgres.binaries), fsync \(durable ? "on" : "off")\n" + lines.joined(separator: "\n"))
         }
         try await endpoint.shutdown()
     }

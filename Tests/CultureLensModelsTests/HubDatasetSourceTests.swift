@@ -50,8 +50,8 @@ struct HubDatasetSourceTests {
                     cacheDirectory: cache,
                     maxAttempts: maxAttempts,
                     retryDelay: 0,
-                    connectTimeout: 5,
-                    readTimeout: 5
+                    connectTimeout: 30,
+                    readTimeout: 30
                 )
             )
             do {

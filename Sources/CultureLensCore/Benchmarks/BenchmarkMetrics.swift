@@ -48,7 +48,13 @@ public struct Estimate: Sendable, Hashable, Codable {
     public static func mean(_ metric: String, _ values: [Double], replicates: Int, seed: UInt64) -> Estimate {
         guard !values.isEmpty else { return Estimate(metric: metric, value: 0, n: 0, ciLow: nil, ciHigh: nil) }
         guard let result = try? Bootstrap.mean(values, replicates: replicates, seed: seed) else {
-            return Estimate(metric: metric, value: Descriptive.plainMean(values), n: values.count, ciLow: nil, ciHigh: nil)
+            return Estimate(
+                metric: metric,
+                value: Descriptive.plainMean(values),
+                n: values.count,
+                ciLow: nil,
+                ciHigh: nil
+            )
         }
         return Estimate(
             metric: metric,
@@ -217,7 +223,15 @@ public struct CrossRunComparison: Sendable, Hashable, Codable {
     }
 
     /// Creates a comparison.
-    public init(name: String, value: Double?, ciLow: Double? = nil, ciHigh: Double? = nil, n: Int, detail: String, runs: [String]) {
+    public init(
+        name: String,
+        value: Double?,
+        ciLow: Double? = nil,
+        ciHigh: Double? = nil,
+        n: Int,
+        detail: String,
+        runs: [String]
+    ) {
         self.name = name
         self.value = value
         self.ciLow = ciLow
@@ -368,7 +382,11 @@ public enum BenchmarkScorer {
     static func accuracyBreakdown(_ pairs: [(item: Item, result: ItemResult)], by key: String) -> [GroupEstimate] {
         let grouped = Dictionary(grouping: pairs) { groupKey($0.item, key) ?? "(none)" }
         return grouped.keys.sorted().map { group in
-            GroupEstimate(key: group, name: displayName(group, by: key), accuracy(grouped[group] ?? [], metric: "accuracy"))
+            GroupEstimate(
+                key: group,
+                name: displayName(group, by: key),
+                accuracy(grouped[group] ?? [], metric: "accuracy")
+            )
         }
     }
 
@@ -431,7 +449,12 @@ public enum BenchmarkScorer {
         }
         let first = estimate(subset.first)
         let second = estimate(subset.second)
-        return SubsetGapMetrics(field: subset.field, first: first, second: second, gap: differenceOfProportions(first, second))
+        return SubsetGapMetrics(
+            field: subset.field,
+            first: first,
+            second: second,
+            gap: differenceOfProportions(first, second)
+        )
     }
 
     /// p₁ − p₂ with Newcombe's hybrid score interval (his method 10), built from the two Wilson intervals:
@@ -471,7 +494,9 @@ public enum BenchmarkScorer {
                 persona[target, default: []].append(value)
             } else {
                 for (culture, human) in humans where human.count == model.count {
-                    guard let value = try? Divergence.jensenShannonSimilarity(model, human, base: base) else { continue }
+                    guard let value = try? Divergence.jensenShannonSimilarity(model, human, base: base) else {
+                        continue
+                    }
                     plain[culture, default: []].append(value)
                 }
             }
@@ -492,7 +517,8 @@ public enum BenchmarkScorer {
         }
         return SurveySimilarityMetrics(
             logBase: base.name,
-            definition: "mean over the culture's questions of 1 - JSdistance(P_model, P_culture); vectors normalised to sum 1",
+            definition:
+                "mean over the culture's questions of 1 - JSdistance(P_model, P_culture); vectors normalised to sum 1",
             replicates: replicates,
             seed: seed,
             perCulture: summarise(plain),
@@ -503,7 +529,9 @@ public enum BenchmarkScorer {
 
     /// Each item's model distribution: the mean of its answered results' distributions, so that K samples of one
     /// question (one result per sample, each one-hot) give the sample histogram, and a logprob result gives itself.
-    static func modelDistributions(_ pairs: [(item: Item, result: ItemResult)]) -> [(item: Item, distribution: [Double])] {
+    static func modelDistributions(_ pairs: [(item: Item, result: ItemResult)]) -> [(
+        item: Item, distribution: [Double]
+    )] {
         var order: [String] = []
         var sums: [String: (item: Item, total: [Double], count: Int)] = [:]
         for (item, result) in pairs {

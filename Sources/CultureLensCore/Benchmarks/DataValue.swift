@@ -251,7 +251,9 @@ public struct FieldPath: Sendable, Hashable, CustomStringConvertible {
                 case .all:
                     if case .array(let elements) = value { next.append(contentsOf: elements) }
                 case .index(let index):
-                    if case .array(let elements) = value, elements.indices.contains(index) { next.append(elements[index]) }
+                    if case .array(let elements) = value, elements.indices.contains(index) {
+                        next.append(elements[index])
+                    }
                 }
             }
             current = next

@@ -213,7 +213,13 @@ public struct DatasetSpec: Sendable, Hashable, Codable {
     public var declaredFiles: [DatasetFile] {
         guard let source, let repo = source.repo else { return [] }
         return source.files.map {
-            DatasetFile(repo: repo, revision: source.revision ?? "main", path: $0.path, sha256: $0.sha256, size: $0.size)
+            DatasetFile(
+                repo: repo,
+                revision: source.revision ?? "main",
+                path: $0.path,
+                sha256: $0.sha256,
+                size: $0.size
+            )
         }
     }
 

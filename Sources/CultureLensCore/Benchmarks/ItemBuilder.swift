@@ -34,7 +34,9 @@ struct ItemBuilder {
 
         let (culture, countryName) = try resolveCulture(scope)
         let language = try resolveLanguage(scope)
-        let topic = try fields.topic.map { try FieldPath($0).value(in: scope)?.text ?? "" }.flatMap { $0.isEmpty ? nil : $0 } ?? "general"
+        let topic =
+            try fields.topic.map { try FieldPath($0).value(in: scope)?.text ?? "" }.flatMap { $0.isEmpty ? nil : $0 }
+            ?? "general"
         let group = try fields.group.map { try requiredText($0, in: scope) }.map { prefix + $0 }
 
         var metadata: [String: String] = ["source_row": String(record.row)]
@@ -70,7 +72,9 @@ struct ItemBuilder {
             choices = spec.task.choices ?? []
             gold = [try judgementGold(scope, choices: choices)]
             // The gold class as its canonical answer word ("neutral" and "Neither" are one class), for breakdowns.
-            if metadata["gold_label"] == nil, let index = gold.first { metadata["gold_label"] = choices[index].lowercased() }
+            if metadata["gold_label"] == nil, let index = gold.first {
+                metadata["gold_label"] = choices[index].lowercased()
+            }
         case .agreeDisagree:
             kind = .judgement
             choices = spec.task.choices ?? ["Agree", "Disagree"]
@@ -150,7 +154,10 @@ struct ItemBuilder {
             }
         }
         guard !items.isEmpty || ownQuestion != nil else {
-            throw RowError(field: fields.question, message: "empty, and none of the prompts' languages has a translation")
+            throw RowError(
+                field: fields.question,
+                message: "empty, and none of the prompts' languages has a translation"
+            )
         }
         return items
     }
@@ -176,7 +183,9 @@ struct ItemBuilder {
         case .fields(let paths):
             choices = try paths.map { try requiredText($0, in: scope) }
         case .list(let path):
-            guard let value = try FieldPath(path).value(in: scope) else { throw RowError(field: path, message: "missing") }
+            guard let value = try FieldPath(path).value(in: scope) else {
+                throw RowError(field: path, message: "missing")
+            }
             choices = try Self.list(value, field: path)
         }
         guard choices.count >= 2 else {
@@ -200,7 +209,8 @@ struct ItemBuilder {
             return try list(.array(entries.sorted { $0.key < $1.key }.map(\.value)), field: field)
         case .string(let text):
             let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
-            if let data = trimmed.data(using: .utf8), let parsed = try? JSONDecoder().decode(DataValue.self, from: data),
+            if let data = trimmed.data(using: .utf8),
+                let parsed = try? JSONDecoder().decode(DataValue.self, from: data),
                 parsed != value
             {
                 return try list(parsed, field: field)
@@ -252,7 +262,8 @@ struct ItemBuilder {
         guard let index, choices.indices.contains(index) else {
             throw RowError(
                 field: path,
-                message: "answer '\(value.text ?? value.kindName)' (\(format.rawValue)) is not one of the \(choices.count) options"
+                message:
+                    "answer '\(value.text ?? value.kindName)' (\(format.rawValue)) is not one of the \(choices.count) options"
             )
         }
         return index
@@ -260,7 +271,9 @@ struct ItemBuilder {
 
     /// `A` → 0, `(b)` → 1, `C.` → 2.
     static func letterIndex(_ text: String) -> Int? {
-        let core = text.trimmingCharacters(in: .whitespaces).trimmingCharacters(in: CharacterSet(charactersIn: "()[].:"))
+        let core = text.trimmingCharacters(in: .whitespaces).trimmingCharacters(
+            in: CharacterSet(charactersIn: "()[].:")
+        )
         guard core.count == 1, let scalar = core.uppercased().unicodeScalars.first, ("A"..."Z").contains(scalar) else {
             return nil
         }
@@ -285,7 +298,11 @@ struct ItemBuilder {
         for path in spec.fields.references ?? [] {
             for value in try FieldPath(path).values(in: scope) {
                 let texts: [String]
-                if case .array(let elements) = value { texts = elements.compactMap(\.text) } else { texts = value.text.map { [$0] } ?? [] }
+                if case .array(let elements) = value {
+                    texts = elements.compactMap(\.text)
+                } else {
+                    texts = value.text.map { [$0] } ?? []
+                }
                 for text in texts {
                     let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
                     if !trimmed.isEmpty, seen.insert(trimmed).inserted { references.append(trimmed) }
@@ -302,7 +319,9 @@ struct ItemBuilder {
     /// whose numbers are all 0 has no data on this question and is left out. Keys are culture codes when the
     /// name is a known culture, else the name as written (e.g. "Pakistan (Non-national sample)").
     func readDistributions(_ scope: DataValue, optionCount: Int) throws -> [String: [Double]] {
-        guard let path = spec.fields.distributions else { throw RowError(field: nil, message: "no distributions field") }
+        guard let path = spec.fields.distributions else {
+            throw RowError(field: nil, message: "no distributions field")
+        }
         guard let value = try FieldPath(path).value(in: scope) else { throw RowError(field: path, message: "missing") }
         guard case .object(let entries) = value else {
             throw RowError(field: path, message: "expected a mapping from culture to numbers, found \(value.kindName)")
@@ -310,14 +329,18 @@ struct ItemBuilder {
         var result: [String: [Double]] = [:]
         for entry in entries {
             guard case .array(let elements) = entry.value else {
-                throw RowError(field: path, message: "'\(entry.key)': expected a list of numbers, found \(entry.value.kindName)")
+                throw RowError(
+                    field: path,
+                    message: "'\(entry.key)': expected a list of numbers, found \(entry.value.kindName)"
+                )
             }
             var numbers: [Double] = []
             for (index, element) in elements.enumerated() {
                 guard case .number(let number) = element, number.isFinite, number >= 0 else {
                     throw RowError(
                         field: path,
-                        message: "'\(entry.key)'[\(index)]: expected a non-negative number, found \(element.text ?? element.kindName)"
+                        message:
+                            "'\(entry.key)'[\(index)]: expected a non-negative number, found \(element.text ?? element.kindName)"
                     )
                 }
                 numbers.append(number)
@@ -357,7 +380,8 @@ struct ItemBuilder {
         }()
         let displayName = resolved.flatMap { CultureCatalog.culture(for: $0)?.name } ?? Self.displayName(raw)
         if let condition = mapping.unattributedWhen {
-            let text = try FieldPath(condition.field).value(in: scope)?.text?.trimmingCharacters(in: .whitespaces).lowercased()
+            let text = try FieldPath(condition.field).value(in: scope)?.text?.trimmingCharacters(in: .whitespaces)
+                .lowercased()
             if let text, condition.in.contains(where: { $0.lowercased() == text }) {
                 return (CultureSpec.unattributed, raw.isEmpty ? nil : displayName)
             }
@@ -420,7 +444,10 @@ struct ItemBuilder {
             throw RowError(field: fromFile.keyColumn, message: "prompt file \(path) has no template '\(fromFile.key)'")
         }
         guard let text = row[column], !text.isEmpty else {
-            throw RowError(field: column, message: "prompt file \(path) has no text for '\(fromFile.key)' in column '\(column)'")
+            throw RowError(
+                field: column,
+                message: "prompt file \(path) has no text for '\(fromFile.key)' in column '\(column)'"
+            )
         }
         return text
     }

@@ -56,7 +56,8 @@ extension PromptBuilder {
         if let persona = variant.persona {
             values["country"] = CultureCatalog.culture(for: persona)?.name ?? persona
         } else if values["country"] == nil {
-            values["country"] = item.metadata["country_name"] ?? CultureCatalog.culture(for: item.culture)?.name ?? item.culture
+            values["country"] =
+                item.metadata["country_name"] ?? CultureCatalog.culture(for: item.culture)?.name ?? item.culture
         }
         let labels: [String]
         let labelKind: LabelKind
@@ -77,7 +78,10 @@ extension PromptBuilder {
                 optionLines.append(
                     variant.labels == .none
                         ? "- \(text.choices[canonical])"
-                        : PromptTemplate.fill(format, with: ["label": shownLabels[position], "text": text.choices[canonical]])
+                        : PromptTemplate.fill(
+                            format,
+                            with: ["label": shownLabels[position], "text": text.choices[canonical]]
+                        )
                 )
             }
             labels = byText ? order.map { text.choices[$0] } : shownLabels

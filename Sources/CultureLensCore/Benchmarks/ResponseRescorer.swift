@@ -124,7 +124,10 @@ public enum ResponseRescorer {
                 } else {
                     weights = response.distribution ?? []
                     guard weights.count == optionCount else {
-                        throw fail("distribution", "has \(weights.count) value(s) but item \(item.id) has \(optionCount) options")
+                        throw fail(
+                            "distribution",
+                            "has \(weights.count) value(s) but item \(item.id) has \(optionCount) options"
+                        )
                     }
                     for (offset, weight) in weights.enumerated() where !weight.isFinite || weight < 0 {
                         throw fail("distribution[\(offset)]", "\(weight) is not a non-negative number")
@@ -134,7 +137,9 @@ public enum ResponseRescorer {
                 guard total > 0 else { throw fail("distribution", "all values are 0") }
                 let distribution = weights.map { $0 / total }
                 var predicted = 0
-                for index in distribution.indices where distribution[index] > distribution[predicted] { predicted = index }
+                for index in distribution.indices where distribution[index] > distribution[predicted] {
+                    predicted = index
+                }
                 result.distribution = distribution
                 result.predicted = predicted
                 result.score = item.kind == .survey || item.gold.isEmpty ? nil : (item.gold.contains(predicted) ? 1 : 0)

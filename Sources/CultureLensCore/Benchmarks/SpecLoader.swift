@@ -182,7 +182,12 @@ public struct SpecLoader: Sendable {
         var items: [Item] = []
         var itemsPerRecord: [(row: Int, count: Int)] = []
         var seenIDs = Set<String>()
-        let builder = ItemBuilder(spec: spec, prompts: selectedPrompts, promptTables: promptTables, multiFile: fileCount > 1)
+        let builder = ItemBuilder(
+            spec: spec,
+            prompts: selectedPrompts,
+            promptTables: promptTables,
+            multiFile: fileCount > 1
+        )
         for record in kept {
             do {
                 let built = try builder.items(for: record, scope: scope(record))
@@ -201,7 +206,9 @@ public struct SpecLoader: Sendable {
                 )
                 guard onBadRow == .skip else { throw loadError }
                 report.rowsSkipped += 1
-                if report.skipped.count < LoadReport.maximumListedErrors { report.skipped.append(loadError.description) }
+                if report.skipped.count < LoadReport.maximumListedErrors {
+                    report.skipped.append(loadError.description)
+                }
             }
         }
         if spec.order?.interleave ?? true { items = Self.interleaved(items) }
@@ -210,7 +217,10 @@ public struct SpecLoader: Sendable {
         var positionByRow: [Int: Int]?
         if fileCount == 1, itemsPerRecord.allSatisfy({ $0.count == 1 }) {
             var map: [Int: Int] = [:]
-            let positionByID = Dictionary(items.enumerated().map { ($1.id, $0) }, uniquingKeysWith: { first, _ in first })
+            let positionByID = Dictionary(
+                items.enumerated().map { ($1.id, $0) },
+                uniquingKeysWith: { first, _ in first }
+            )
             for item in items {
                 if let row = item.metadata["source_row"].flatMap(Int.init), let position = positionByID[item.id] {
                     map[row] = position
@@ -220,7 +230,8 @@ public struct SpecLoader: Sendable {
         }
         let selectedIDs = selectedPrompts.map(\.id)
         let name =
-            selection != nil && selectedIDs.count == 1 && spec.prompts.count > 1 ? "\(spec.id):\(selectedIDs[0])" : spec.id
+            selection != nil && selectedIDs.count == 1 && spec.prompts.count > 1
+            ? "\(spec.id):\(selectedIDs[0])" : spec.id
         let suite = Suite(
             name: name,
             title: spec.title,
@@ -273,7 +284,8 @@ public struct SpecLoader: Sendable {
                 let known = spec.prompts.map(\.id)
                 throw SpecError(
                     "suite \(spec.id) has no prompt '\(id)'"
-                        + (known.isEmpty ? " (it has no named prompts)" : "; its prompts: \(known.joined(separator: ", "))")
+                        + (known.isEmpty
+                            ? " (it has no named prompts)" : "; its prompts: \(known.joined(separator: ", "))")
                 )
             }
             return prompt
@@ -331,7 +343,9 @@ public struct SpecLoader: Sendable {
         switch format {
         case .csv:
             let parsed = try CSVParser.parse(Array(data), file: file)
-            guard let header = parsed.first else { throw LoadError(file: file, message: "empty file: expected a header row") }
+            guard let header = parsed.first else {
+                throw LoadError(file: file, message: "empty file: expected a header row")
+            }
             for (index, record) in parsed.dropFirst().enumerated() {
                 guard record.fields.count == header.fields.count else {
                     let error = LoadError(
@@ -342,7 +356,9 @@ public struct SpecLoader: Sendable {
                     )
                     guard onBadRow == .skip else { throw error }
                     report.rowsSkipped += 1
-                    if report.skipped.count < LoadReport.maximumListedErrors { report.skipped.append(error.description) }
+                    if report.skipped.count < LoadReport.maximumListedErrors {
+                        report.skipped.append(error.description)
+                    }
                     continue
                 }
                 let object = DataValue.object(zip(header.fields, record.fields).map { ($0, .string($1)) })
@@ -355,10 +371,18 @@ public struct SpecLoader: Sendable {
                     records.append(Record(value: value, file: file, line: line.line, row: offset, variables: [:]))
                 } catch {
                     let (path, message) = JSONLReader.describe(error)
-                    let loadError = LoadError(file: file, line: line.line, row: offset, field: JSONLReader.fieldPath(path), message: message)
+                    let loadError = LoadError(
+                        file: file,
+                        line: line.line,
+                        row: offset,
+                        field: JSONLReader.fieldPath(path),
+                        message: message
+                    )
                     guard onBadRow == .skip else { throw loadError }
                     report.rowsSkipped += 1
-                    if report.skipped.count < LoadReport.maximumListedErrors { report.skipped.append(loadError.description) }
+                    if report.skipped.count < LoadReport.maximumListedErrors {
+                        report.skipped.append(loadError.description)
+                    }
                 }
             }
         case .json:
@@ -369,7 +393,13 @@ public struct SpecLoader: Sendable {
                 // A `.json` file holding JSON Lines (common on the Hub) is read as JSON Lines.
                 let lines = JSONLReader.lines(of: data)
                 if lines.count > 1, (try? JSONDecoder().decode(DataValue.self, from: lines[0].content)) != nil {
-                    return try readRecords(url: url, format: .jsonl, recordsPath: nil, parseLiterals: parseLiterals, report: &report)
+                    return try readRecords(
+                        url: url,
+                        format: .jsonl,
+                        recordsPath: nil,
+                        parseLiterals: parseLiterals,
+                        report: &report
+                    )
                 }
                 let (_, message) = JSONLReader.describe(error)
                 throw LoadError(file: file, message: message)
@@ -387,10 +417,15 @@ public struct SpecLoader: Sendable {
                 }
             case .object(let entries):
                 for (index, entry) in entries.enumerated() {
-                    records.append(Record(value: entry.value, file: file, line: nil, row: index, variables: ["key": entry.key]))
+                    records.append(
+                        Record(value: entry.value, file: file, line: nil, row: index, variables: ["key": entry.key])
+                    )
                 }
             default:
-                throw LoadError(file: file, message: "expected an array or an object of records, found \(document.kindName)")
+                throw LoadError(
+                    file: file,
+                    message: "expected an array or an object of records, found \(document.kindName)"
+                )
             }
         }
         // Literal-valued fields (GlobalOpinionQA's Python reprs) are parsed here, so errors name the row and field.
@@ -401,10 +436,18 @@ public struct SpecLoader: Sendable {
                 record.value = try Self.parseLiterals(record.value, parse)
                 parsed.append(record)
             } catch let error as RowError {
-                let loadError = LoadError(file: file, line: record.line, row: record.row, field: error.field, message: error.message)
+                let loadError = LoadError(
+                    file: file,
+                    line: record.line,
+                    row: record.row,
+                    field: error.field,
+                    message: error.message
+                )
                 guard onBadRow == .skip else { throw loadError }
                 report.rowsSkipped += 1
-                if report.skipped.count < LoadReport.maximumListedErrors { report.skipped.append(loadError.description) }
+                if report.skipped.count < LoadReport.maximumListedErrors {
+                    report.skipped.append(loadError.description)
+                }
             }
         }
         return parsed
@@ -413,7 +456,9 @@ public struct SpecLoader: Sendable {
     static func parseLiterals(_ value: DataValue, _ parse: [String: LiteralSyntax]) throws -> DataValue {
         guard case .object(var entries) = value else { return value }
         for index in entries.indices {
-            guard let syntax = parse[entries[index].key], case .string(let text) = entries[index].value else { continue }
+            guard let syntax = parse[entries[index].key], case .string(let text) = entries[index].value else {
+                continue
+            }
             switch syntax {
             case .python:
                 do {
@@ -425,7 +470,10 @@ public struct SpecLoader: Sendable {
                 do {
                     entries[index].value = try JSONDecoder().decode(DataValue.self, from: Data(text.utf8))
                 } catch {
-                    throw RowError(field: entries[index].key, message: "not JSON: \(JSONLReader.describe(error).message)")
+                    throw RowError(
+                        field: entries[index].key,
+                        message: "not JSON: \(JSONLReader.describe(error).message)"
+                    )
                 }
             }
         }
@@ -451,7 +499,10 @@ public struct SpecLoader: Sendable {
         var result: [String: [String: String]] = [:]
         for row in table.rows {
             guard let key = row[keyColumn] else { continue }
-            result[key] = Dictionary(zip(table.header, row.fields).map { ($0, $1) }, uniquingKeysWith: { first, _ in first })
+            result[key] = Dictionary(
+                zip(table.header, row.fields).map { ($0, $1) },
+                uniquingKeysWith: { first, _ in first }
+            )
         }
         return result
     }
@@ -463,7 +514,9 @@ public struct SpecLoader: Sendable {
         }
         entries.append(("$row", .number(Double(record.row))))
         if let line = record.line { entries.append(("$line", .number(Double(line)))) }
-        for (name, value) in record.variables.sorted(by: { $0.key < $1.key }) { entries.append(("$" + name, .string(value))) }
+        for (name, value) in record.variables.sorted(by: { $0.key < $1.key }) {
+            entries.append(("$" + name, .string(value)))
+        }
         return .object(entries)
     }
 
@@ -480,7 +533,8 @@ public struct SpecLoader: Sendable {
             } else if let empty = filter.empty {
                 holds = try FieldPath(empty).values(in: scope).allSatisfy(\.isEmpty)
             } else if let field = filter.field, let values = filter.in {
-                let text = try FieldPath(field).value(in: scope)?.text?.trimmingCharacters(in: .whitespaces).lowercased()
+                let text = try FieldPath(field).value(in: scope)?.text?.trimmingCharacters(in: .whitespaces)
+                    .lowercased()
                 holds = text.map { text in values.contains { $0.lowercased() == text } } ?? false
             }
             if holds { return filter.reason ?? Self.describe(filter) }

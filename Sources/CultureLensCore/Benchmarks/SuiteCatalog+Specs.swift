@@ -46,7 +46,8 @@ extension SuiteCatalog {
                 title: spec.title,
                 version: spec.version,
                 source: spec.source?.repo.map { "hf:" + $0 } ?? "--data FILE",
-                revision: spec.source?.repo == nil ? "-" : (pinned ? String(revision.prefix(12)) : revision + " (unpinned)"),
+                revision: spec.source?.repo == nil
+                    ? "-" : (pinned ? String(revision.prefix(12)) : revision + " (unpinned)"),
                 licence: spec.licence,
                 items: nil,
                 cultures: nil,

@@ -19,7 +19,11 @@ struct BenchmarkLoaderTests {
     }
 
     @Test func culturalBenchEasyIsFourOptionMCQ() async throws {
-        let loaded = try await load("culturalbench-easy", BenchmarkFixtures.culturalBenchEasy, file: "CulturalBench-Easy.csv")
+        let loaded = try await load(
+            "culturalbench-easy",
+            BenchmarkFixtures.culturalBenchEasy,
+            file: "CulturalBench-Easy.csv"
+        )
         let items = loaded.suite.items
         #expect(items.count == 5)
         #expect(items.allSatisfy { $0.kind == .multipleChoice && $0.choices.count == 4 })
@@ -33,13 +37,19 @@ struct BenchmarkLoaderTests {
         // One item per row and one file: a response's index is the data row.
         #expect(loaded.itemPosition(forResponseIndex: 2).map { items[$0].id } == "2")
         let prompt = PromptBuilder().render(kenya)
-        #expect(prompt.text.contains("Question: In Kenya, what is \"ugali\" mainly made from?\nA. Rice\nB. Maize flour"))
+        #expect(
+            prompt.text.contains("Question: In Kenya, what is \"ugali\" mainly made from?\nA. Rice\nB. Maize flour")
+        )
         #expect(prompt.text.hasSuffix("\nAnswer:"))
         #expect(prompt.labels == ["A", "B", "C", "D"])
     }
 
     @Test func culturalBenchHardGroupsFourRowsPerQuestion() async throws {
-        let loaded = try await load("culturalbench-hard", BenchmarkFixtures.culturalBenchHard, file: "CulturalBench-Hard.csv")
+        let loaded = try await load(
+            "culturalbench-hard",
+            BenchmarkFixtures.culturalBenchHard,
+            file: "CulturalBench-Hard.csv"
+        )
         let items = loaded.suite.items
         #expect(items.count == 12)
         #expect(items.allSatisfy { $0.kind == .judgement && $0.choices == ["True", "False"] })
@@ -74,7 +84,9 @@ struct BenchmarkLoaderTests {
         #expect(PromptBuilder().render(neutral).text.contains("adhere to: Croatia, answer"))
         #expect(byRow["2"]?.first?.culture == "KR")
         let rot = try #require(byRow["3"]?.first { $0.metadata["prompt"] == "rot" })
-        #expect(PromptBuilder().render(rot).text.contains("It is fine to arrive somewhat after the stated time of a party."))
+        #expect(
+            PromptBuilder().render(rot).text.contains("It is fine to arrive somewhat after the stated time of a party.")
+        )
         #expect(PromptBuilder().render(rot).labels == ["Yes", "No", "Neither"])
         // The file is sorted by label; the seeded shuffle mixes labels into any prefix, the same way every time.
         let firstRows = loaded.suite.items.prefix(9).compactMap { $0.metadata["gold_label"] }
@@ -82,7 +94,12 @@ struct BenchmarkLoaderTests {
         let again = try await load("normad", BenchmarkFixtures.normAd, file: "normad_etiquette_final_data.csv")
         #expect(again.suite.items.map(\.id) == items.map(\.id))
         // One granularity.
-        let rotOnly = try await load("normad", BenchmarkFixtures.normAd, file: "normad_etiquette_final_data.csv", prompts: ["rot"])
+        let rotOnly = try await load(
+            "normad",
+            BenchmarkFixtures.normAd,
+            file: "normad_etiquette_final_data.csv",
+            prompts: ["rot"]
+        )
         #expect(rotOnly.suite.name == "normad:rot")
         #expect(rotOnly.suite.items.count == 6)
         #expect(rotOnly.suite.items.allSatisfy { $0.id.hasSuffix("/rot") })
@@ -105,18 +122,35 @@ struct BenchmarkLoaderTests {
         #expect(items.first { $0.metadata["source_row"] == "2" }?.choices == ["Yes, they should", "No"])
         #expect(first.topic == "GAS")
         let prompt = PromptBuilder().render(first)
-        #expect(prompt.text.hasPrefix("Human: How much do you trust your neighbours?\n\nHere are the options:\n(A) A lot\n(B) Somewhat"))
+        #expect(
+            prompt.text.hasPrefix(
+                "Human: How much do you trust your neighbours?\n\nHere are the options:\n(A) A lot\n(B) Somewhat"
+            )
+        )
         #expect(prompt.text.hasSuffix("my answer would be ("))
 
-        let persona = try await load("globalopinionqa", BenchmarkFixtures.globalOpinionQA, file: "global_opinions.csv", prompts: ["persona"])
+        let persona = try await load(
+            "globalopinionqa",
+            BenchmarkFixtures.globalOpinionQA,
+            file: "global_opinions.csv",
+            prompts: ["persona"]
+        )
         #expect(persona.suite.items.count == 6)
         let japan = try #require(persona.suite.items.first { $0.culture == "JP" && $0.metadata["source_row"] == "2" })
-        #expect(PromptBuilder().render(japan).text.hasPrefix("Human: How would someone from Japan answer the following question:\n"))
+        #expect(
+            PromptBuilder().render(japan).text.hasPrefix(
+                "Human: How would someone from Japan answer the following question:\n"
+            )
+        )
     }
 
     @Test func globalOpinionQAMalformedRowNamesFileLineAndField() async throws {
         await #expect {
-            _ = try await load("globalopinionqa", BenchmarkFixtures.globalOpinionQAMalformed, file: "global_opinions.csv")
+            _ = try await load(
+                "globalopinionqa",
+                BenchmarkFixtures.globalOpinionQAMalformed,
+                file: "global_opinions.csv"
+            )
         } throws: { error in
             guard let error = error as? LoadError else { return false }
             return error.file.hasSuffix("global_opinions.csv") && error.line == 3 && error.field == "selections"
@@ -159,7 +193,11 @@ struct BenchmarkLoaderTests {
         #expect(items.first { $0.id == "high_school_mathematics/test/2" }?.culture == "global")
         #expect(items.first { $0.id == "us_foreign_policy/test/1" }?.culture == "US")
         let math = try #require(items.first { $0.id == "high_school_mathematics/test/2" })
-        #expect(PromptBuilder().render(math).text.hasPrefix("The following is a multiple-choice question about high_school_mathematics."))
+        #expect(
+            PromptBuilder().render(math).text.hasPrefix(
+                "The following is a multiple-choice question about high_school_mathematics."
+            )
+        )
         // The same rows as JSON Lines: the format follows the file's extension.
         let table = try CSVTable(text: BenchmarkFixtures.globalMMLU, file: "mmlu.csv")
         let jsonl = table.rows.map { row in
@@ -224,9 +262,17 @@ struct BenchmarkLoaderTests {
     }
 
     @Test func userSpecWithJoinsFiltersAndFilePatterns() async throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("culturelens-spec-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory.appendingPathComponent("q"), withIntermediateDirectories: true)
-        try FileManager.default.createDirectory(at: directory.appendingPathComponent("a"), withIntermediateDirectories: true)
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "culturelens-spec-\(UUID().uuidString)"
+        )
+        try FileManager.default.createDirectory(
+            at: directory.appendingPathComponent("q"),
+            withIntermediateDirectories: true
+        )
+        try FileManager.default.createDirectory(
+            at: directory.appendingPathComponent("a"),
+            withIntermediateDirectories: true
+        )
         try "id,text\nx1,What is eaten at New Year?\nx2,What is drunk at breakfast?\n".write(
             to: directory.appendingPathComponent("q/Peru.csv"),
             atomically: true,
@@ -262,7 +308,9 @@ struct BenchmarkLoaderTests {
 
     @Test func missingFileSaysWhereItLooked() async throws {
         let spec = try #require(BuiltinSpecs.spec(named: "civics"))
-        let empty = FileManager.default.temporaryDirectory.appendingPathComponent("culturelens-empty-\(UUID().uuidString)")
+        let empty = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "culturelens-empty-\(UUID().uuidString)"
+        )
         try FileManager.default.createDirectory(at: empty, withIntermediateDirectories: true)
         await #expect {
             _ = try await SpecLoader(spec: spec, source: LocalDatasetSource(path: empty.path)).load()

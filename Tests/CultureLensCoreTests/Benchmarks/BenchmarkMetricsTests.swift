@@ -42,13 +42,20 @@ struct BenchmarkMetricsTests {
     /// definition: 1 − sqrt(½ KL(P‖M) + ½ KL(Q‖M)), vectors normalised to sum 1).
     @Test func globalOpinionQASimilarityMatchesHandComputation() async throws {
         let suite = try await loaded("globalopinionqa", BenchmarkFixtures.globalOpinionQA, file: "global_opinions.csv")
-        let results = try rescore(suite, [
-            #"{"index": 0, "distribution": [0.6, 0.3, 0.1]}"#,
-            #"{"index": 1, "samples": [0, 0, 1, 3]}"#,
-            #"{"index": 2, "answer": "B"}"#,
-        ])
+        let results = try rescore(
+            suite,
+            [
+                #"{"index": 0, "distribution": [0.6, 0.3, 0.1]}"#,
+                #"{"index": 1, "samples": [0, 0, 1, 3]}"#,
+                #"{"index": 2, "answer": "B"}"#,
+            ]
+        )
         #expect(results.count == 3)
-        #expect(results.first { $0.itemIndex == suite.itemPosition(forResponseIndex: 1) }?.distribution == [0.5, 0.25, 0, 0.25])
+        #expect(
+            results.first { $0.itemIndex == suite.itemPosition(forResponseIndex: 1) }?.distribution == [
+                0.5, 0.25, 0, 0.25,
+            ]
+        )
         let metrics = BenchmarkScorer.metrics(spec: suite.spec, suite: suite.suite, results: results)
         let similarity = try #require(metrics.similarity)
         #expect(similarity.logBase == "e")
@@ -67,7 +74,9 @@ struct BenchmarkMetricsTests {
         var spec2 = suite.spec
         spec2.scoring.logBase = "2"
         let bits = BenchmarkScorer.metrics(spec: spec2, suite: suite.suite, results: results)
-        let bitsByKey = Dictionary(uniqueKeysWithValues: (bits.similarity?.perCulture ?? []).map { ($0.key, $0.similarity) })
+        let bitsByKey = Dictionary(
+            uniqueKeysWithValues: (bits.similarity?.perCulture ?? []).map { ($0.key, $0.similarity) }
+        )
         #expect(abs((bitsByKey["BE"] ?? 0) - 0.7255843400248934) < 1e-9)
         #expect(abs((bitsByKey["JP"] ?? 0) - 0.47600186718052545) < 1e-9)
         #expect(abs((bitsByKey["Pakistan (Non-national sample)"] ?? 0) - 0.4807705097868967) < 1e-9)
@@ -77,7 +86,12 @@ struct BenchmarkMetricsTests {
     }
 
     @Test func crossNationalPersonaComparesWithThePromptedCountryOnly() async throws {
-        let suite = try await loaded("globalopinionqa", BenchmarkFixtures.globalOpinionQA, file: "global_opinions.csv", prompts: ["persona"])
+        let suite = try await loaded(
+            "globalopinionqa",
+            BenchmarkFixtures.globalOpinionQA,
+            file: "global_opinions.csv",
+            prompts: ["persona"]
+        )
         #expect(suite.itemPositionBySourceRow == nil, "several items per row: responses address item positions")
         let lines = suite.suite.items.indices.map { position -> String in
             let count = suite.suite.items[position].choices.count
@@ -86,7 +100,11 @@ struct BenchmarkMetricsTests {
         let metrics = BenchmarkScorer.metrics(spec: suite.spec, suite: suite.suite, results: try rescore(suite, lines))
         let persona = try #require(metrics.similarity?.perCulturePersona)
         #expect(metrics.similarity?.perCulture.isEmpty == true)
-        #expect(Dictionary(uniqueKeysWithValues: persona.map { ($0.key, $0.n) }) == ["BE": 2, "JP": 3, "Pakistan (Non-national sample)": 1])
+        #expect(
+            Dictionary(uniqueKeysWithValues: persona.map { ($0.key, $0.n) }) == [
+                "BE": 2, "JP": 3, "Pakistan (Non-national sample)": 1,
+            ]
+        )
     }
 
     // MARK: - CulturalBench-Hard
@@ -95,8 +113,14 @@ struct BenchmarkMetricsTests {
     /// failed to parse → left out (incomplete). Question accuracy 1/2; option accuracy 10/11 (the failed row is not
     /// scored).
     @Test func hardCountsAQuestionOnlyIfAllFourJudgementsAreRight() async throws {
-        let suite = try await loaded("culturalbench-hard", BenchmarkFixtures.culturalBenchHard, file: "CulturalBench-Hard.csv")
-        let answers = ["True", "False", "False", "False", "True", "False", "False", "False", "True", "no idea", "False", "False"]
+        let suite = try await loaded(
+            "culturalbench-hard",
+            BenchmarkFixtures.culturalBenchHard,
+            file: "CulturalBench-Hard.csv"
+        )
+        let answers = [
+            "True", "False", "False", "False", "True", "False", "False", "False", "True", "no idea", "False", "False",
+        ]
         let lines = answers.enumerated().map { #"{"index": \#($0), "answer": "\#($1)"}"# }
         let results = try rescore(suite, lines)
         let metrics = BenchmarkScorer.metrics(spec: suite.spec, suite: suite.suite, results: results)
@@ -108,7 +132,9 @@ struct BenchmarkMetricsTests {
         #expect(groups.optionAccuracy.n == 11)
         #expect(metrics.headline?.metric == "question_accuracy")
         #expect(metrics.headline?.value == 0.5)
-        let byCulture = Dictionary(uniqueKeysWithValues: groups.questionAccuracyByCulture.map { ($0.key, $0.successes ?? -1) })
+        let byCulture = Dictionary(
+            uniqueKeysWithValues: groups.questionAccuracyByCulture.map { ($0.key, $0.successes ?? -1) }
+        )
         #expect(byCulture == ["JP": 1, "DE": 0])
         #expect(results.filter { $0.failure == .parseFailure }.count == 1)
     }
@@ -118,11 +144,20 @@ struct BenchmarkMetricsTests {
     /// Synonyms: "Neutral" and "neither" both mean the third class, whatever the case, in generated text and in
     /// next-token logprobs; accuracy is split by gold label and neutral rows count for no country.
     @Test func normAdSynonymsAndBreakdowns() async throws {
-        let suite = try await loaded("normad", BenchmarkFixtures.normAd, file: "normad_etiquette_final_data.csv", prompts: ["rot"])
-        let byRow = Dictionary(uniqueKeysWithValues: suite.suite.items.enumerated().map { ($1.metadata["source_row"] ?? "", $0) })
+        let suite = try await loaded(
+            "normad",
+            BenchmarkFixtures.normAd,
+            file: "normad_etiquette_final_data.csv",
+            prompts: ["rot"]
+        )
+        let byRow = Dictionary(
+            uniqueKeysWithValues: suite.suite.items.enumerated().map { ($1.metadata["source_row"] ?? "", $0) }
+        )
         // Rows 0,1 yes; 2,3 no; 4,5 neutral.
         let replies = ["0": "Yes", "1": "# Answer\\nNo", "2": "no.", "3": "NEUTRAL", "4": "Neutral", "5": "neither"]
-        let lines = replies.keys.sorted().map { row in #"{"index": \#(byRow[row] ?? -1), "answer": "\#(replies[row] ?? "")"}"# }
+        let lines = replies.keys.sorted().map { row in
+            #"{"index": \#(byRow[row] ?? -1), "answer": "\#(replies[row] ?? "")"}"#
+        }
         // Rows map one-to-one (a single prompt): the index is the data row. Re-address by row for this check.
         let results = try ResponseRescorer.score(
             Data(lines.joined(separator: "\n").utf8),
@@ -134,7 +169,9 @@ struct BenchmarkMetricsTests {
         let metrics = BenchmarkScorer.metrics(spec: suite.spec, suite: suite.suite, results: results)
         #expect(metrics.headline?.successes == 4)
         #expect(metrics.headline?.n == 6)
-        let goldLabel = Dictionary(uniqueKeysWithValues: (metrics.breakdowns["gold_label"] ?? []).map { ($0.key, $0.successes ?? -1) })
+        let goldLabel = Dictionary(
+            uniqueKeysWithValues: (metrics.breakdowns["gold_label"] ?? []).map { ($0.key, $0.successes ?? -1) }
+        )
         #expect(goldLabel == ["yes": 1, "no": 1, "neither": 2], "NormAd's neutral and Neither are one class")
         let culture = Dictionary(uniqueKeysWithValues: (metrics.breakdowns["culture"] ?? []).map { ($0.key, $0.n) })
         #expect(culture[CultureSpec.unattributed] == 2)
@@ -147,7 +184,8 @@ struct BenchmarkMetricsTests {
         let distribution = try #require(
             LabelDistribution.from(
                 topLogprobs: [
-                    TokenLogprob(token: " Neutral", logprob: log(0.5)), TokenLogprob(token: "neither", logprob: log(0.2)),
+                    TokenLogprob(token: " Neutral", logprob: log(0.5)),
+                    TokenLogprob(token: "neither", logprob: log(0.2)),
                     TokenLogprob(token: " Yes", logprob: log(0.2)), TokenLogprob(token: " maybe", logprob: log(0.1)),
                 ],
                 labels: prompt.labels,
@@ -175,8 +213,18 @@ struct BenchmarkMetricsTests {
         let (l1, u1) = Statistics.wilsonInterval(successes: 2, n: 3)
         let (l2, u2) = Statistics.wilsonInterval(successes: 2, n: 2)
         let d = 2.0 / 3.0 - 1
-        #expect(abs((subsets.gap.ciLow ?? 0) - (d - ((2.0 / 3.0 - l1) * (2.0 / 3.0 - l1) + (u2 - 1) * (u2 - 1)).squareRoot())) < 1e-12)
-        #expect(abs((subsets.gap.ciHigh ?? 0) - (d + ((u1 - 2.0 / 3.0) * (u1 - 2.0 / 3.0) + (1 - l2) * (1 - l2)).squareRoot())) < 1e-12)
+        #expect(
+            abs(
+                (subsets.gap.ciLow ?? 0)
+                    - (d - ((2.0 / 3.0 - l1) * (2.0 / 3.0 - l1) + (u2 - 1) * (u2 - 1)).squareRoot())
+            ) < 1e-12
+        )
+        #expect(
+            abs(
+                (subsets.gap.ciHigh ?? 0)
+                    - (d + ((u1 - 2.0 / 3.0) * (u1 - 2.0 / 3.0) + (1 - l2) * (1 - l2)).squareRoot())
+            ) < 1e-12
+        )
     }
 
     @Test func rankCorrelationNeedsThreeModels() {
@@ -221,17 +269,25 @@ struct BenchmarkMetricsTests {
         let agreement = try #require(metrics.agreement)
         #expect(abs((agreement.pAgree?.value ?? 0) - (0.8 + 0.4 + 0) / 3) < 1e-12)
         #expect(agreement.refusalRate?.successes == 2 && agreement.refusalRate?.n == 3)
-        let byCulture = Dictionary(uniqueKeysWithValues: (agreement.pAgreeBy["culture"] ?? []).map { ($0.key, $0.value) })
+        let byCulture = Dictionary(
+            uniqueKeysWithValues: (agreement.pAgreeBy["culture"] ?? []).map { ($0.key, $0.value) }
+        )
         #expect(abs((byCulture["DE"] ?? 0) - 0.6) < 1e-12)
         #expect(byCulture["GB"] == 0)
-        let refusalsByLanguage = Dictionary(uniqueKeysWithValues: (agreement.refusalRateBy["language"] ?? []).map { ($0.key, $0.successes ?? -1) })
+        let refusalsByLanguage = Dictionary(
+            uniqueKeysWithValues: (agreement.refusalRateBy["language"] ?? []).map { ($0.key, $0.successes ?? -1) }
+        )
         #expect(refusalsByLanguage == ["de": 1, "en-GB": 1])
     }
 
     // MARK: - Re-scoring input errors
 
     @Test func malformedResponsesNameLineAndField() async throws {
-        let suite = try await loaded("culturalbench-easy", BenchmarkFixtures.culturalBenchEasy, file: "CulturalBench-Easy.csv")
+        let suite = try await loaded(
+            "culturalbench-easy",
+            BenchmarkFixtures.culturalBenchEasy,
+            file: "CulturalBench-Easy.csv"
+        )
         let cases: [(String, Int, String)] = [
             (#"{"index": 0, "answer": "A", "samples": [0]}"#, 1, "exactly one"),
             (#"{"index": 9, "answer": "A"}"#, 1, "no item at index 9"),
@@ -241,7 +297,13 @@ struct BenchmarkMetricsTests {
         ]
         for (text, line, message) in cases {
             #expect {
-                _ = try ResponseRescorer.score(Data(text.utf8), file: "r.jsonl", suite: suite.suite, position: { $0 }, runID: "t")
+                _ = try ResponseRescorer.score(
+                    Data(text.utf8),
+                    file: "r.jsonl",
+                    suite: suite.suite,
+                    position: { $0 },
+                    runID: "t"
+                )
             } throws: { error in
                 guard let error = error as? LoadError else { return false }
                 return error.file == "r.jsonl" && error.line == line && "\(error)".contains(message)

@@ -49,7 +49,8 @@ struct SpecFormatTests {
             _ = try DatasetSpec.decode(yaml: yaml, file: "mine.yaml")
         } throws: { error in
             let message = "\(error)"
-            return message.contains("mine.yaml") && message.contains("answr_format") && message.contains("answer_format")
+            return message.contains("mine.yaml") && message.contains("answr_format")
+                && message.contains("answer_format")
         }
     }
 
@@ -112,11 +113,18 @@ struct SpecFormatTests {
         let item = StarterSuite.suite.items[0]
         #expect(item.promptTemplate == nil)
         var templated = item
-        templated.promptTemplate = PromptTemplate(text: "Q: {question}\n{options}\nAnswer:", optionFormat: "({label}) {text}")
+        templated.promptTemplate = PromptTemplate(
+            text: "Q: {question}\n{options}\nAnswer:",
+            optionFormat: "({label}) {text}"
+        )
         let plain = PromptBuilder().render(item)
         let rendered = PromptBuilder().render(templated)
         #expect(plain.text.hasPrefix("Answer the following multiple-choice question"))
-        #expect(rendered.text == "Q: \(item.stem)\n" + item.choices.enumerated().map { "(\(["A", "B", "C", "D"][$0])) \($1)" }.joined(separator: "\n") + "\nAnswer:")
+        #expect(
+            rendered.text == "Q: \(item.stem)\n"
+                + item.choices.enumerated().map { "(\(["A", "B", "C", "D"][$0])) \($1)" }.joined(separator: "\n")
+                + "\nAnswer:"
+        )
         #expect(rendered.labels == plain.labels)
         #expect(rendered.labelKind == plain.labelKind)
     }
