@@ -40,7 +40,9 @@ struct CLITests {
         )
         #expect(output.status == 1)
         #expect(output.stderr.contains("cannot use http://127.0.0.1:9/v1"))
-        #expect(Date().timeIntervalSince(started) < 30)
+        // Connection refused is immediate; four attempts with back-off take ~4 s. The bound only guards against a
+        // hang and is loose because CI runs many tests (and a browser, and the model) at once on two cores.
+        #expect(Date().timeIntervalSince(started) < 120)
     }
 
     @Test func suitesListsTheStarterSuite() async throws {
