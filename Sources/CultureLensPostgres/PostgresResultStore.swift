@@ -168,6 +168,7 @@ public final class PostgresResultStore: ResultStore, WorkQueue {
     /// Schema statements, applied in order under an advisory lock (several processes may start at once on a fresh
     /// database). Every statement is idempotent.
     static let schema: [String] = [
+        "CREATE TABLE IF NOT EXISTS culturelens_schema (version INTEGER PRIMARY KEY, applied_at TIMESTAMPTZ NOT NULL DEFAULT now())",
         """
         CREATE TABLE IF NOT EXISTS runs (
             id TEXT PRIMARY KEY,
@@ -237,6 +238,18 @@ public final class PostgresResultStore: ResultStore, WorkQueue {
         """,
     ]
 
+    /// The schema version this build creates (`culturelens_schema` records the versions applied).
+    static let schemaVersion = 1
+
+    /// The newest schema version applied to the database, 0 when none.
+    private static func schemaVersion(_ connection: PostgresConnection) async throws -> Int {
+        let exists = try await connection.query("SELECT to_regclass('culturelens_schema') IS NOT NULL", logger: logger)
+            .collect().first?.decode(Bool.self) ?? false
+        guard exists else { return 0 }
+        return try await connection.query("SELECT coalesce(max(version), 0) FROM culturelens_schema", logger: logger)
+            .collect().first?.decode(Int.self) ?? 0
+    }
+
     private static func migrate(_ configuration: Configuration) async throws {
         let connection: PostgresConnection
         do {
@@ -256,11 +269,25 @@ public final class PostgresResultStore: ResultStore, WorkQueue {
             throw PostgresStoreError.cannotConnect(configuration.displayURL, describe(error))
         }
         do {
+            // Fast path, without a transaction or any lock: the schema is there. DDL on every connect would take
+            // table locks (`CREATE INDEX IF NOT EXISTS` waits for a SHARE lock even when the index exists) that
+            // queue behind, and in front of, running workers' writes: seen as deadlocks and stalls.
+            if try await schemaVersion(connection) >= schemaVersion {
+                try? await connection.close()
+                return
+            }
             try await connection.query("BEGIN", logger: logger)
-            // One lock id for the CultureLens schema: concurrent first starts apply it one after the other.
+            // One lock id for the CultureLens schema: concurrent first starts apply it one after the other, and the
+            // ones that waited find it done.
             try await connection.query("SELECT pg_advisory_xact_lock(7315046220145)", logger: logger)
-            for statement in schema {
-                try await connection.query(PostgresQuery(unsafeSQL: statement), logger: logger)
+            if try await schemaVersion(connection) < schemaVersion {
+                for statement in schema {
+                    try await connection.query(PostgresQuery(unsafeSQL: statement), logger: logger)
+                }
+                try await connection.query(
+                    "INSERT INTO culturelens_schema (version) VALUES (\(schemaVersion)) ON CONFLICT DO NOTHING",
+                    logger: logger
+                )
             }
             try await connection.query("COMMIT", logger: logger)
         } catch {
@@ -287,24 +314,33 @@ public final class PostgresResultStore: ResultStore, WorkQueue {
     /// Runs `body` in a transaction on one pooled connection; errors thrown by `body` are rethrown unchanged after
     /// the rollback.
     func transaction<T: Sendable>(_ body: (PostgresConnection) async throws -> T) async throws -> T {
-        try await client.withConnection { connection in
-            try await connection.query("BEGIN", logger: Self.logger)
-            do {
-                let value = try await body(connection)
-                try await connection.query("COMMIT", logger: Self.logger)
-                return value
-            } catch {
-                _ = try? await connection.query("ROLLBACK", logger: Self.logger)
-                throw error
+        do {
+            return try await client.withConnection { connection in
+                try await connection.query("BEGIN", logger: Self.logger)
+                do {
+                    let value = try await body(connection)
+                    try await connection.query("COMMIT", logger: Self.logger)
+                    return value
+                } catch {
+                    _ = try? await connection.query("ROLLBACK", logger: Self.logger)
+                    throw error
+                }
             }
+        } catch let error as PSQLError {
+            throw PostgresStoreError.query("a transaction", Self.describe(error))
         }
     }
 
     /// Runs one statement outside an explicit transaction.
     @discardableResult
     func execute(_ query: PostgresQuery) async throws -> [PostgresRow] {
-        try await client.withConnection { connection in
-            try await connection.query(query, logger: Self.logger).collect()
+        do {
+            return try await client.withConnection { connection in
+                try await connection.query(query, logger: Self.logger).collect()
+            }
+        } catch let error as PSQLError {
+            let statement = query.sql.split(whereSeparator: \.isNewline).first.map(String.init) ?? query.sql
+            throw PostgresStoreError.query("running `\(statement.trimmingCharacters(in: .whitespaces))`", Self.describe(error))
         }
     }
 

@@ -64,8 +64,10 @@ extension Trait where Self == LocalPostgresTrait {
 
         // Three workers; w1 is killed with SIGKILL while it holds a lease.
         var workers: [Process] = []
+        var folders = [home]
         for index in 1...3 {
             let logs = try CLIProcess.temporaryDirectory("dist-w\(index)")
+            folders.append(logs)
             workers.append(
                 try CLIProcess.start(
                     ["worker", "--store", url, "--batch", "4", "--concurrency", "2", "--lease", "3s", "--worker-id", "w\(index)"],
@@ -142,6 +144,7 @@ extension Trait where Self == LocalPostgresTrait {
 
         await store.close()
         try await endpoint.shutdown()
+        for folder in folders { try? FileManager.default.removeItem(atPath: folder) }
     }
 
     /// Throughput of the queue with real worker processes against a zero-latency endpoint (opt-in: set
@@ -167,6 +170,7 @@ extension Trait where Self == LocalPostgresTrait {
                 try await postgres.createDatabase(database)
                 let url = postgres.url(database: database)
                 let home = try CLIProcess.temporaryDirectory("measure-home")
+                defer { try? FileManager.default.removeItem(atPath: home) }
                 var items = 0
                 for run in 0..<runs {
                     let enqueue = try await CLIProcess.run(
@@ -189,6 +193,7 @@ extension Trait where Self == LocalPostgresTrait {
                     )
                     workers.append((process, logs))
                 }
+                defer { for (_, logs) in workers { try? FileManager.default.removeItem(atPath: logs) } }
                 var claims = 0
                 for (process, logs) in workers {
                     process.waitUntilExit()
