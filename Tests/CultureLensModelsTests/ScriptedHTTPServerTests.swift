@@ -432,7 +432,8 @@ struct ScriptedHTTPServerTests {
         let clock = ContinuousClock()
         let start = clock.now
         try await server.shutdown()
-        #expect(clock.now - start < .seconds(5))
+        // Far below the 30 s sleep, far above what a loaded CI machine needs.
+        #expect(clock.now - start < .seconds(20))
         // The client of the dropped request sees the connection closed without a response.
         let rest = try await offThread { try pending.value.readUntilEOF() }
         #expect(rest.isEmpty)
