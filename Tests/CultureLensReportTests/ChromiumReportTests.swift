@@ -1,4 +1,5 @@
 import CultureLensCore
+import CultureLensTesting
 import Foundation
 import Testing
 

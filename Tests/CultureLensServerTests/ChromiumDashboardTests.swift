@@ -1,4 +1,5 @@
 import CultureLensCore
+import CultureLensTesting
 import CultureLensServer
 import Foundation
 import HummingbirdTesting

@@ -1,3 +1,4 @@
+import CultureLensTesting
 import Testing
 
 /// Dashboard pages have only known tags and attributes, no event handler, no script URL, and links only to

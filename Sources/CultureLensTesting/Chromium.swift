@@ -4,20 +4,26 @@ import Foundation
 ///
 /// A missing browser is a test failure with a clear message, never a skip: the browser tests are how we know the
 /// report opens offline without console errors.
-enum Chromium {
-    struct Missing: Error, CustomStringConvertible {
-        var description: String {
+public enum Chromium {
+    /// No browser was found.
+    public struct Missing: Error, CustomStringConvertible {
+        /// What to install.
+        public var description: String {
             "headless Chromium is required for the browser tests but none was found (looked for chromium, chromium-browser, google-chrome in PATH and /usr/bin). Install it with `apt-get install chromium` (.ci/run installs it)."
         }
     }
 
-    struct Outcome {
-        var stdout: String
-        var stderr: String
-        var status: Int32
+    /// What the browser printed and how it exited.
+    public struct Outcome: Sendable {
+        /// Standard output (the DOM for `--dump-dom`).
+        public var stdout: String
+        /// Standard error, where `--enable-logging=stderr` puts console messages.
+        public var stderr: String
+        /// Exit status.
+        public var status: Int32
 
         /// Console messages and CSP violations: the pages have no script, so any console output is a problem.
-        var consoleProblems: [String] {
+        public var consoleProblems: [String] {
             stderr.split(separator: "\n").map(String.init).filter { line in
                 line.contains(":CONSOLE") || line.contains("Uncaught") || line.contains("Refused to")
                     || line.contains("Content Security Policy") || line.contains("Content-Security-Policy")
@@ -25,7 +31,8 @@ enum Chromium {
         }
     }
 
-    static func executable() throws -> String {
+    /// The first Chromium binary on PATH or in the usual places.
+    public static func executable() throws -> String {
         let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
         for name in ["chromium", "chromium-browser", "google-chrome", "google-chrome-stable"] {
             for directory in path.split(separator: ":").map(String.init) + ["/usr/bin", "/usr/local/bin"] {
@@ -37,7 +44,7 @@ enum Chromium {
     }
 
     /// Runs headless Chromium on `url` with `arguments`, killed after `timeout` seconds.
-    static func run(_ url: String, _ arguments: [String], timeout: Int = 120) throws -> Outcome {
+    public static func run(_ url: String, _ arguments: [String], timeout: Int = 120) throws -> Outcome {
         let browser = try executable()
         let scratch = FileManager.default.temporaryDirectory.appendingPathComponent(
             "culturelens-chromium-\(UUID().uuidString)"
@@ -79,12 +86,12 @@ enum Chromium {
     }
 
     /// The DOM after loading `url`.
-    static func dumpDOM(_ url: String) throws -> Outcome {
+    public static func dumpDOM(_ url: String) throws -> Outcome {
         try run(url, ["--dump-dom"])
     }
 
     /// A PNG screenshot of `url` at 1280 × `height`.
-    static func screenshot(_ url: String, to path: URL, height: Int = 2000) throws -> Outcome {
+    public static func screenshot(_ url: String, to path: URL, height: Int = 2000) throws -> Outcome {
         try? FileManager.default.removeItem(at: path)
         return try run(url, ["--screenshot=\(path.path)", "--window-size=1280,\(height)"])
     }

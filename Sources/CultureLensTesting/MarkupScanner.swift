@@ -1,25 +1,25 @@
 import Foundation
 
-#if canImport(FoundationXML)
-    import FoundationXML
-#endif
-
 /// A small HTML tokenizer, close enough to the browser's to find every tag and attribute a page really has: a tag
 /// starts at `<` followed by a letter, `/` or `!`, and attribute values end at the matching quote byte.
-struct MarkupScanner {
-    struct Tag: Equatable {
-        var name: String
-        var closing: Bool
-        var attributes: [(name: String, value: String)]
+public struct MarkupScanner {
+    /// One start or end tag.
+    public struct Tag: Equatable, Sendable {
+        /// Lower-cased element name.
+        public var name: String
+        /// Whether this is an end tag.
+        public var closing: Bool
+        /// Attributes in source order, names lower-cased.
+        public var attributes: [(name: String, value: String)]
 
-        static func == (a: Tag, b: Tag) -> Bool {
+        public static func == (a: Tag, b: Tag) -> Bool {
             a.name == b.name && a.closing == b.closing && a.attributes.map(\.name) == b.attributes.map(\.name)
                 && a.attributes.map(\.value) == b.attributes.map(\.value)
         }
     }
 
     /// Tags in document order (comments and doctype skipped; `<style>` content skipped as raw text).
-    static func tags(in html: String) -> [Tag] {
+    public static func tags(in html: String) -> [Tag] {
         let scalars = Array(html.unicodeScalars)
         var tags: [Tag] = []
         var i = 0
@@ -111,7 +111,7 @@ struct MarkupScanner {
     }
 
     /// Every `<svg>...</svg>` fragment of a page, in order.
-    static func svgFragments(in html: String) -> [String] {
+    public static func svgFragments(in html: String) -> [String] {
         var fragments: [String] = []
         var rest = html[...]
         while let start = rest.range(of: "<svg "),
@@ -122,39 +122,4 @@ struct MarkupScanner {
         }
         return fragments
     }
-}
-
-/// Parses an SVG fragment as XML: well-formedness, element and attribute names, and text content.
-final class SVGInspector: NSObject, XMLParserDelegate {
-    private(set) var elements: [String] = []
-    private(set) var attributeNames: Set<String> = []
-    private(set) var attributeValues: [String] = []
-    private(set) var text = ""
-    private(set) var error: String?
-
-    static func inspect(_ svg: String) -> SVGInspector {
-        let inspector = SVGInspector()
-        let parser = XMLParser(data: Data(svg.utf8))
-        parser.delegate = inspector
-        if !parser.parse() {
-            inspector.error = parser.parserError.map { "\($0)" } ?? "unknown XML error"
-        }
-        return inspector
-    }
-
-    func parser(
-        _ parser: XMLParser,
-        didStartElement elementName: String,
-        namespaceURI: String?,
-        qualifiedName: String?,
-        attributes: [String: String] = [:]
-    ) {
-        elements.append(elementName)
-        attributeNames.formUnion(attributes.keys)
-        attributeValues += attributes.values
-    }
-
-    func parser(_ parser: XMLParser, foundCharacters string: String) { text += string }
-
-    func parser(_ parser: XMLParser, parseErrorOccurred parseError: any Error) { error = "\(parseError)" }
 }
