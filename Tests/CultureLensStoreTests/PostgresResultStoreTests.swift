@@ -105,9 +105,10 @@ func withPostgresStore(_ body: (PostgresResultStore, String) async throws -> Voi
     @Test(arguments: WorkQueueConformance.checks)
     func postgresWorkQueueConformance(check: WorkQueueConformance.Check) async throws {
         try await withPostgresStore { store, _ in
-            // Real time: short leases, and advancing the clock is sleeping.
+            // Real time: advancing the clock is sleeping. The lease must outlast a few queries on a loaded CI
+            // machine (2 s leases expired there between two statements), so the expiry checks sleep ~20 s.
             let harness = WorkQueueHarness(
-                queue: store, store: store, policy: LeasePolicy(duration: .seconds(2), maximumWait: .seconds(1))
+                queue: store, store: store, policy: LeasePolicy(duration: .seconds(20), maximumWait: .seconds(1))
             ) { try await Task.sleep(for: $0) }
             try await check.run(harness)
         }
