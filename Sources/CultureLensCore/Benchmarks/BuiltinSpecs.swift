@@ -422,9 +422,10 @@ public enum BuiltinSpecs {
         citation: "Singh et al., Global MMLU: Understanding and Addressing Cultural and Linguistic Biases in Multilingual Evaluation, arXiv:2412.03412 (2024)"
         licence: Apache-2.0
         notes: >-
-          The Hub files are Parquet, which CultureLens does not read: convert one language's test split to CSV or
-          JSONL with its original columns (e.g. pandas.read_parquet(...).to_csv(...)) and pass --data FILE; the
-          format follows the file's extension. cultural_sensitivity_label CS / CA splits the subsets; the gap is
+          Reads the Hub's Parquet file of the English test split directly; for another language pass that
+          language's file (e.g. --data ja/test-00000-of-00001.parquet). --data FILE may also be CSV or JSONL with
+          the original columns; the format follows the file's extension. cultural_sensitivity_label CS / CA
+          splits the subsets; the gap is
           CS − CA with Newcombe's interval. With runs of several models in the store, the rank correlation of
           the models between the two subsets is reported too. Unknown or empty countries count as `global`.
         source:
@@ -433,8 +434,8 @@ public enum BuiltinSpecs {
           files:
             - path: en/test-00000-of-00001.parquet
         loader:
-          format: csv
-          file: global-mmlu-en-test.csv
+          format: parquet
+          file: en/test-00000-of-00001.parquet
         task:
           kind: mcq
         fields:

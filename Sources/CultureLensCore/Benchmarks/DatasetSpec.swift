@@ -313,6 +313,9 @@ public enum DataFormat: String, Sendable, Hashable, Codable {
     case json
     /// One JSON object per line.
     case jsonl
+    /// Apache Parquet (as Hugging Face and pyarrow write it): one record per row, keyed by column name; see
+    /// ``ParquetReader`` for the types, encodings and codecs read.
+    case parquet
 }
 
 /// How files become records.

@@ -306,8 +306,8 @@ public struct SpecLoader: Sendable {
         return try await source.localURL(for: file)
     }
 
-    /// The format a file is read in: the one its extension names (`.csv`, `.json`, `.jsonl`), else the declared one,
-    /// so that `--data FILE` may hold another format than the official file's.
+    /// The format a file is read in: the one its extension names (`.csv`, `.json`, `.jsonl`, `.parquet`), else the
+    /// declared one, so that `--data FILE` may hold another format than the official file's.
     static func format(of url: URL, declared: DataFormat) -> DataFormat {
         DataFormat(rawValue: url.pathExtension.lowercased()) ?? declared
     }
@@ -384,6 +384,13 @@ public struct SpecLoader: Sendable {
                         report.skipped.append(loadError.description)
                     }
                 }
+            }
+        case .parquet:
+            // A malformed Parquet file is malformed as a whole (pages and footers, not rows), so its errors are thrown
+            // whatever the bad-row policy.
+            let rows = try ParquetReader(bytes: Array(data), file: file).rows()
+            for (index, row) in rows.enumerated() {
+                records.append(Record(value: row, file: file, line: nil, row: index, variables: [:]))
             }
         case .json:
             var document: DataValue

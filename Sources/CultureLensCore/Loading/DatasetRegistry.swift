@@ -42,8 +42,8 @@ public enum DatasetRegistry {
                 DatasetFile(repo: "CIVICS-dataset/CIVICS", revision: "main", path: "civics_dataset.json")
             ],
             // Global-MMLU (Singh et al.): Apache-2.0. benchmarks.md does not cover it; the layout
-            // `{lang}/test-00000-of-00001.parquet` is the Hub repo's file listing. Parquet: there is no Parquet
-            // loader yet. Only English is listed here. Not pinned yet: revision main, no sha256.
+            // `{lang}/test-00000-of-00001.parquet` is the Hub repo's file listing (read by `ParquetReader`).
+            // Only English is listed here. Not pinned yet: revision main, no sha256.
             "global-mmlu": [
                 DatasetFile(repo: "CohereForAI/Global-MMLU", revision: "main", path: "en/test-00000-of-00001.parquet")
             ],
