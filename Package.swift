@@ -103,6 +103,12 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // `make bench` (Benchmarks/run.sh): the store and report benchmark; not a product, never run by `make test`.
+        .executableTarget(
+            name: "CultureLensBench",
+            dependencies: ["CultureLensCore", "CultureLensStore", "CultureLensReport"],
+            path: "Benchmarks/Sources/CultureLensBench"
+        ),
         .testTarget(
             name: "CultureLensCoreTests",
             dependencies: [
