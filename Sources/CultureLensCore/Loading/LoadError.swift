@@ -36,3 +36,14 @@ public struct LoadError: Error, Sendable, Hashable, CustomStringConvertible {
         return text + " " + message
     }
 }
+
+extension LoadError {
+    /// Reads a whole data file, turning an I/O failure into a `LoadError` naming `file`.
+    static func contents(of url: URL, file: String) throws(LoadError) -> Data {
+        do {
+            return try Data(contentsOf: url)
+        } catch {
+            throw LoadError(file: file, message: "cannot read the file: \(error.localizedDescription)")
+        }
+    }
+}

@@ -182,12 +182,7 @@ public struct ParquetReader: Sendable {
     ///   - file: The name used in errors (default: the path).
     public init(contentsOf url: URL, file: String? = nil) throws(LoadError) {
         let name = file ?? url.path
-        let data: Data
-        do {
-            data = try Data(contentsOf: url)
-        } catch {
-            throw LoadError(file: name, message: "cannot read the file: \(error.localizedDescription)")
-        }
+        let data = try LoadError.contents(of: url, file: name)
         try self.init(bytes: Array(data), file: name)
     }
 
