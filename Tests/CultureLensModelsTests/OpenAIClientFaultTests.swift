@@ -564,7 +564,7 @@ struct OpenAIClientFaultTests {
 
     struct UnexpectedSuccess: Error {}
 
-    /// Polls `condition` every 5 ms for up to 5 s.
+    /// Polls `condition` every 5 ms for up to 30 s.
     static func waitUntil(_ condition: () -> Bool) async throws {
         // Generous: only a hang should trip this, not a loaded CI machine.
         let deadline = ContinuousClock.now + .seconds(30)
