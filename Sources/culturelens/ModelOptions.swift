@@ -7,8 +7,11 @@ struct ModelOptions: ParsableArguments {
     @Option(name: .long, help: "`local` (the managed Gemma 3 270M) or a model name served at --base-url.")
     var model: String = "local"
 
-    @Option(name: .long, help: "Base URL of an OpenAI-compatible server, including /v1.")
-    var baseURL: String?
+    @Option(
+        name: .customLong("base-url"),
+        help: "Base URL of an OpenAI-compatible server, including /v1. Repeat it for several servers of the same model (least-outstanding balancing, failover)."
+    )
+    var baseURLs: [String] = []
 
     @Option(name: .long, help: "Environment variable holding the API key.")
     var apiKeyEnv: String = "OPENAI_API_KEY"
@@ -25,14 +28,37 @@ struct ModelOptions: ParsableArguments {
     @Option(name: .long, help: "Alternatives per token asked for in logprobs mode.")
     var topLogprobs: Int = 20
 
+    @Option(name: .long, help: "Requests per minute allowed to each --base-url endpoint (default: unlimited).")
+    var rpm: Double?
+
+    @Option(name: .long, help: "Tokens per minute allowed to each --base-url endpoint, estimated from prompt and max tokens (default: unlimited).")
+    var tpm: Double?
+
+    @Flag(
+        inversion: .prefixedNo,
+        help: "Adapt each --base-url endpoint's requests in flight to its 429s, errors and latency, up to --concurrency."
+    )
+    var adaptive = true
+
+    /// The first `--base-url`, for code that talks to one server (the work queue records one endpoint per run).
+    var baseURL: String? { baseURLs.first }
+
+    /// Every `--base-url`, comma-separated, for messages; the model name when there is none.
+    var endpointDescription: String { baseURLs.isEmpty ? model : baseURLs.joined(separator: ",") }
+
     func validate() throws {
         if model != "local", baseURL == nil {
             throw ValidationError(
                 "unknown model '\(model)'. Choices: 'local' (the managed Gemma 3 270M), or any model name together with --base-url URL of an OpenAI-compatible server."
             )
         }
-        if let baseURL, URL(string: baseURL)?.scheme == nil {
+        for baseURL in baseURLs where URL(string: baseURL)?.scheme == nil {
             throw ValidationError("--base-url '\(baseURL)' is not a URL (expected e.g. http://127.0.0.1:8080/v1)")
+        }
+        if let rpm, !(rpm > 0) { throw ValidationError("--rpm must be positive") }
+        if let tpm, !(tpm > 0) { throw ValidationError("--tpm must be positive") }
+        if model == "local", rpm != nil || tpm != nil {
+            throw ValidationError("--rpm and --tpm apply to --base-url endpoints, not the local model")
         }
         guard timeout > 0 else { throw ValidationError("--timeout must be positive") }
         guard (1...20).contains(topLogprobs) else { throw ValidationError("--top-logprobs must be 1...20") }

@@ -6,7 +6,7 @@ import Foundation
 /// there is one.
 final class ModelSession: Sendable {
     private enum Backend {
-        case remote(OpenAIClient)
+        case remote(EndpointPool)
         case local(ManagedLocalModel)
     }
 
@@ -23,9 +23,23 @@ final class ModelSession: Sendable {
     /// The model to run against.
     var model: any LanguageModel {
         switch backend {
-        case .remote(let client): client
+        case .remote(let pool): pool
         case .local(let local): local
         }
+    }
+
+    /// One line per remote endpoint (limit, requests, failures, health), for the end of a run; empty for the local
+    /// model, and for one fixed-limit endpoint where there is nothing to tell.
+    var endpointSummary: [String] {
+        guard case .remote(let pool) = backend else { return [] }
+        let snapshot = pool.snapshot()
+        guard snapshot.count > 1 || Self.isAdaptive(pool.configuration) else { return [] }
+        return snapshot.map { "endpoint " + $0.summary }
+    }
+
+    private static func isAdaptive(_ configuration: EndpointPool.Configuration) -> Bool {
+        if case .adaptive = configuration.concurrency { return true }
+        return false
     }
 
     /// Opens the model named by `options`: starts the local server for `local`, or probes a remote server for
@@ -38,23 +52,23 @@ final class ModelSession: Sendable {
     ) async throws -> ModelSession {
         let apiKey = ProcessInfo.processInfo.environment[options.apiKeyEnv]
         guard options.model == "local" else {
-            guard let baseURL = options.baseURL else {
+            guard !options.baseURLs.isEmpty else {
                 throw LocalModelError(message: "--base-url is required for model \(options.model)")
             }
-            let client = OpenAIClient(
-                configuration: .init(
-                    baseURL: baseURL,
-                    model: options.model,
-                    apiKey: apiKey,
-                    timeout: options.timeout,
-                    maxConnections: concurrency
-                )
+            // One pool for one URL too: the same retries as before, plus the adaptive limit and rate limits.
+            let pool = EndpointPool(
+                baseURLs: options.baseURLs,
+                model: options.model,
+                apiKey: apiKey,
+                timeout: options.timeout,
+                maxConnections: concurrency,
+                configuration: poolConfiguration(options: options, concurrency: concurrency)
             )
             do {
-                let (api, scoring) = try await probe(client, options: options)
-                return ModelSession(backend: .remote(client), api: api, scoring: scoring)
+                let (api, scoring) = try await probe(pool, options: options)
+                return ModelSession(backend: .remote(pool), api: api, scoring: scoring)
             } catch {
-                try? await client.shutdown()
+                try? await pool.shutdown()
                 throw error
             }
         }
@@ -70,9 +84,21 @@ final class ModelSession: Sendable {
         return ModelSession(backend: .local(local), api: api, scoring: scoring)
     }
 
+    /// The endpoint pool's settings: `--concurrency` is each endpoint's ceiling, reached adaptively from 4 (slow
+    /// start) unless `--no-adaptive` fixes it there.
+    static func poolConfiguration(options: ModelOptions, concurrency: Int) -> EndpointPool.Configuration {
+        let ceiling = max(1, concurrency)
+        return EndpointPool.Configuration(
+            concurrency: options.adaptive
+                ? .adaptive(.init(initial: min(4, ceiling), maximum: ceiling))
+                : .fixed(ceiling),
+            rateLimit: .init(requestsPerMinute: options.rpm, tokensPerMinute: options.tpm)
+        )
+    }
+
     /// Finds the API and scoring mode a remote server supports, unless both were given: completions with
     /// logprobs, then chat with logprobs, then generation on whichever API answered.
-    static func probe(_ client: OpenAIClient, options: ModelOptions) async throws -> (ModelAPI, ScoringMode) {
+    static func probe(_ client: any LanguageModel, options: ModelOptions) async throws -> (ModelAPI, ScoringMode) {
         if let api = options.api, let scoring = options.scoring { return (api, scoring) }
         let apis = options.api.map { [$0] } ?? [.completions, .chat]
         var lastFailure: ModelFailure?
@@ -104,7 +130,7 @@ final class ModelSession: Sendable {
     /// Shuts the client down and stops the local server.
     func close() async {
         switch backend {
-        case .remote(let client): try? await client.shutdown()
+        case .remote(let pool): try? await pool.shutdown()
         case .local(let local): await local.close()
         }
     }

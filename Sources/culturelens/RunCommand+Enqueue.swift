@@ -15,6 +15,9 @@ extension RunCommand {
             )
         }
         if output != nil { throw ValidationError("--output does not apply to --enqueue; write a report once the workers are done") }
+        if modelOptions.baseURLs.count > 1 {
+            throw ValidationError("--enqueue takes one --base-url; give each worker its own with `culturelens worker --base-url`")
+        }
     }
 
     /// Opens the run, stores its model settings (never the API key: each worker reads its own from the variable

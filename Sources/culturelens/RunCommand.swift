@@ -77,7 +77,7 @@ struct RunCommand: AsyncParsableCommand {
             printError("error: \(error.message)")
             throw ExitCode(1)
         } catch let failure as ModelFailure {
-            printError("error: cannot use \(modelOptions.baseURL ?? modelOptions.model): \(failure.detail)")
+            printError("error: cannot use \(modelOptions.endpointDescription): \(failure.detail)")
             throw ExitCode(1)
         }
         if enqueue { return try await enqueueRun(selected, session: session, opened: opened) }
@@ -116,6 +116,7 @@ struct RunCommand: AsyncParsableCommand {
             throw ExitCode(1)
         }
         renderer.finish()
+        for line in session.endpointSummary { printError(line) }
         await session.close()
         trap.cancel()
 
