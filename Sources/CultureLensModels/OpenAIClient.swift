@@ -158,11 +158,17 @@ public final class OpenAIClient: LanguageModel {
     }
 
     private func requestBody(_ request: ModelRequest) -> Data {
+        Self.requestBody(for: request, model: configuration.model)
+    }
+
+    /// The JSON body sent for `request` to `/completions` or `/chat/completions`: canonical JSON, so the batch
+    /// path (which embeds it in each input line) sends byte-for-byte what an interactive call sends.
+    public static func requestBody(for request: ModelRequest, model: String) -> Data {
         switch request.api {
         case .completions:
             CanonicalJSON.encode(
                 CompletionBody(
-                    model: configuration.model,
+                    model: model,
                     prompt: request.prompt,
                     maxTokens: request.maxTokens,
                     temperature: request.temperature,
@@ -173,7 +179,7 @@ public final class OpenAIClient: LanguageModel {
         case .chat:
             CanonicalJSON.encode(
                 ChatBody(
-                    model: configuration.model,
+                    model: model,
                     messages: [.init(role: "user", content: request.prompt)],
                     maxTokens: request.maxTokens,
                     temperature: request.temperature,
@@ -193,14 +199,7 @@ public final class OpenAIClient: LanguageModel {
     // MARK: - Classification
 
     static func statusFailure(_ status: Int, body: Data, retryAfter: Double?) -> ModelFailure {
-        let snippet = String(decoding: body.prefix(300), as: UTF8.self)
-        let kind: FailureKind =
-            switch status {
-            case 429: .rateLimited
-            case 500...599: .serverError
-            default: .clientError
-            }
-        return ModelFailure(kind: kind, detail: "HTTP \(status): \(snippet)", status: status, retryAfter: retryAfter)
+        .httpStatus(status, body: body, retryAfter: retryAfter)
     }
 
     static func transportFailure(_ error: any Error, phase: String) -> ModelFailure {

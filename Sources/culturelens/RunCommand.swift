@@ -38,11 +38,14 @@ struct RunCommand: AsyncParsableCommand {
     @Flag(name: .long, help: "Only record the run's work in the PostgreSQL store, for `culturelens worker` processes.")
     var enqueue = false
 
+    @OptionGroup var batchOptions: BatchOptions
+
     func validate() throws {
         try SuiteResolver.validate(suite, data: dataOptions.data)
         if let limit, limit < 1 { throw ValidationError("--limit must be at least 1") }
         guard (1...1024).contains(concurrency) else { throw ValidationError("--concurrency must be 1...1024") }
         if enqueue { try validateEnqueue() }
+        if batchOptions.batch { try validateBatch() }
     }
 
     func run() async throws {
@@ -92,7 +95,7 @@ struct RunCommand: AsyncParsableCommand {
             Foundation.exit(130)
         }
         let renderer = ProgressRenderer()
-        let runner = EvaluationRunner(
+        var runner = EvaluationRunner(
             model: session.model,
             store: store,
             configuration: .init(
@@ -103,6 +106,11 @@ struct RunCommand: AsyncParsableCommand {
                 temperature: sampling.requestTemperature
             )
         )
+        if batchOptions.batch {
+            runner.model = try await batchModel(
+                for: runner, suite: selected, variants: sampling.variants, session: session, stop: stop, trap: trap
+            )
+        }
         let outcome: (run: RunRecord, results: [ItemResult])
         do {
             outcome = try await runner.run(selected, variants: sampling.variants, toolVersion: CultureLensVersion.current, stop: stop) {
@@ -119,6 +127,7 @@ struct RunCommand: AsyncParsableCommand {
         for line in session.endpointSummary { printError(line) }
         await session.close()
         trap.cancel()
+        if batchOptions.batch { finishBatch(run: outcome.run, model: runner.model) }
 
         let report = RunReport(
             run: outcome.run,
