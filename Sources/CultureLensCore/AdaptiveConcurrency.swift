@@ -6,7 +6,8 @@
 /// - **Decrease.** A 429 or a 5xx/timeout multiplies the limit by ``Configuration/decreaseFactor`` (0.5), never below
 ///   ``Configuration/minimum``.
 /// - **Latency.** An EWMA of success latencies is compared with the lowest EWMA seen so far; above
-///   ``Configuration/latencyTolerance`` times that baseline the limit shrinks gently (×0.9) and stops growing.
+///   ``Configuration/latencyTolerance`` times that baseline (and more than ``Configuration/latencyFloor`` above it)
+///   the limit shrinks gently (×0.9) and stops growing.
 /// - **Congestion epochs.** Every decrease starts a new epoch, and only requests *started* in the current epoch can
 ///   cause the next one. Thirty requests that were all in flight when the server began answering 429 therefore cost
 ///   one halving, not thirty. Successes only count towards an increase in the epoch they started in, too.
@@ -36,6 +37,9 @@ public struct AdaptiveConcurrency: Sendable {
         public var latencySmoothing: Double
         /// Successes needed before the latency signal is trusted.
         public var latencyWarmup: Int
+        /// Latency growth in seconds below which the latency signal stays quiet, however large the ratio: on a
+        /// sub-millisecond endpoint a few milliseconds of queueing triple the latency without costing throughput.
+        public var latencyFloor: Double
         /// Whether to grow by 1 per success (doubling per round trip) until the first congestion signal.
         public var slowStart: Bool
 
@@ -49,6 +53,7 @@ public struct AdaptiveConcurrency: Sendable {
             latencyTolerance: Double? = 3,
             latencySmoothing: Double = 0.2,
             latencyWarmup: Int = 8,
+            latencyFloor: Double = 0.05,
             slowStart: Bool = true
         ) {
             self.minimum = max(1, minimum)
@@ -59,6 +64,7 @@ public struct AdaptiveConcurrency: Sendable {
             self.latencyTolerance = latencyTolerance.map { max(1, $0) }
             self.latencySmoothing = min(max(latencySmoothing, 0.01), 1)
             self.latencyWarmup = max(1, latencyWarmup)
+            self.latencyFloor = latencyFloor.isFinite ? max(0, latencyFloor) : 0
             self.slowStart = slowStart
         }
     }
@@ -153,7 +159,7 @@ public struct AdaptiveConcurrency: Sendable {
         guard let tolerance = configuration.latencyTolerance, let baseline = baselineLatency, baseline > 0 else {
             return false
         }
-        return smoothed > tolerance * baseline
+        return smoothed > tolerance * baseline && smoothed - baseline > configuration.latencyFloor
     }
 
     private mutating func decrease(by factor: Double, reason: Reason) -> Reason? {

@@ -84,13 +84,13 @@ final class ModelSession: Sendable {
         return ModelSession(backend: .local(local), api: api, scoring: scoring)
     }
 
-    /// The endpoint pool's settings: `--concurrency` is each endpoint's ceiling, reached adaptively from 4 (slow
-    /// start) unless `--no-adaptive` fixes it there.
+    /// The endpoint pool's settings: each endpoint starts at `--concurrency`, its ceiling, because the user chose
+    /// it; adaptive mode backs off from there on 429s, 5xx, timeouts and latency, and `--no-adaptive` stays there.
     static func poolConfiguration(options: ModelOptions, concurrency: Int) -> EndpointPool.Configuration {
         let ceiling = max(1, concurrency)
         return EndpointPool.Configuration(
             concurrency: options.adaptive
-                ? .adaptive(.init(initial: min(4, ceiling), maximum: ceiling))
+                ? .adaptive(.init(initial: ceiling, maximum: ceiling))
                 : .fixed(ceiling),
             rateLimit: .init(requestsPerMinute: options.rpm, tokensPerMinute: options.tpm)
         )

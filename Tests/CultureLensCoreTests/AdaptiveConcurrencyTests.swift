@@ -125,4 +125,20 @@ struct AdaptiveConcurrencyTests {
         for _ in 0..<40 { limiter.record(.success(latency: 5), ticket: limiter.ticket()) }
         #expect(limiter.limit > 10)
     }
+
+    /// A sub-millisecond endpoint whose latency grows tenfold to 4 ms under load is not congested in any way that
+    /// matters: the absolute floor keeps the limit from collapsing, while the same ratio at 0.1 → 1 s backs off.
+    @Test(arguments: [(0.0004, 0.004, false), (0.1, 1.0, true)])
+    func latencySignalIgnoresGrowthBelowTheFloor(_ fast: Double, _ slow: Double, _ backsOff: Bool) {
+        var limiter = AdaptiveConcurrency(
+            configuration: .init(initial: 32, maximum: 32, latencyTolerance: 3, latencyWarmup: 8, slowStart: false)
+        )
+        for _ in 0..<20 { limiter.record(.success(latency: fast), ticket: limiter.ticket()) }
+        var reasons: [AdaptiveConcurrency.Reason] = []
+        for _ in 0..<200 {
+            if let reason = limiter.record(.success(latency: slow), ticket: limiter.ticket()) { reasons.append(reason) }
+        }
+        #expect(reasons.contains(.latency) == backsOff, "\(reasons)")
+        #expect((limiter.limit < 32) == backsOff, "limit \(limiter.limit)")
+    }
 }
