@@ -114,11 +114,15 @@ let package = Package(
             dependencies: [
                 "CultureLensCore", "CultureLensTesting",
                 .product(name: "PropertyBased", package: "swift-property-based"),
-            ]
+            ],
+            // Read by path at test time, not bundled as resources.
+            exclude: ["Fixtures"]
         ),
         .testTarget(
             name: "CultureLensReportTests",
-            dependencies: ["CultureLensCore", "CultureLensReport", "CultureLensTesting"]
+            dependencies: ["CultureLensCore", "CultureLensReport", "CultureLensTesting"],
+            // Golden files are read (and re-recorded) by path, not bundled.
+            exclude: ["Golden"]
         ),
         .testTarget(
             name: "CultureLensServerTests",
@@ -144,7 +148,8 @@ let package = Package(
                 "CultureLensCore", "CultureLensModels", "CultureLensStore", "CultureLensReport",
                 "CultureLensTesting",
                 .target(name: "CultureLensPostgres", condition: .when(traits: ["Postgres"])),
-            ]
+            ],
+            exclude: ["Golden"]
         ),
     ]
 )

@@ -89,6 +89,7 @@ public final class EndpointPool: LanguageModel {
         model: String,
         apiKey: String?,
         timeout: Double,
+        connectTimeout: Double? = nil,
         maxConnections: Int,
         configuration: Configuration = .init()
     ) {
@@ -101,7 +102,8 @@ public final class EndpointPool: LanguageModel {
                     timeout: timeout,
                     retry: .init(maxAttempts: 1),
                     maxConnections: maxConnections,
-                    jitterSeed: configuration.jitterSeed
+                    jitterSeed: configuration.jitterSeed,
+                    connectTimeout: connectTimeout
                 )
             )
         }

@@ -21,6 +21,9 @@ public final class OpenAIClient: LanguageModel {
         public var apiKey: String?
         /// Per-attempt timeout in seconds.
         public var timeout: Double
+        /// Connect timeout in seconds; `nil` means `timeout`, at most 10 s. AsyncHTTPClient keeps retrying a refused
+        /// connection until this runs out, so it is how long a dead endpoint takes to fail.
+        public var connectTimeout: Double?
         /// Retry policy.
         public var retry: RetryStateMachine.Configuration
         /// Connections kept per host; set it to the run's concurrency so requests do not queue in the pool.
@@ -39,8 +42,10 @@ public final class OpenAIClient: LanguageModel {
             retry: RetryStateMachine.Configuration = .init(),
             maxConnections: Int = 16,
             displayEndpoint: String? = nil,
-            jitterSeed: UInt64 = 0x5EED
+            jitterSeed: UInt64 = 0x5EED,
+            connectTimeout: Double? = nil
         ) {
+            self.connectTimeout = connectTimeout
             self.baseURL = baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL
             self.model = model
             self.apiKey = apiKey
@@ -70,7 +75,8 @@ public final class OpenAIClient: LanguageModel {
             concurrentHTTP1ConnectionsPerHostSoftLimit: max(1, configuration.maxConnections)
         )
         let millis = Int64(configuration.timeout * 1000)
-        httpConfiguration.timeout = .init(connect: .milliseconds(min(millis, 10_000)), read: .milliseconds(millis))
+        let connectMillis = configuration.connectTimeout.map { Int64($0 * 1000) } ?? min(millis, 10_000)
+        httpConfiguration.timeout = .init(connect: .milliseconds(connectMillis), read: .milliseconds(millis))
         http = HTTPClient(eventLoopGroupProvider: .singleton, configuration: httpConfiguration)
     }
 
@@ -153,7 +159,11 @@ public final class OpenAIClient: LanguageModel {
             if Task.isCancelled || error is CancellationError { throw CancellationError() }
             let failure = Self.transportFailure(error, phase: "body")
             if failure.kind == .timeout { throw failure }
-            throw ModelFailure(kind: .malformedResponse, detail: "truncated body: \(failure.detail)", status: Int(response.status.code))
+            throw ModelFailure(
+                kind: .malformedResponse,
+                detail: "truncated body: \(failure.detail)",
+                status: Int(response.status.code)
+            )
         }
     }
 
@@ -234,7 +244,11 @@ public final class OpenAIClient: LanguageModel {
                     dictionary.map { TokenLogprob(token: $0.key, logprob: $0.value) }
                         .sorted { $0.logprob != $1.logprob ? $0.logprob > $1.logprob : $0.token < $1.token }
                 }
-                response = ModelResponse(text: choice.text ?? "", firstTokenTopLogprobs: top, finishReason: choice.finishReason)
+                response = ModelResponse(
+                    text: choice.text ?? "",
+                    firstTokenTopLogprobs: top,
+                    finishReason: choice.finishReason
+                )
             case .chat:
                 let decoded = try JSONDecoder().decode(ChatResult.self, from: body)
                 guard let choice = decoded.choices.first else {

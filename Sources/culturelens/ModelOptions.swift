@@ -9,7 +9,8 @@ struct ModelOptions: ParsableArguments {
 
     @Option(
         name: .customLong("base-url"),
-        help: "Base URL of an OpenAI-compatible server, including /v1. Repeat it for several servers of the same model (least-outstanding balancing, failover)."
+        help:
+            "Base URL of an OpenAI-compatible server, including /v1. Repeat it for several servers of the same model (least-outstanding balancing, failover)."
     )
     var baseURLs: [String] = []
 
@@ -25,18 +26,30 @@ struct ModelOptions: ParsableArguments {
     @Option(name: .long, help: "Per-request timeout in seconds.")
     var timeout: Double = 60
 
+    @Option(
+        name: .long,
+        help:
+            "Seconds to keep trying to connect to a --base-url endpoint before failing over (default: --timeout, at most 10)."
+    )
+    var connectTimeout: Double?
+
     @Option(name: .long, help: "Alternatives per token asked for in logprobs mode.")
     var topLogprobs: Int = 20
 
     @Option(name: .long, help: "Requests per minute allowed to each --base-url endpoint (default: unlimited).")
     var rpm: Double?
 
-    @Option(name: .long, help: "Tokens per minute allowed to each --base-url endpoint, estimated from prompt and max tokens (default: unlimited).")
+    @Option(
+        name: .long,
+        help:
+            "Tokens per minute allowed to each --base-url endpoint, estimated from prompt and max tokens (default: unlimited)."
+    )
     var tpm: Double?
 
     @Flag(
         inversion: .prefixedNo,
-        help: "Adapt each --base-url endpoint's requests in flight to its 429s, errors and latency, up to --concurrency."
+        help:
+            "Adapt each --base-url endpoint's requests in flight to its 429s, errors and latency, up to --concurrency."
     )
     var adaptive = true
 
@@ -61,6 +74,7 @@ struct ModelOptions: ParsableArguments {
             throw ValidationError("--rpm and --tpm apply to --base-url endpoints, not the local model")
         }
         guard timeout > 0 else { throw ValidationError("--timeout must be positive") }
+        if let connectTimeout, !(connectTimeout > 0) { throw ValidationError("--connect-timeout must be positive") }
         guard (1...20).contains(topLogprobs) else { throw ValidationError("--top-logprobs must be 1...20") }
     }
 }
@@ -72,7 +86,8 @@ extension ModelAPI: ExpressibleByArgument {}
 struct StoreOptions: ParsableArguments {
     @Option(
         name: .long,
-        help: "SQLite store path (default: $CULTURELENS_HOME/culturelens.sqlite), or postgres://user@host:port/database."
+        help:
+            "SQLite store path (default: $CULTURELENS_HOME/culturelens.sqlite), or postgres://user@host:port/database."
     )
     var store: String?
 

@@ -61,6 +61,7 @@ final class ModelSession: Sendable {
                 model: options.model,
                 apiKey: apiKey,
                 timeout: options.timeout,
+                connectTimeout: options.connectTimeout,
                 maxConnections: concurrency,
                 configuration: poolConfiguration(options: options, concurrency: concurrency)
             )

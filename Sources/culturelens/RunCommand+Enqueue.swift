@@ -14,16 +14,23 @@ extension RunCommand {
                 "--enqueue needs a model served at --base-url (workers on other machines cannot reach this machine's local model)"
             )
         }
-        if output != nil { throw ValidationError("--output does not apply to --enqueue; write a report once the workers are done") }
+        if output != nil {
+            throw ValidationError("--output does not apply to --enqueue; write a report once the workers are done")
+        }
         if modelOptions.baseURLs.count > 1 {
-            throw ValidationError("--enqueue takes one --base-url; give each worker its own with `culturelens worker --base-url`")
+            throw ValidationError(
+                "--enqueue takes one --base-url; give each worker its own with `culturelens worker --base-url`"
+            )
         }
     }
 
     /// Opens the run, stores its model settings (never the API key: each worker reads its own from the variable
     /// named by `--api-key-env`) and enqueues item × variant.
     func enqueueRun(
-        _ suite: Suite, variants: [PromptVariant] = [.default], session: ModelSession, opened: OpenedStore
+        _ suite: Suite,
+        variants: [PromptVariant] = [.default],
+        session: ModelSession,
+        opened: OpenedStore
     ) async throws {
         guard let queue = opened.queue, let baseURL = modelOptions.baseURL else {
             await session.close()
@@ -46,12 +53,18 @@ extension RunCommand {
         let summary: EnqueueSummary
         let runID: String
         do {
-            var run = try await opened.store.openRun(runner.runRecord(for: suite, variants: variants, toolVersion: CultureLensVersion.current))
+            var run = try await opened.store.openRun(
+                runner.runRecord(for: suite, variants: variants, toolVersion: CultureLensVersion.current)
+            )
             run.status = .running
             run.finishedAt = nil
             try await opened.store.updateRun(run)
             runID = run.id
-            summary = try await queue.enqueue(runID: run.id, settings: settings, items: WorkItem.items(of: suite, variants: variants))
+            summary = try await queue.enqueue(
+                runID: run.id,
+                settings: settings,
+                items: WorkItem.items(of: suite, variants: variants)
+            )
         } catch {
             printError("error: cannot enqueue the run in \(opened.location): \(error)")
             await session.close()
@@ -69,10 +82,14 @@ extension RunCommand {
             }
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.sortedKeys]
-            let data = try encoder.encode(Output(run_id: runID, added: summary.added, reopened: summary.reopened, total: summary.total))
+            let data = try encoder.encode(
+                Output(run_id: runID, added: summary.added, reopened: summary.reopened, total: summary.total)
+            )
             FileHandle.standardOutput.write(data + Data("\n".utf8))
         } else {
-            print("run \(runID): \(summary.total) work items queued (\(summary.added) new, \(summary.reopened) reopened)")
+            print(
+                "run \(runID): \(summary.total) work items queued (\(summary.added) new, \(summary.reopened) reopened)"
+            )
             print("start workers with: culturelens worker --store \(opened.location) [--batch 8] [--lease 60s]")
             print("follow progress with: culturelens status \(runID) --store \(opened.location)")
         }

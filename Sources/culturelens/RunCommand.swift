@@ -15,7 +15,10 @@ struct RunCommand: AsyncParsableCommand {
             """
     )
 
-    @Argument(help: "Suite name (see `culturelens suites`), NAME:PROMPT for one prompt of a spec, or a dataset spec file (.yaml).")
+    @Argument(
+        help:
+            "Suite name (see `culturelens suites`), NAME:PROMPT for one prompt of a spec, or a dataset spec file (.yaml)."
+    )
     var suite: String
 
     @OptionGroup var modelOptions: ModelOptions
@@ -90,7 +93,9 @@ struct RunCommand: AsyncParsableCommand {
         }
 
         let stop = StopSignal()
-        let trap = SignalTrap { stop.stop() } onSecond: {
+        let trap = SignalTrap {
+            stop.stop()
+        } onSecond: {
             session.emergencyStop()
             Foundation.exit(130)
         }
@@ -108,12 +113,22 @@ struct RunCommand: AsyncParsableCommand {
         )
         if batchOptions.batch {
             runner.model = try await batchModel(
-                for: runner, suite: selected, variants: sampling.variants, session: session, stop: stop, trap: trap
+                for: runner,
+                suite: selected,
+                variants: sampling.variants,
+                session: session,
+                stop: stop,
+                trap: trap
             )
         }
         let outcome: (run: RunRecord, results: [ItemResult])
         do {
-            outcome = try await runner.run(selected, variants: sampling.variants, toolVersion: CultureLensVersion.current, stop: stop) {
+            outcome = try await runner.run(
+                selected,
+                variants: sampling.variants,
+                toolVersion: CultureLensVersion.current,
+                stop: stop
+            ) {
                 renderer.update($0)
             }
         } catch {
@@ -140,7 +155,12 @@ struct RunCommand: AsyncParsableCommand {
                 "samples": String(sampling.samples),
             ]
         )
-        let metrics = await resolved.metrics(results: outcome.results, run: outcome.run, store: store, data: dataOptions.data)
+        let metrics = await resolved.metrics(
+            results: outcome.results,
+            run: outcome.run,
+            store: store,
+            data: dataOptions.data
+        )
         if let output {
             try report.write(to: URL(fileURLWithPath: output), metrics: metrics)
         }
@@ -152,7 +172,9 @@ struct RunCommand: AsyncParsableCommand {
             if let output { print("results: \(output)/results.json · samples: \(output)/samples.jsonl") }
         }
         if outcome.run.status == .interrupted {
-            printError("interrupted: \(report.summary.done)/\(report.summary.items) items saved; run the same command again to resume")
+            printError(
+                "interrupted: \(report.summary.done)/\(report.summary.items) items saved; run the same command again to resume"
+            )
             throw ExitCode(130)
         }
         let unrecoverable = outcome.results.filter { EvaluationRunner.isTransient($0.failure) }.count

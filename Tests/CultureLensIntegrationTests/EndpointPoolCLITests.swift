@@ -13,12 +13,13 @@ struct EndpointPoolCLITests {
         }
         defer { Task { try? await server.shutdown() } }
         // Port 9 (discard) on loopback: nothing listens there. AsyncHTTPClient retries a refused connection until
-        // its connect timeout (--timeout, at most 10 s), so the probe's first attempt fails after 3 s.
+        // its connect timeout, so the probe's first attempt fails after 3 s; the read timeout stays at its default
+        // so that a loaded machine cannot time out the healthy endpoint too.
         let dead = "http://127.0.0.1:9/v1"
         let output = try await CLIProcess.run(
             [
                 "run", "starter", "--model", "fake-model", "--base-url", dead, "--base-url", server.baseURL + "/v1",
-                "--limit", "20", "--json", "--rpm", "6000", "--timeout", "3",
+                "--limit", "20", "--json", "--rpm", "6000", "--connect-timeout", "3",
             ],
             environment: ["CULTURELENS_HOME": home]
         )
@@ -49,5 +50,10 @@ struct EndpointPoolCLITests {
         ])
         #expect(notAURL.status == 2)
         #expect(notAURL.stderr.contains("--base-url 'nope' is not a URL"))
+        let noConnect = try await CLIProcess.run([
+            "run", "starter", "--model", "m", "--base-url", "http://127.0.0.1:9/v1", "--connect-timeout", "0",
+        ])
+        #expect(noConnect.status == 2)
+        #expect(noConnect.stderr.contains("--connect-timeout must be positive"))
     }
 }

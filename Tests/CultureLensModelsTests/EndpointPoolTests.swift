@@ -28,14 +28,18 @@ struct EndpointPoolTests {
         )
     }
 
-    static func pool(_ urls: [String], _ configuration: EndpointPool.Configuration, timeout: Double = 10)
-        -> EndpointPool
-    {
+    static func pool(
+        _ urls: [String],
+        _ configuration: EndpointPool.Configuration,
+        timeout: Double = 10,
+        connectTimeout: Double? = nil
+    ) -> EndpointPool {
         EndpointPool(
             baseURLs: urls.map { $0 + "/v1" },
             model: "fake-model",
             apiKey: nil,
             timeout: timeout,
+            connectTimeout: connectTimeout,
             maxConnections: 64,
             configuration: configuration
         )
@@ -128,8 +132,14 @@ struct EndpointPoolTests {
                 // Port 9 (discard) on loopback: nothing listens there, so connecting is refused at once.
                 let badURL = bad == .closedPort ? "http://127.0.0.1:9" : failing.baseURL
                 // AsyncHTTPClient keeps retrying a refused connection until its connect timeout (here 2 s), so the
-                // first wave to the closed port fails after that; the timeout is loose for loaded machines.
-                let pool = Self.pool([badURL, good.baseURL], Self.configuration(maxAttempts: 4), timeout: 2)
+                // first wave to the closed port fails after that. The read timeout stays long: on a loaded machine a
+                // 2 s one timed out the healthy endpoint too and marked it down.
+                let pool = Self.pool(
+                    [badURL, good.baseURL],
+                    Self.configuration(maxAttempts: 4),
+                    timeout: 60,
+                    connectTimeout: 2
+                )
                 let results = await Self.sendAll(pool, count: total, concurrency: 8)
                 let snapshot = pool.snapshot()
                 try await pool.shutdown()

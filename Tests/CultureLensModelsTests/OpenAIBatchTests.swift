@@ -100,9 +100,12 @@ struct OpenAIBatchTests {
             )
         }
 
-        func coordinator(_ client: OpenAIBatchClient, log: @escaping @Sendable (String) -> Void = { _ in })
-            -> OpenAIBatchCoordinator
-        {
+        func coordinator(
+            _ client: OpenAIBatchClient,
+            pollInterval: Duration = .milliseconds(50),
+            maxRequestsPerBatch: Int = BatchPlan.defaultMaxRequests,
+            log: @escaping @Sendable (String) -> Void = { _ in }
+        ) -> OpenAIBatchCoordinator {
             OpenAIBatchCoordinator(
                 client: client,
                 configuration: .init(
@@ -110,7 +113,8 @@ struct OpenAIBatchTests {
                     runID: "run-1",
                     model: "fake-model",
                     endpoint: baseURL,
-                    pollInterval: .milliseconds(50)
+                    pollInterval: pollInterval,
+                    maxRequestsPerBatch: maxRequestsPerBatch
                 ),
                 log: log
             )
@@ -262,17 +266,7 @@ struct OpenAIBatchTests {
         try await Self.withHarness { harness in
             let interactive = harness.interactiveClient()
             let client = harness.batchClient()
-            let coordinator = OpenAIBatchCoordinator(
-                client: client,
-                configuration: .init(
-                    stateFile: harness.stateFile,
-                    runID: "run-1",
-                    model: "fake-model",
-                    endpoint: harness.baseURL,
-                    pollInterval: .milliseconds(50),
-                    maxRequestsPerBatch: 10
-                )
-            )
+            let coordinator = harness.coordinator(client, maxRequestsPerBatch: 10)
             let runner = EvaluationRunner(
                 model: interactive,
                 store: harness.store,
@@ -426,16 +420,7 @@ struct OpenAIBatchTests {
     @Test func cancellationEndsTheWaitPromptly() async throws {
         try await Self.withHarness(.init(pollsPerPhase: 1000)) { harness in
             let client = harness.batchClient()
-            let coordinator = OpenAIBatchCoordinator(
-                client: client,
-                configuration: .init(
-                    stateFile: harness.stateFile,
-                    runID: "run-1",
-                    model: "fake-model",
-                    endpoint: harness.baseURL,
-                    pollInterval: .seconds(3600)
-                )
-            )
+            let coordinator = harness.coordinator(client, pollInterval: .seconds(3600))
             let state = try #require(
                 try await coordinator.submit([
                     ModelRequest(api: .completions, prompt: "p", maxTokens: 1, topLogprobs: 5)
@@ -544,16 +529,7 @@ struct OpenAIBatchTests {
                 )
             )
             let lines = Mutex<[String]>([])
-            let coordinator = OpenAIBatchCoordinator(
-                client: client,
-                configuration: .init(
-                    stateFile: harness.stateFile,
-                    runID: "run-1",
-                    model: "fake-model",
-                    endpoint: harness.baseURL
-                ),
-                log: { line in lines.withLock { $0.append(line) } }
-            )
+            let coordinator = harness.coordinator(client, log: { line in lines.withLock { $0.append(line) } })
             do {
                 _ = try await coordinator.submit([ModelRequest(api: .chat, prompt: "p", maxTokens: 1, topLogprobs: nil)]
                 )

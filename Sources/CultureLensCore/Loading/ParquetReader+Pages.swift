@@ -149,9 +149,7 @@ extension ParquetReader {
                     if leaf.maxDefinition > 0 {
                         try requireRLELevels(pageHeader.definitionLevelEncoding, "definition")
                         var levels = try lengthPrefixed(&page, "definition levels")
-                        let definitions = try decodeLevels(&levels, count: count, maximum: leaf.maxDefinition)
-                        present = definitions.count(where: { Int($0) == leaf.maxDefinition })
-                        data.definitions += definitions
+                        present = try appendDefinitions(&levels, count: count, leaf: leaf, to: &data)
                     }
                     data.values += try decodeValues(
                         &page,
@@ -186,9 +184,7 @@ extension ParquetReader {
                     var present = count
                     if leaf.maxDefinition > 0 {
                         var levels = ByteCursor(bytes, range: definitionRange)
-                        let definitions = try decodeLevels(&levels, count: count, maximum: leaf.maxDefinition)
-                        present = definitions.count(where: { Int($0) == leaf.maxDefinition })
-                        data.definitions += definitions
+                        present = try appendDefinitions(&levels, count: count, leaf: leaf, to: &data)
                     }
                     let valuesRange = definitionRange.upperBound..<body.upperBound
                     var page =
@@ -231,6 +227,19 @@ extension ParquetReader {
         guard encoding == Encoding.rle else {
             throw FormatError("\(kind) levels encoded as \(Encoding.name(encoding)) are not supported (only RLE)")
         }
+    }
+
+    /// Decodes a page's definition levels into `data` and returns how many of its `count` slots hold a value
+    /// (a v1 and a v2 page differ only in where the levels are).
+    private func appendDefinitions(
+        _ levels: inout ByteCursor,
+        count: Int,
+        leaf: Leaf,
+        to data: inout ChunkData
+    ) throws(FormatError) -> Int {
+        let definitions = try decodeLevels(&levels, count: count, maximum: leaf.maxDefinition)
+        data.definitions += definitions
+        return definitions.count(where: { Int($0) == leaf.maxDefinition })
     }
 
     /// A data page v1 level section: a 4-byte little-endian length, then that many bytes.
