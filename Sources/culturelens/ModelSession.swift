@@ -88,12 +88,23 @@ final class ModelSession: Sendable {
     /// The endpoint pool's settings: each endpoint starts at `--concurrency`, its ceiling, because the user chose
     /// it; adaptive mode backs off from there on 429s, 5xx, timeouts and latency, and `--no-adaptive` stays there.
     static func poolConfiguration(options: ModelOptions, concurrency: Int) -> EndpointPool.Configuration {
+        poolConfiguration(
+            adaptive: options.adaptive,
+            concurrency: concurrency,
+            rateLimit: .init(requestsPerMinute: options.rpm, tokensPerMinute: options.tpm)
+        )
+    }
+
+    /// The same settings for `culturelens worker`, which has no rate-limit options.
+    static func poolConfiguration(
+        adaptive: Bool,
+        concurrency: Int,
+        rateLimit: RateLimiter.Configuration = .init()
+    ) -> EndpointPool.Configuration {
         let ceiling = max(1, concurrency)
         return EndpointPool.Configuration(
-            concurrency: options.adaptive
-                ? .adaptive(.init(initial: ceiling, maximum: ceiling))
-                : .fixed(ceiling),
-            rateLimit: .init(requestsPerMinute: options.rpm, tokensPerMinute: options.tpm)
+            concurrency: adaptive ? .adaptive(.init(initial: ceiling, maximum: ceiling)) : .fixed(ceiling),
+            rateLimit: rateLimit
         )
     }
 

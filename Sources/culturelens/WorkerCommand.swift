@@ -40,8 +40,25 @@ struct WorkerCommand: AsyncParsableCommand {
     @Option(name: .long, help: "This worker's id in the queue (default: HOST-PID).")
     var workerID: String?
 
-    @Option(name: .long, help: "Use this OpenAI-compatible server instead of the run's (e.g. one vLLM replica per worker).")
-    var baseURL: String?
+    @Option(
+        name: .customLong("base-url"),
+        help:
+            "Use these OpenAI-compatible servers instead of the run's (repeatable: requests are balanced over them, with failover)."
+    )
+    var baseURLs: [String] = []
+
+    @Option(
+        name: .long,
+        help:
+            "Seconds to keep trying to connect to an endpoint before failing over (default: the run's timeout, at most 10)."
+    )
+    var connectTimeout: Double?
+
+    @Flag(
+        inversion: .prefixedNo,
+        help: "Adapt each endpoint's requests in flight to its 429s, errors and latency, up to --concurrency."
+    )
+    var adaptive = true
 
     @Option(name: .long, help: "Environment variable holding the API key (default: the one named by the run).")
     var apiKeyEnv: String?
@@ -54,13 +71,16 @@ struct WorkerCommand: AsyncParsableCommand {
             throw ValidationError("workers need a shared store: --store postgres://user@host:port/database")
         }
         guard (1...1024).contains(batch) else { throw ValidationError("--batch must be 1...1024") }
-        if let concurrency, !(1...1024).contains(concurrency) { throw ValidationError("--concurrency must be 1...1024") }
+        if let concurrency, !(1...1024).contains(concurrency) {
+            throw ValidationError("--concurrency must be 1...1024")
+        }
         guard let duration = LeasePolicy.parseDuration(lease), duration >= .seconds(1) else {
             throw ValidationError("--lease '\(lease)' is not a duration of at least 1s (e.g. 60s, 2m)")
         }
-        if let baseURL, URL(string: baseURL)?.scheme == nil {
+        for baseURL in baseURLs where URL(string: baseURL)?.scheme == nil {
             throw ValidationError("--base-url '\(baseURL)' is not a URL (expected e.g. http://127.0.0.1:8000/v1)")
         }
+        if let connectTimeout, !(connectTimeout > 0) { throw ValidationError("--connect-timeout must be positive") }
     }
 
     func run() async throws {
@@ -73,7 +93,13 @@ struct WorkerCommand: AsyncParsableCommand {
         }
         guard let queue = opened.queue else { throw ExitCode.validationFailure }
         let id = workerID ?? "\(Self.hostName())-\(ProcessInfo.processInfo.processIdentifier)"
-        let models = WorkerModels(baseURL: baseURL, apiKeyEnv: apiKeyEnv, concurrency: concurrency ?? batch)
+        let models = WorkerModels(
+            baseURLs: baseURLs,
+            apiKeyEnv: apiKeyEnv,
+            concurrency: concurrency ?? batch,
+            connectTimeout: connectTimeout,
+            adaptive: adaptive
+        )
         let worker = QueueWorker(
             queue: queue,
             store: opened.store,
@@ -88,7 +114,11 @@ struct WorkerCommand: AsyncParsableCommand {
             )
         )
         let stop = StopSignal()
-        let trap = SignalTrap { stop.stop() } onSecond: { Foundation.exit(130) }
+        let trap = SignalTrap {
+            stop.stop()
+        } onSecond: {
+            Foundation.exit(130)
+        }
         printError("worker \(id): claiming batches of \(batch) from \(opened.location), lease \(lease)")
         let summary: QueueWorker.Summary
         do {
@@ -115,6 +145,7 @@ struct WorkerCommand: AsyncParsableCommand {
             throw ExitCode(1)
         }
         trap.cancel()
+        for line in await models.endpointSummary() { printError("worker \(id): endpoint \(line)") }
         await models.close()
         await opened.close()
         print(
@@ -135,40 +166,49 @@ extension WorkerCommand {
     }
 }
 
-/// One OpenAI-compatible client per endpoint and model, built from each run's stored settings; the API key
-/// comes from this process's environment.
+/// One endpoint pool per run's model settings (the run's endpoint, or this worker's `--base-url`s), each with
+/// adaptive concurrency and failover like `culturelens run`; the API key comes from this process's environment.
 actor WorkerModels: RunModelProvider {
-    private let baseURL: String?
+    private let baseURLs: [String]
     private let apiKeyEnv: String?
     private let concurrency: Int
-    private var clients: [String: OpenAIClient] = [:]
+    private let connectTimeout: Double?
+    private let adaptive: Bool
+    private var pools: [String: EndpointPool] = [:]
 
-    init(baseURL: String?, apiKeyEnv: String?, concurrency: Int) {
-        self.baseURL = baseURL
+    init(baseURLs: [String], apiKeyEnv: String?, concurrency: Int, connectTimeout: Double?, adaptive: Bool) {
+        self.baseURLs = baseURLs
         self.apiKeyEnv = apiKeyEnv
         self.concurrency = concurrency
+        self.connectTimeout = connectTimeout
+        self.adaptive = adaptive
     }
 
     func model(for settings: RunModelSettings, runID: String) async throws -> any LanguageModel {
-        let endpoint = baseURL ?? settings.baseURL
+        let endpoints = baseURLs.isEmpty ? [settings.baseURL] : baseURLs
         let variable = apiKeyEnv ?? settings.apiKeyEnv ?? "OPENAI_API_KEY"
-        let key = [endpoint, settings.model, variable, String(settings.timeout)].joined(separator: "\u{1F}")
-        if let client = clients[key] { return client }
-        let client = OpenAIClient(
-            configuration: .init(
-                baseURL: endpoint,
-                model: settings.model,
-                apiKey: ProcessInfo.processInfo.environment[variable],
-                timeout: settings.timeout,
-                maxConnections: concurrency
-            )
+        let key = (endpoints + [settings.model, variable, String(settings.timeout)]).joined(separator: "\u{1F}")
+        if let pool = pools[key] { return pool }
+        let pool = EndpointPool(
+            baseURLs: endpoints,
+            model: settings.model,
+            apiKey: ProcessInfo.processInfo.environment[variable],
+            timeout: settings.timeout,
+            connectTimeout: connectTimeout,
+            maxConnections: max(1, concurrency),
+            configuration: ModelSession.poolConfiguration(adaptive: adaptive, concurrency: concurrency)
         )
-        clients[key] = client
-        return client
+        pools[key] = pool
+        return pool
+    }
+
+    /// One line per endpoint used (limit, requests, failures, health), sorted.
+    func endpointSummary() -> [String] {
+        pools.values.flatMap { $0.snapshot().map(\.summary) }.sorted()
     }
 
     func close() async {
-        for client in clients.values { try? await client.shutdown() }
-        clients = [:]
+        for pool in pools.values { try? await pool.shutdown() }
+        pools = [:]
     }
 }
