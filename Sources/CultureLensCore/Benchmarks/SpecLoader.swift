@@ -375,7 +375,11 @@ public struct SpecLoader: Sendable {
             // core (one decoder per chunk), then handle the outcomes in file order exactly as before.
             let decoded = Parallel.mapChunks(count: lines.count) { range in
                 let decoder = JSONDecoder()
-                return lines[range].map { line in Result { try decoder.decode(DataValue.self, from: line.content) } }
+                return lines[range].map { line in
+                    Result {
+                        try DataValue.parseJSON(line.content) ?? decoder.decode(DataValue.self, from: line.content)
+                    }
+                }
             }.flatMap { $0 }
             for (offset, line) in lines.enumerated() {
                 do {

@@ -94,4 +94,49 @@ struct LargeFileLoadingTests {
         #expect(CultureCatalog.culture(for: "South_Korea")?.code == "KR")
         #expect(CultureCatalog.culture(for: "Atlantis") == nil)
     }
+
+    /// The direct JSON reader gives the decoder's value for every document it accepts, and leaves the rest to it.
+    @Test(arguments: [
+        #"{"id": "q1", "question": "Tea?", "choices": ["a", "b"], "answer": "A", "culture": "Japan"}"#,
+        #"{"b": 1, "a": [true, false, null], "c": {"z": -0.5, "y": 12e3, "x": 1E-2, "w": 0}}"#,
+        #"{"s": "quote \" backslash \\ slash \/ tab \t nl \n cr \r bs \b ff \f"}"#,
+        #"{"u": "\u00e9t\u00C9 \ud83d\ude00 caf\#u{e9} \#u{1F600} \#u{4E2D}\#u{6587}"}"#,
+        #"[1, 2.5, -3, 9007199254740993, 123456789012345678901234567890, 0.1, -0]"#,
+        #"  {"empty": {}, "list": [], "text": ""}  "#,
+        #""plain string""#,
+        "42",
+        "true",
+        "null",
+        #"{"n": 5, "n": 6}"#,
+        #"{"big": 1e400}"#,
+        #"{"tiny": 1e-400}"#,
+        #"{"broken": "#,
+        #"{"trailing": 1,}"#,
+        #"{"bad escape": "\x"}"#,
+        #"{"lone surrogate": "\ud83d"}"#,
+        #"{"leading zero": 01}"#,
+        #"[1 2]"#,
+        #"{"a": 1} extra"#,
+    ])
+    func directJSONReaderAgreesWithTheDecoder(json: String) throws {
+        let data = Data(json.utf8)
+        let decoded = try? JSONDecoder().decode(DataValue.self, from: data)
+        let direct = DataValue.parseJSON(data)
+        if let direct { #expect(direct == decoded) }
+        if decoded == nil { #expect(direct == nil, "the decoder rejects it, so must the direct reader") }
+    }
+
+    @Test func directJSONReaderHandlesTheUsualRowsItself() {
+        let rows = Self.rows(50).split(separator: "\n")
+        #expect(rows.count == 50)
+        #expect(rows.allSatisfy { DataValue.parseJSON(Data($0.utf8)) != nil })
+    }
+
+    @Test(arguments: ["", " ", "abc", " abc ", "\tabc\n", "\u{a0}abc", "abc\u{2028}", "é", "a b", "\n"])
+    func fastTrimmingMatchesFoundation(text: String) {
+        #expect(text.trimmingWhitespace(.whitespaces) == text.trimmingCharacters(in: .whitespaces))
+        #expect(
+            text.trimmingWhitespace(.whitespacesAndNewlines) == text.trimmingCharacters(in: .whitespacesAndNewlines)
+        )
+    }
 }
