@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// What answer extraction made of a generated text.
 public enum ExtractedAnswer: Sendable, Hashable, Codable {
@@ -50,17 +51,8 @@ public struct AnswerExtractor: Sendable {
         case .identifiers:
             break
         }
-        let alternation = labels.map { NSRegularExpression.escapedPattern(for: $0) }.joined(separator: "|")
-        let patterns = [
-            // "The answer is B", "Answer: (B)", "correct option is **B**"
-            #"(?i:answer|option|choice)\s*(?:is|:|=)?\s*[:\-]?\s*[\*\(\[]*(\#(alternation))(?![A-Za-z0-9])"#,
-            // **B** or (B) or [B]
-            #"(?:\*\*|\(|\[)\s*(\#(alternation))\s*(?:\*\*|\)|\])"#,
-            // B at the very start followed by punctuation or nothing: "B", "B.", "B)", "B:"
-            #"^\s*(\#(alternation))(?:[\.\):,]|\s*$)"#,
-        ]
-        for pattern in patterns {
-            if let label = Self.firstCapture(pattern, in: trimmed), let index = labels.firstIndex(of: label) {
+        for regex in Self.labelPatterns(for: labels) {
+            if let label = Self.firstCapture(regex, in: trimmed), let index = labels.firstIndex(of: label) {
                 return .position(index)
             }
         }
@@ -100,10 +92,35 @@ public struct AnswerExtractor: Sendable {
         return .unparseable
     }
 
-    private static func firstCapture(_ pattern: String, in text: String) -> String? {
-        guard let regex = try? NSRegularExpression(pattern: pattern, options: [.anchorsMatchLines]) else {
-            return nil
+    /// Compiled label patterns by label set. A run uses one or a few label sets, and compiling the three
+    /// patterns for every item was ~4% of a run's CPU; `NSRegularExpression` is immutable and safe to share.
+    private static let compiledPatterns = Mutex<[[String]: [NSRegularExpression]]>([:])
+
+    /// The label patterns for `labels`, in the order they are tried, compiled once per label set.
+    static func labelPatterns(for labels: [String]) -> [NSRegularExpression] {
+        if let cached = compiledPatterns.withLock({ $0[labels] }) { return cached }
+        let alternation = labels.map { NSRegularExpression.escapedPattern(for: $0) }.joined(separator: "|")
+        let patterns = [
+            // "The answer is B", "Answer: (B)", "correct option is **B**"
+            #"(?i:answer|option|choice)\s*(?:is|:|=)?\s*[:\-]?\s*[\*\(\[]*(\#(alternation))(?![A-Za-z0-9])"#,
+            // **B** or (B) or [B]
+            #"(?:\*\*|\(|\[)\s*(\#(alternation))\s*(?:\*\*|\)|\])"#,
+            // B at the very start followed by punctuation or nothing: "B", "B.", "B)", "B:"
+            #"^\s*(\#(alternation))(?:[\.\):,]|\s*$)"#,
+        ]
+        // Escaped labels always compile; a pattern that did not would be skipped, as before the cache.
+        let compiled = patterns.compactMap { try? NSRegularExpression(pattern: $0, options: [.anchorsMatchLines]) }
+        // Two threads may compile the same set at once; either result is equivalent, so the first one stored wins.
+        return compiledPatterns.withLock { cache in
+            if let existing = cache[labels] { return existing }
+            // Label sets come from specs and variants, so there are few; the bound only guards odd callers.
+            if cache.count >= 256 { cache.removeAll() }
+            cache[labels] = compiled
+            return compiled
         }
+    }
+
+    private static func firstCapture(_ regex: NSRegularExpression, in text: String) -> String? {
         let range = NSRange(text.startIndex..., in: text)
         guard let match = regex.firstMatch(in: text, options: [], range: range), match.numberOfRanges > 1,
             let captured = Range(match.range(at: 1), in: text)

@@ -1,3 +1,5 @@
+import Synchronization
+
 /// The cultures CultureLens knows by code: every ISO 3166-1 alpha-2 country plus named sub-national and cultural regions.
 ///
 /// Country names are common English short names. Macro-regions follow the UN M49 geoscheme with a few
@@ -287,6 +289,21 @@ public enum CultureCatalog {
     /// - Parameter codeOrName: A culture code such as `JP` or `IN-AS`, an English name, or a known alias.
     /// - Returns: The matching culture, or `nil` if nothing matches.
     public static func culture(for codeOrName: String) -> Culture? {
+        // Data files repeat a few culture strings on every row; normalising each again was ~1% of a run's CPU.
+        if let known = lookups.withLock({ $0[codeOrName] }) { return known }
+        let found = uncachedCulture(for: codeOrName)
+        lookups.withLock { memo in
+            // Culture strings are few in practice; the bound only stops unusual data from growing the memo.
+            if memo.count >= 4_096 { memo.removeAll() }
+            memo.updateValue(found, forKey: codeOrName)
+        }
+        return found
+    }
+
+    /// Earlier lookups by their exact argument, found or not (`nil` is remembered too).
+    private static let lookups = Mutex<[String: Culture?]>([:])
+
+    private static func uncachedCulture(for codeOrName: String) -> Culture? {
         let trimmed = codeOrName.drop(while: { $0.isWhitespace }).reversed().drop(while: { $0.isWhitespace }).reversed()
         let code = String(String(trimmed).uppercased().map { $0 == "_" ? "-" : $0 })
         if let culture = byCode[code] {

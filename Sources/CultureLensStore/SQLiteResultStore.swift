@@ -1,12 +1,14 @@
 public import CultureLensCore
 import Foundation
 import GRDB
+import Synchronization
 
 /// The default ``ResultStore``: one SQLite file in WAL mode (GRDB `DatabasePool`), safe for several processes.
 ///
 /// Tables: `runs`, `results` (primary key run × item × variant, so an item can never be counted twice) and
 /// `responses`, the content-addressed request cache keyed by the sha256 of the canonical request. A result and
-/// its response are written in one transaction.
+/// its response are written in one transaction; saves that arrive while the writer is busy share the next one
+/// (group commit, see `SQLiteResultStore+GroupCommit.swift`), and each save returns once its transaction commits.
 public final class SQLiteResultStore: ResultStore {
     /// Store settings.
     public struct Configuration: Sendable {
@@ -25,6 +27,8 @@ public final class SQLiteResultStore: ResultStore {
     /// The database file path.
     public let path: String
     let pool: DatabasePool
+    /// Saves waiting for the writer, committed together by the next write block (see `commitGrouped`).
+    let pendingSaves = Mutex<[PendingSave]>([])
 
     /// Opens (creating and migrating if needed) the store.
     public init(configuration: Configuration) throws {
@@ -43,7 +47,9 @@ public final class SQLiteResultStore: ResultStore {
     /// Opens the pool and migrates, retrying while another process is doing the same to a fresh file: switching
     /// to WAL needs a moment of exclusive access, the busy handler does not cover that step, and two migrators
     /// can race to record the same migration.
-    private static func open(path: String, configuration: GRDB.Configuration, busyTimeout: Double) throws -> DatabasePool {
+    private static func open(path: String, configuration: GRDB.Configuration, busyTimeout: Double) throws
+        -> DatabasePool
+    {
         let deadline = Date().addingTimeInterval(busyTimeout)
         var delay = 0.005
         while true {
@@ -142,12 +148,15 @@ public final class SQLiteResultStore: ResultStore {
     public func openRun(_ run: RunRecord) async throws -> RunRecord {
         let payload = try Self.json(run)
         return try await pool.write { db in
-            if let existing = try String.fetchOne(db, sql: "SELECT payload FROM runs WHERE id = ?", arguments: [run.id]) {
+            if let existing = try String.fetchOne(db, sql: "SELECT payload FROM runs WHERE id = ?", arguments: [run.id])
+            {
                 return try Self.decode(RunRecord.self, existing)
             }
             try db.execute(
                 sql: "INSERT INTO runs (id, suite, model, status, created_at, payload) VALUES (?, ?, ?, ?, ?, ?)",
-                arguments: [run.id, run.suite, run.model, run.status.rawValue, run.createdAt.timeIntervalSince1970, payload]
+                arguments: [
+                    run.id, run.suite, run.model, run.status.rawValue, run.createdAt.timeIntervalSince1970, payload,
+                ]
             )
             return run
         }
@@ -179,41 +188,29 @@ public final class SQLiteResultStore: ResultStore {
 
     public func cachedResponse(key: String) async throws -> ModelResponse? {
         let text = try await pool.read { db in
-            try String.fetchOne(db, sql: "SELECT response FROM responses WHERE key = ?", arguments: [key])
+            // Asked once per item: a cached statement is prepared once per reader connection, not every time.
+            try String.fetchOne(
+                db.cachedStatement(sql: "SELECT response FROM responses WHERE key = ?"),
+                arguments: [key]
+            )
         }
         return try text.map { try Self.decode(ModelResponse.self, $0) }
     }
 
     public func save(_ result: ItemResult, cacheEntry: CacheEntry?) async throws {
-        let payload = try Self.json(result)
-        let cache = try cacheEntry.map { entry in
-            (entry.key, entry.model, try Self.json(entry.request), try Self.json(entry.response))
-        }
-        let now = Date().timeIntervalSince1970
-        try await pool.write { db in
-            if let (key, model, request, response) = cache {
-                try db.execute(
-                    sql: """
-                        INSERT INTO responses (key, model, request, response, created_at) VALUES (?, ?, ?, ?, ?)
-                        ON CONFLICT(key) DO NOTHING
-                        """,
-                    arguments: [key, model, request, response, now]
+        let write = PendingSave.Row(
+            result: result,
+            payload: try Self.json(result),
+            cache: try cacheEntry.map { entry in
+                PendingSave.CacheRow(
+                    key: entry.key,
+                    model: entry.model,
+                    request: try Self.json(entry.request),
+                    response: try Self.json(entry.response)
                 )
             }
-            try db.execute(
-                sql: """
-                    INSERT INTO results (run_id, item_id, variant, item_index, culture, score, failure, cache_key, payload)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    ON CONFLICT(run_id, item_id, variant) DO UPDATE SET
-                        item_index = excluded.item_index, culture = excluded.culture, score = excluded.score,
-                        failure = excluded.failure, cache_key = excluded.cache_key, payload = excluded.payload
-                    """,
-                arguments: [
-                    result.runID, result.itemID, result.variant, result.itemIndex, result.culture, result.score,
-                    result.failure?.rawValue, result.cacheKey, payload,
-                ]
-            )
-        }
+        )
+        try await commitGrouped(write)
     }
 
     public func results(runID: String) async throws -> [ItemResult] {

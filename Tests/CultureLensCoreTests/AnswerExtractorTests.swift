@@ -1,5 +1,6 @@
-import CultureLensCore
 import Testing
+
+@testable import CultureLensCore
 
 struct AnswerExtractorTests {
     static let mcq = Item(
@@ -58,5 +59,42 @@ struct AnswerExtractorTests {
     func extractsJudgement(text: String, expected: ExtractedAnswer) {
         let prompt = PromptBuilder().render(Self.judgement)
         #expect(AnswerExtractor().extract(text, prompt: prompt, choices: Self.judgement.choices) == expected)
+    }
+
+    /// Label sets alternate (letters, numbers, lowercase) so that a cache keyed wrongly would read one set's
+    /// label with another set's patterns; many tasks extract at once to exercise the shared cache.
+    @Test func cachedPatternsGiveTheSameAnswersUnderConcurrentUse() async {
+        let schemes: [(PromptVariant.Labels, String, ExtractedAnswer)] = [
+            (.letters, "The answer is C.", .position(2)),
+            (.numbers, "The answer is 3.", .position(2)),
+            (.lowercase, "The answer is (c)", .position(2)),
+            (.letters, "**B**", .position(1)),
+            (.numbers, "[4]", .position(3)),
+            (.lowercase, "a.", .position(0)),
+            (.numbers, "The answer is C.", .unparseable),
+        ]
+        let results = await withTaskGroup(of: Bool.self) { group in
+            for round in 0..<200 {
+                let (scheme, text, expected) = schemes[round % schemes.count]
+                group.addTask {
+                    let prompt = PromptBuilder().render(Self.mcq, variant: PromptVariant(labels: scheme))
+                    return AnswerExtractor().extract(text, prompt: prompt, choices: Self.mcq.choices) == expected
+                }
+            }
+            var all: [Bool] = []
+            for await result in group { all.append(result) }
+            return all
+        }
+        #expect(results.count == 200)
+        #expect(results.allSatisfy { $0 })
+    }
+
+    @Test func compilesEachLabelSetOnce() {
+        let labels = ["Q", "R", "S"]
+        let first = AnswerExtractor.labelPatterns(for: labels)
+        let second = AnswerExtractor.labelPatterns(for: labels)
+        #expect(first.count == 3)
+        #expect(zip(first, second).allSatisfy { $0 === $1 })
+        #expect(AnswerExtractor.labelPatterns(for: ["1", "2"]).first !== first.first)
     }
 }

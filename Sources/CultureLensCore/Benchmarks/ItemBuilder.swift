@@ -49,7 +49,7 @@ struct ItemBuilder {
 
         var translations: [String: String] = [:]
         for (tag, path) in fields.translations ?? [:] {
-            if let text = try FieldPath(path).value(in: scope)?.text?.trimmingCharacters(in: .whitespacesAndNewlines),
+            if let text = try FieldPath(path).value(in: scope)?.text?.trimmingWhitespace(.whitespacesAndNewlines),
                 !text.isEmpty
             {
                 translations[tag] = text
@@ -171,7 +171,7 @@ struct ItemBuilder {
         guard let text = value.text else {
             throw RowError(field: path, message: "expected text, found \(value.kindName)")
         }
-        let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        let trimmed = text.trimmingWhitespace(.whitespacesAndNewlines)
         guard !trimmed.isEmpty else { throw RowError(field: path, message: "empty") }
         return trimmed
     }
@@ -208,7 +208,7 @@ struct ItemBuilder {
         case .object(let entries):
             return try list(.array(entries.sorted { $0.key < $1.key }.map(\.value)), field: field)
         case .string(let text):
-            let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
+            let trimmed = text.trimmingWhitespace(.whitespacesAndNewlines)
             if let data = trimmed.data(using: .utf8),
                 let parsed = try? JSONDecoder().decode(DataValue.self, from: data),
                 parsed != value
@@ -244,16 +244,16 @@ struct ItemBuilder {
         case .index1:
             index = value.number.flatMap { $0.rounded() == $0 ? Int($0) - 1 : nil }
         case .text:
-            let text = value.text?.trimmingCharacters(in: .whitespaces).lowercased()
-            index = choices.firstIndex { $0.trimmingCharacters(in: .whitespaces).lowercased() == text }
+            let text = value.text?.trimmingWhitespace(.whitespaces).lowercased()
+            index = choices.firstIndex { $0.trimmingWhitespace(.whitespaces).lowercased() == text }
         case .label:
-            let text = value.text?.trimmingCharacters(in: .whitespaces).lowercased() ?? ""
+            let text = value.text?.trimmingWhitespace(.whitespaces).lowercased() ?? ""
             let mapped = spec.fields.labels?.first { $0.key.lowercased() == text }?.value
             index = mapped.flatMap { word in choices.firstIndex { $0.lowercased() == word.lowercased() } }
         case .letterOrIndex:
             if case .number(let number) = value {
                 index = number.rounded() == number ? Int(number) : nil
-            } else if let text = value.text, let number = Int(text.trimmingCharacters(in: .whitespaces)) {
+            } else if let text = value.text, let number = Int(text.trimmingWhitespace(.whitespaces)) {
                 index = number
             } else {
                 index = value.text.flatMap(Self.letterIndex)
@@ -271,7 +271,7 @@ struct ItemBuilder {
 
     /// `A` → 0, `(b)` → 1, `C.` → 2.
     static func letterIndex(_ text: String) -> Int? {
-        let core = text.trimmingCharacters(in: .whitespaces).trimmingCharacters(
+        let core = text.trimmingWhitespace(.whitespaces).trimmingCharacters(
             in: CharacterSet(charactersIn: "()[].:")
         )
         guard core.count == 1, let scalar = core.uppercased().unicodeScalars.first, ("A"..."Z").contains(scalar) else {
@@ -285,7 +285,7 @@ struct ItemBuilder {
         guard let value = try FieldPath(path).value(in: scope), let raw = value.text else {
             throw RowError(field: path, message: "missing gold label")
         }
-        let lowered = raw.trimmingCharacters(in: .whitespacesAndNewlines).lowercased()
+        let lowered = raw.trimmingWhitespace(.whitespacesAndNewlines).lowercased()
         let word = spec.fields.labels?.first { $0.key.lowercased() == lowered }?.value ?? raw
         if let index = LabelDistribution.position(ofToken: word, labels: choices, kind: .words) { return index }
         let known = spec.fields.labels.map { Array($0.keys).sorted() } ?? choices
@@ -304,7 +304,7 @@ struct ItemBuilder {
                     texts = value.text.map { [$0] } ?? []
                 }
                 for text in texts {
-                    let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
+                    let trimmed = text.trimmingWhitespace(.whitespacesAndNewlines)
                     if !trimmed.isEmpty, seen.insert(trimmed).inserted { references.append(trimmed) }
                 }
             }
@@ -370,7 +370,7 @@ struct ItemBuilder {
         let mapping = spec.culture
         if let value = mapping.value, mapping.field == nil { return (value, nil) }
         guard let field = mapping.field else { return (mapping.value ?? "global", nil) }
-        let raw = try FieldPath(field).value(in: scope)?.text?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
+        let raw = try FieldPath(field).value(in: scope)?.text?.trimmingWhitespace(.whitespacesAndNewlines) ?? ""
         let resolved: String? = {
             if let map = mapping.map {
                 if let code = map[raw] { return code }
@@ -380,7 +380,7 @@ struct ItemBuilder {
         }()
         let displayName = resolved.flatMap { CultureCatalog.culture(for: $0)?.name } ?? Self.displayName(raw)
         if let condition = mapping.unattributedWhen {
-            let text = try FieldPath(condition.field).value(in: scope)?.text?.trimmingCharacters(in: .whitespaces)
+            let text = try FieldPath(condition.field).value(in: scope)?.text?.trimmingWhitespace(.whitespaces)
                 .lowercased()
             if let text, condition.in.contains(where: { $0.lowercased() == text }) {
                 return (CultureSpec.unattributed, raw.isEmpty ? nil : displayName)
@@ -415,7 +415,7 @@ struct ItemBuilder {
     func resolveLanguage(_ scope: DataValue) throws -> String {
         guard let mapping = spec.language else { return "en" }
         guard let field = mapping.field else { return mapping.value ?? "en" }
-        let raw = try FieldPath(field).value(in: scope)?.text?.trimmingCharacters(in: .whitespaces) ?? ""
+        let raw = try FieldPath(field).value(in: scope)?.text?.trimmingWhitespace(.whitespaces) ?? ""
         if raw.isEmpty {
             guard let value = mapping.value else { throw RowError(field: field, message: "empty language") }
             return value
