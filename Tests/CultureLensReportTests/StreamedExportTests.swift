@@ -59,9 +59,7 @@ struct StreamedExportTests {
                 to: directory,
                 pageSize: pageSize
             )
-            #expect(
-                summary == RunSummary(results: results.sorted { $0.position < $1.position }, itemCount: run.itemCount)
-            )
+            #expect(summary == RunSummary(results: stored, itemCount: run.itemCount))
             let streamedResults = try Data(contentsOf: directory.appendingPathComponent("results.json"))
             let streamedSamples = try Data(contentsOf: directory.appendingPathComponent("samples.jsonl"))
             #expect(streamedResults == resultsJSON)

@@ -121,6 +121,11 @@ func sqliteShell(_ databasePath: String, _ sql: String) throws -> String? {
     }
 
     @Test(arguments: StoreKind.allCases)
+    func pagedReadsGiveEveryResultInOrder(kind: StoreKind) async throws {
+        try await kind.withStore(ResultStoreConformance.pagedReadsGiveEveryResultInOrder)
+    }
+
+    @Test(arguments: StoreKind.allCases)
     func resultWithoutCacheEntryLeavesTheCacheAlone(kind: StoreKind) async throws {
         try await kind.withStore { store in
             try await ResultStoreConformance.resultWithoutCacheEntryLeavesTheCacheAlone(store)
