@@ -212,4 +212,12 @@ public protocol ResultStore: Sendable {
     func save(_ result: ItemResult, cacheEntry: CacheEntry?) async throws
     /// A run's results, ordered by item index then variant.
     func results(runID: String) async throws -> [ItemResult]
+    /// One page of a run's results: up to `limit` of them, ordered by item index, then variant, then item id,
+    /// starting after `position` (the ``ItemResult/position`` of the previous page's last result; `nil` for the
+    /// first page). Reading every page gives what ``results(runID:)`` gives, without holding the whole run; see
+    /// ``forEachResult(runID:pageSize:_:)``.
+    ///
+    /// The default implementation pages through ``results(runID:)`` (correct, not economical); the stores of this
+    /// package read one page at a time.
+    func results(runID: String, after position: ItemResult.Position?, limit: Int) async throws -> [ItemResult]
 }

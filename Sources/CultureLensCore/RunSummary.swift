@@ -53,44 +53,32 @@ public struct RunSummary: Sendable, Hashable, Codable {
 
     /// Summarises `results` of a run over `itemCount` items.
     public init(results: [ItemResult], itemCount: Int) {
-        items = itemCount
-        done = results.count
-        let scoredResults = results.filter { $0.score != nil }
-        scored = scoredResults.count
-        accuracy = Self.proportion(scoredResults)
-        var counts = Dictionary(uniqueKeysWithValues: FailureKind.allCases.map { ($0.rawValue, 0) })
-        for case let kind? in results.map(\.failure) { counts[kind.rawValue, default: 0] += 1 }
-        failures = counts
-        cacheHits = results.filter(\.cached).count
-        let goldProbabilities = scoredResults.compactMap { result -> Double? in
-            guard let distribution = result.distribution else { return nil }
-            return result.gold.reduce(0) { $0 + (distribution.indices.contains($1) ? distribution[$1] : 0) }
-        }
-        meanGoldProbability = goldProbabilities.isEmpty ? nil : goldProbabilities.reduce(0, +) / Double(goldProbabilities.count)
-        let outside = scoredResults.compactMap(\.outsideMass)
-        meanOutsideMass = outside.isEmpty ? nil : outside.reduce(0, +) / Double(outside.count)
-        perCulture = Dictionary(grouping: results, by: \.culture).map { code, group in
-            let culture = CultureCatalog.culture(for: code)
-            return Self.group(key: code, name: culture?.name ?? code, region: culture?.region.rawValue, group)
-        }.sorted { $0.key < $1.key }
-        perTopic = Dictionary(grouping: results, by: \.topic).map { topic, group in
-            Self.group(key: topic, name: topic, region: nil, group)
-        }.sorted { $0.key < $1.key }
+        var accumulator = Accumulator()
+        for result in results { accumulator.add(result) }
+        self = accumulator.summary(itemCount: itemCount)
     }
 
-    private static func proportion(_ scored: [ItemResult]) -> Proportion {
-        Proportion(successes: scored.filter { $0.score == 1 }.count, n: scored.count)
-    }
-
-    private static func group(key: String, name: String, region: String?, _ results: [ItemResult]) -> Group {
-        let scored = results.filter { $0.score != nil }
-        return Group(
-            key: key,
-            name: name,
-            region: region,
-            items: results.count,
-            accuracy: proportion(scored),
-            failed: results.filter { $0.failure != nil }.count
-        )
+    init(
+        items: Int,
+        done: Int,
+        scored: Int,
+        accuracy: Proportion,
+        meanGoldProbability: Double?,
+        meanOutsideMass: Double?,
+        failures: [String: Int],
+        cacheHits: Int,
+        perCulture: [Group],
+        perTopic: [Group]
+    ) {
+        self.items = items
+        self.done = done
+        self.scored = scored
+        self.accuracy = accuracy
+        self.meanGoldProbability = meanGoldProbability
+        self.meanOutsideMass = meanOutsideMass
+        self.failures = failures
+        self.cacheHits = cacheHits
+        self.perCulture = perCulture
+        self.perTopic = perTopic
     }
 }

@@ -453,6 +453,34 @@ public final class PostgresResultStore: ResultStore, WorkQueue {
         return try rows.map { try Self.decode(ItemResult.self, try $0.decode(String.self)) }
     }
 
+    public func results(runID: String, after position: ItemResult.Position?, limit: Int) async throws
+        -> [ItemResult]
+    {
+        // Keyset paging: each page is an index range scan however deep into the run. "C" collation compares by
+        // bytes, as results(runID:) orders, independent of the database's locale.
+        let limit = max(0, limit)
+        let rows: [PostgresRow]
+        if let position {
+            rows = try await execute(
+                """
+                SELECT payload FROM results
+                WHERE run_id = \(runID)
+                    AND (item_index, variant COLLATE "C", item_id COLLATE "C")
+                        > (\(position.itemIndex), \(position.variant), \(position.itemID))
+                ORDER BY item_index, variant COLLATE "C", item_id COLLATE "C" LIMIT \(limit)
+                """
+            )
+        } else {
+            rows = try await execute(
+                """
+                SELECT payload FROM results WHERE run_id = \(runID)
+                ORDER BY item_index, variant COLLATE "C", item_id COLLATE "C" LIMIT \(limit)
+                """
+            )
+        }
+        return try rows.map { try Self.decode(ItemResult.self, try $0.decode(String.self)) }
+    }
+
     /// Number of cached responses.
     public func cachedResponseCount() async throws -> Int {
         let rows = try await execute("SELECT count(*) FROM responses")

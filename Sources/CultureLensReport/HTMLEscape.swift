@@ -12,6 +12,8 @@ public enum HTMLEscape {
     /// `& < > " ' \`` become character references; C0/C1 control characters other than tab, line feed and carriage
     /// return, and the non-characters U+FFFE/U+FFFF, become U+FFFD (they are not allowed in HTML or XML). O(n).
     public static func escape(_ text: String) -> String {
+        // Most text (prompts, ids) is plain ASCII with nothing to escape; returning it as is saves a copy per field.
+        if text.utf8.allSatisfy(isPlainASCII) { return text }
         var output = String.UnicodeScalarView()
         output.reserveCapacity(text.unicodeScalars.count)
         for scalar in text.unicodeScalars {
@@ -28,6 +30,15 @@ public enum HTMLEscape {
             }
         }
         return String(output)
+    }
+
+    /// Printable ASCII other than `& < > " ' \``, and tab, line feed, carriage return: bytes ``escape(_:)`` keeps.
+    private static func isPlainASCII(_ byte: UInt8) -> Bool {
+        switch byte {
+        case 0x26, 0x3C, 0x3E, 0x22, 0x27, 0x60: false
+        case 0x09, 0x0A, 0x0D, 0x20...0x7E: true
+        default: false
+        }
     }
 
     /// Percent-encodes `component` for use as one URL path segment or query value: only `A-Z a-z 0-9 - _ . ~` are

@@ -76,7 +76,7 @@ public struct HTMLReport: Sendable {
             content: content,
             navigation: options.navigation,
             toc: runs.count > 1 ? toc : [],
-            cultureFilterCount: runs.map { Set($0.samples.map(\.culture)).count }.max() ?? 0,
+            cultureFilterCount: runs.map { Set($0.sampleDigests.map(\.culture)).count }.max() ?? 0,
             metaContentSecurityPolicy: options.metaContentSecurityPolicy
         )
     }
@@ -266,7 +266,8 @@ public struct HTMLReport: Sendable {
             ? "No item failed."
             : "\(failed) of \(summary.done) results failed (\(percent(Double(failed) / Double(max(1, summary.done))))). Failed items are counted here and left out of accuracy, never scored as wrong."
         if unscored > 0 {
-            failureSummary += " \(unscored) result\(unscored == 1 ? " has" : "s have") no score without failing (items with no single right answer, such as survey questions)."
+            failureSummary +=
+                " \(unscored) result\(unscored == 1 ? " has" : "s have") no score without failing (items with no single right answer, such as survey questions)."
         } else if failed == 0 {
             failureSummary += " Every result has a score."
         }
@@ -283,7 +284,13 @@ public struct HTMLReport: Sendable {
 
         // Samples.
         let items = ReportRun.builtInItems(suite: meta.suite)
-        let browser = samplesView(run.samples, anchor: "\(anchor)-samples", limit: sampleLimit, items: items)
+        let browser = samplesView(
+            run.samples,
+            digests: run.sampleDigests,
+            anchor: "\(anchor)-samples",
+            limit: sampleLimit,
+            items: items
+        )
 
         // Method.
         let (methodFacts, methodNotes) = methodNotes(run)
@@ -308,7 +315,10 @@ public struct HTMLReport: Sendable {
             headlineDetail: summary.accuracy.n > 0
                 ? "accuracy · 95% CI \(interval(summary.accuracy)) · n = \(summary.accuracy.n)"
                 : "no accuracy: no item has a score ("
-                    + (unscored == 0 ? "every item failed" : failed > 0 ? "items failed or have no single right answer" : "the items have no single right answer")
+                    + (unscored == 0
+                        ? "every item failed"
+                        : failed > 0
+                            ? "items failed or have no single right answer" : "the items have no single right answer")
                     + ")",
             facts: facts,
             hasCultures: !scoredCultures.isEmpty,
@@ -336,17 +346,33 @@ public struct HTMLReport: Sendable {
 
     static func samplesView(_ samples: [ReportSample], anchor: String, limit: Int, items: [String: Item]) -> SamplesView
     {
-        let cultureCodes = Array(Set(samples.map(\.culture))).sorted()
+        samplesView(samples, digests: samples.map(\.digest), anchor: anchor, limit: limit, items: items)
+    }
+
+    /// The sample browser: filter counts over every sample (`digests`), rows for the first `limit` of `samples`
+    /// (the first samples of the run, possibly fewer than `digests`).
+    static func samplesView(
+        _ samples: [ReportSample],
+        digests: [ReportSample.Digest],
+        anchor: String,
+        limit: Int,
+        items: [String: Item]
+    ) -> SamplesView {
+        let cultureCodes = Array(Set(digests.map(\.culture))).sorted()
         let cultureIndex = Dictionary(uniqueKeysWithValues: cultureCodes.enumerated().map { ($0.element, $0.offset) })
-        let outcomeCounts = Dictionary(grouping: samples, by: \.outcome).mapValues(\.count)
-        let cultureCounts = Dictionary(grouping: samples, by: \.culture).mapValues(\.count)
+        var outcomeCounts: [ReportSample.Outcome: Int] = [:]
+        var cultureCounts: [String: Int] = [:]
+        for digest in digests {
+            outcomeCounts[digest.outcome, default: 0] += 1
+            cultureCounts[digest.culture, default: 0] += 1
+        }
         var outcomeFilters = [
             FilterView(
                 group: "\(anchor)-outcome",
                 filterClass: "f-all",
                 checked: true,
                 label: "All",
-                count: samples.count
+                count: digests.count
             )
         ]
         for outcome in ReportSample.Outcome.allCases
@@ -367,7 +393,7 @@ public struct HTMLReport: Sendable {
                 filterClass: "f-all",
                 checked: true,
                 label: "All",
-                count: samples.count
+                count: digests.count
             )
         ]
         for code in cultureCodes {
@@ -383,9 +409,9 @@ public struct HTMLReport: Sendable {
         }
         let shown = samples.prefix(max(0, limit))
         var notes: [String] = []
-        if samples.isEmpty { notes.append("No samples: samples.jsonl is missing or empty.") }
-        if shown.count < samples.count {
-            notes.append("Showing the first \(shown.count) of \(samples.count) samples; samples.jsonl has them all.")
+        if digests.isEmpty { notes.append("No samples: samples.jsonl is missing or empty.") }
+        if shown.count < digests.count {
+            notes.append("Showing the first \(shown.count) of \(digests.count) samples; samples.jsonl has them all.")
         }
         notes.append(
             "Filter with the buttons below (no script needed). Scroll long prompts and responses inside their boxes."
@@ -434,7 +460,7 @@ public struct HTMLReport: Sendable {
             browserNote: notes,
             outcomeFilters: outcomeFilters,
             cultureFilters: cultureFilters,
-            items: Array(views)
+            itemsHTML: TrustedHTML(SampleView.html(views))
         )
     }
 
@@ -664,7 +690,7 @@ public struct HTMLReport: Sendable {
         )
         let baseline = runs[0]
         let pairs = runs.enumerated().dropFirst().map { index, run -> PairView in
-            let comparison = PairedComparison(baseline: baseline.samples, other: run.samples)
+            let comparison = PairedComparison(baseline: baseline.sampleDigests, other: run.sampleDigests)
             let overall = comparison.overall
             let title = "Run \(index + 1) (\(run.metadata.model)) − run 1 (\(baseline.metadata.model))"
             var summary: String

@@ -43,13 +43,18 @@ public struct PairedComparison: Sendable, Hashable {
 
     /// Compares `other` with `baseline`.
     public init(baseline: [ReportSample], other: [ReportSample]) {
+        self.init(baseline: baseline.map(\.digest), other: other.map(\.digest))
+    }
+
+    /// Compares `other` with `baseline` from their samples' digests (all a comparison reads of a sample).
+    public init(baseline: [ReportSample.Digest], other: [ReportSample.Digest]) {
         struct Key: Hashable {
             var item: String
             var variant: String
         }
         var baselineScores: [Key: Double] = [:]
         for sample in baseline {
-            if let score = sample.score, sample.error == nil {
+            if let score = sample.score, !sample.failed {
                 baselineScores[Key(item: sample.itemID, variant: sample.variant)] = score
             }
         }
@@ -57,7 +62,7 @@ public struct PairedComparison: Sendable, Hashable {
         var seen = Set<Key>()
         for sample in other {
             let key = Key(item: sample.itemID, variant: sample.variant)
-            guard let score = sample.score, sample.error == nil, let base = baselineScores[key],
+            guard let score = sample.score, !sample.failed, let base = baselineScores[key],
                 seen.insert(key).inserted
             else {
                 continue

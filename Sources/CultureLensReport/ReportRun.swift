@@ -113,8 +113,17 @@ public struct ReportRun: Sendable, Hashable {
     public var label: String?
     /// Aggregates.
     public var summary: RunSummary
-    /// Per-item samples, ordered by item index then variant.
-    public var samples: [ReportSample]
+    /// Per-item samples, ordered by item index then variant. After ``load(directory:sampleLimit:)`` only the
+    /// first ones; ``sampleDigests`` covers all of them.
+    public var samples: [ReportSample] {
+        didSet { loadedDigests = nil }
+    }
+    /// Digests of every sample when `samples` holds only the first ones; `nil` when `samples` is complete.
+    private var loadedDigests: [ReportSample.Digest]?
+    /// The digest of every sample of the run, in order, also when ``samples`` holds only the first ones.
+    public var sampleDigests: [ReportSample.Digest] { loadedDigests ?? samples.map(\.digest) }
+    /// Samples in the run (`samples.count` unless only the first ones were loaded).
+    public var sampleCount: Int { loadedDigests?.count ?? samples.count }
     /// Top-level sections of `results.json` other than `tool`, `run` and `summary` (e.g. `robustness`).
     public var extras: [String: JSONValue]
 
@@ -197,8 +206,13 @@ public struct ReportRun: Sendable, Hashable {
     // MARK: - Loading a run directory
 
     /// Reads `results.json` and `samples.jsonl` from `directory`.
+    ///
+    /// `samples.jsonl` is read line by line. With a `sampleLimit`, only the first `sampleLimit` samples (at
+    /// least one, for the example prompt) are decoded in full and kept in ``samples``; every later line is
+    /// decoded only for its ``ReportSample/Digest``, which is all the report needs of it. Without one, every
+    /// sample is kept.
     /// - Throws: ``ReportLoadError`` naming the file (and line) that could not be read.
-    public static func load(directory: URL) throws -> ReportRun {
+    public static func load(directory: URL, sampleLimit: Int? = nil) throws -> ReportRun {
         let resultsURL = directory.appendingPathComponent("results.json")
         let samplesURL = directory.appendingPathComponent("samples.jsonl")
         let resultsData: Data
@@ -213,19 +227,57 @@ public struct ReportRun: Sendable, Hashable {
         }
         var run = try decodeResults(resultsData, path: resultsURL.path)
         if FileManager.default.fileExists(atPath: samplesURL.path) {
-            let data: Data
+            let (samples, digests) = try readSamples(samplesURL, fullLimit: sampleLimit.map { max(1, $0) })
+            run.samples = samples
+            run.loadedDigests = digests
+        }
+        return run
+    }
+
+    /// Decodes `samples.jsonl` at `url` (blank lines are skipped): the first `fullLimit` samples in full (all
+    /// without a limit), and with a limit the digests of all of them.
+    static func readSamples(_ url: URL, fullLimit: Int?) throws -> ([ReportSample], [ReportSample.Digest]?) {
+        let reader: JSONLinesReader
+        do {
+            reader = try JSONLinesReader(url: url)
+        } catch {
+            throw ReportLoadError(path: url.path, line: nil, message: "cannot read: \(error.localizedDescription)")
+        }
+        let decoder = JSONDecoder()
+        var samples: [ReportSample] = []
+        var digests: [ReportSample.Digest]? = fullLimit == nil ? nil : []
+        while true {
+            let line: Data
             do {
-                data = try Data(contentsOf: samplesURL)
+                guard let next = try reader.next() else { break }
+                line = next
             } catch {
                 throw ReportLoadError(
-                    path: samplesURL.path,
+                    path: url.path,
                     line: nil,
                     message: "cannot read: \(error.localizedDescription)"
                 )
             }
-            run.samples = try decodeSamples(data, path: samplesURL.path)
+            if isBlank(line) { continue }
+            do {
+                if let fullLimit, samples.count >= fullLimit {
+                    digests?.append(try decoder.decode(ReportSample.Digest.self, from: line))
+                } else {
+                    let sample = try decoder.decode(ReportSample.self, from: line)
+                    samples.append(sample)
+                    digests?.append(sample.digest)
+                }
+            } catch {
+                throw ReportLoadError(path: url.path, line: reader.lineNumber, message: Self.describe(error))
+            }
         }
-        return run
+        return (samples, digests)
+    }
+
+    private static func isBlank(_ line: Data) -> Bool {
+        // Every sample line starts with `{`; only other lines need the byte-by-byte check.
+        if line.first == UInt8(ascii: "{") { return false }
+        return line.allSatisfy { $0 == 0x20 || $0 == 0x0D || $0 == 0x09 }
     }
 
     /// Decodes a `results.json` document (without samples).

@@ -149,18 +149,7 @@ enum ReportTemplates {
         {{/cultureFilters}}</fieldset>
         </div>
         <ol class="sample-list">
-        {{#items}}<li class="sample {{classes}}">
-        <h4><span class="badge b-{{outcome}}">{{outcomeText}}</span><bdi>{{itemID}}</bdi> · <bdi>{{cultureText}}</bdi> · <bdi>{{topic}}</bdi>{{#variantText}} · variant <bdi>{{.}}</bdi>{{/variantText}}</h4>
-        <dl class="sample-fields">
-        <div><dt>Prompt</dt><dd><pre tabindex="0">{{prompt}}</pre></dd></div>
-        <div><dt>Raw response</dt><dd>{{#responseText}}<pre tabindex="0">{{.}}</pre>{{/responseText}}{{^responseText}}<span class="muted">none</span>{{/responseText}}</dd></div>
-        <div><dt>Extracted answer</dt><dd><bdi>{{extracted}}</bdi></dd></div>
-        <div><dt>Gold</dt><dd><bdi>{{goldText}}</bdi></dd></div>
-        <div><dt>Score</dt><dd>{{scoreText}}</dd></div>
-        {{#errorText}}<div><dt>Error</dt><dd><bdi>{{.}}</bdi></dd></div>
-        {{/errorText}}</dl>
-        </li>
-        {{/items}}</ol>
+        {{{itemsHTML}}}</ol>
         <p class="shown-count" aria-hidden="true">Samples shown: </p>
         </section>
 

@@ -119,7 +119,8 @@ struct SamplesView: Sendable {
     var browserNote: [String]
     var outcomeFilters: [FilterView]
     var cultureFilters: [FilterView]
-    var items: [SampleView]
+    /// The rows, rendered by ``SampleView/html(_:)``.
+    var itemsHTML: TrustedHTML
 }
 
 struct FilterView: Sendable {

@@ -32,7 +32,7 @@ public struct RobustnessReport: Sendable {
     public func write(to directory: URL) throws {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         try resultsJSON().write(to: directory.appendingPathComponent("results.json"), options: .atomic)
-        try report.samplesJSONL().write(to: directory.appendingPathComponent("samples.jsonl"), options: .atomic)
+        try report.writeSamples(to: directory.appendingPathComponent("samples.jsonl"))
     }
 
     private struct Document: Encodable {

@@ -27,7 +27,7 @@ extension RunReport {
     public func write(to directory: URL, metrics: BenchmarkMetrics?) throws {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         try resultsJSON(metrics: metrics).write(to: directory.appendingPathComponent("results.json"), options: .atomic)
-        try samplesJSONL().write(to: directory.appendingPathComponent("samples.jsonl"), options: .atomic)
+        try writeSamples(to: directory.appendingPathComponent("samples.jsonl"))
     }
 
     /// What the encoder writes between a key and its value (`" : "` or `": "`).

@@ -23,6 +23,16 @@ public struct RunReport: Sendable {
         self.summary = RunSummary(results: results, itemCount: run.itemCount)
     }
 
+    /// A report from parts already computed (the streamed export keeps no results).
+    init(run: RunRecord, items: [String: Item], results: [ItemResult], settings: [String: String], summary: RunSummary)
+    {
+        self.run = run
+        self.items = items
+        self.results = results
+        self.settings = settings
+        self.summary = summary
+    }
+
     // MARK: - results.json
 
     /// The `results.json` document: pretty, sorted keys, ISO-8601 dates.
@@ -39,41 +49,61 @@ public struct RunReport: Sendable {
 
     /// One JSON line per result.
     public func samplesJSONL() throws -> Data {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        let encoder = Self.sampleEncoder()
         var data = Data()
         for result in results {
-            let item = items[result.itemID]
-            let sample = Sample(
-                itemID: result.itemID,
-                itemIndex: result.itemIndex,
-                variant: result.variant,
-                culture: result.culture,
-                topic: result.topic,
-                prompt: result.prompt,
-                response: result.response,
-                distribution: result.distribution,
-                outsideMass: result.outsideMass,
-                predicted: result.predicted,
-                predictedChoice: result.predicted.flatMap { index in item.map { $0.choices[index] } },
-                gold: result.gold,
-                score: result.score,
-                error: result.failure?.rawValue,
-                errorDetail: result.failureDetail,
-                cached: result.cached,
-                attempts: result.attempts
-            )
-            data.append(try encoder.encode(sample))
+            data.append(try Self.sampleLine(result, item: items[result.itemID], encoder: encoder))
             data.append(0x0A)
         }
         return data
+    }
+
+    /// Writes `samples.jsonl` to `url` atomically, line by line, never holding the whole file.
+    func writeSamples(to url: URL) throws {
+        let encoder = Self.sampleEncoder()
+        let writer = try AtomicFileWriter(url: url)
+        for result in results {
+            try writer.append(try Self.sampleLine(result, item: items[result.itemID], encoder: encoder))
+            try writer.append(byte: 0x0A)
+        }
+        try writer.commit()
+    }
+
+    static func sampleEncoder() -> JSONEncoder {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return encoder
+    }
+
+    /// The `samples.jsonl` line of `result` (without its line feed); `item` gives the predicted option's text.
+    static func sampleLine(_ result: ItemResult, item: Item?, encoder: JSONEncoder) throws -> Data {
+        let sample = Sample(
+            itemID: result.itemID,
+            itemIndex: result.itemIndex,
+            variant: result.variant,
+            culture: result.culture,
+            topic: result.topic,
+            prompt: result.prompt,
+            response: result.response,
+            distribution: result.distribution,
+            outsideMass: result.outsideMass,
+            predicted: result.predicted,
+            predictedChoice: result.predicted.flatMap { index in item.map { $0.choices[index] } },
+            gold: result.gold,
+            score: result.score,
+            error: result.failure?.rawValue,
+            errorDetail: result.failureDetail,
+            cached: result.cached,
+            attempts: result.attempts
+        )
+        return try encoder.encode(sample)
     }
 
     /// Writes `results.json` and `samples.jsonl` into `directory`, creating it; each file is written atomically.
     public func write(to directory: URL) throws {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         try resultsJSON().write(to: directory.appendingPathComponent("results.json"), options: .atomic)
-        try samplesJSONL().write(to: directory.appendingPathComponent("samples.jsonl"), options: .atomic)
+        try writeSamples(to: directory.appendingPathComponent("samples.jsonl"))
     }
 
     // MARK: - Table
@@ -82,17 +112,27 @@ public struct RunReport: Sendable {
     public func table() -> String {
         var lines: [String] = []
         let accuracy = summary.accuracy
-        lines.append("CultureLens \(CultureLensVersion.current) · suite \(run.suite) · model \(run.model) · \(run.scoring.rawValue) via /\(run.api.rawValue)")
-        lines.append("run \(run.id) · \(run.status.rawValue) · \(summary.done)/\(summary.items) items · \(summary.cacheHits) from cache")
+        lines.append(
+            "CultureLens \(CultureLensVersion.current) · suite \(run.suite) · model \(run.model) · \(run.scoring.rawValue) via /\(run.api.rawValue)"
+        )
+        lines.append(
+            "run \(run.id) · \(run.status.rawValue) · \(summary.done)/\(summary.items) items · \(summary.cacheHits) from cache"
+        )
         lines.append("")
-        lines.append("accuracy \(Self.percent(accuracy.value)) [95% CI \(Self.percent(accuracy.ciLow))–\(Self.percent(accuracy.ciHigh))] n=\(accuracy.n)")
+        lines.append(
+            "accuracy \(Self.percent(accuracy.value)) [95% CI \(Self.percent(accuracy.ciLow))–\(Self.percent(accuracy.ciHigh))] n=\(accuracy.n)"
+        )
         if let gold = summary.meanGoldProbability, let outside = summary.meanOutsideMass {
-            lines.append("mean probability on the gold option \(Self.decimal(gold)) · mass outside the options \(Self.decimal(outside))")
+            lines.append(
+                "mean probability on the gold option \(Self.decimal(gold)) · mass outside the options \(Self.decimal(outside))"
+            )
         }
         let failures = summary.failures.filter { $0.value > 0 }.sorted { $0.key < $1.key }
         let failed = failures.reduce(0) { $0 + $1.value }
         lines.append(
-            "failures \(failed)" + (failures.isEmpty ? "" : " (" + failures.map { "\($0.key) \($0.value)" }.joined(separator: ", ") + ")")
+            "failures \(failed)"
+                + (failures.isEmpty
+                    ? "" : " (" + failures.map { "\($0.key) \($0.value)" }.joined(separator: ", ") + ")")
         )
         lines.append("")
         lines.append(Self.row(["culture", "n", "accuracy", "95% CI", "failed"]))

@@ -224,6 +224,31 @@ public final class SQLiteResultStore: ResultStore {
         return try payloads.map { try Self.decode(ItemResult.self, $0) }
     }
 
+    public func results(runID: String, after position: ItemResult.Position?, limit: Int) async throws -> [ItemResult] {
+        // Keyset paging on the results_by_run index: each page is a range scan, whatever its depth in the run.
+        // BINARY collation orders variant and item id by their UTF-8 bytes on every machine.
+        let payloads = try await pool.read { db in
+            if let position {
+                return try String.fetchAll(
+                    db,
+                    sql: """
+                        SELECT payload FROM results
+                        WHERE run_id = ? AND (item_index, variant, item_id) > (?, ?, ?)
+                        ORDER BY item_index, variant, item_id LIMIT ?
+                        """,
+                    arguments: [runID, position.itemIndex, position.variant, position.itemID, max(0, limit)]
+                )
+            }
+            return try String.fetchAll(
+                db,
+                sql: "SELECT payload FROM results WHERE run_id = ? ORDER BY item_index, variant, item_id LIMIT ?",
+                arguments: [runID, max(0, limit)]
+            )
+        }
+        let decoder = Self.decoder()
+        return try payloads.map { try decoder.decode(ItemResult.self, from: Data($0.utf8)) }
+    }
+
     /// Number of cached responses (for tests and `status`).
     public func cachedResponseCount() async throws -> Int {
         try await pool.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM responses") ?? 0 }

@@ -35,7 +35,15 @@ public actor InMemoryResultStore: ResultStore {
     }
 
     public func results(runID: String) async throws -> [ItemResult] {
-        resultsByKey.values.filter { $0.runID == runID }.sorted { ($0.itemIndex, $0.variant) < ($1.itemIndex, $1.variant) }
+        resultsByKey.values.filter { $0.runID == runID }.sorted {
+            ($0.itemIndex, $0.variant) < ($1.itemIndex, $1.variant)
+        }
+    }
+
+    public func results(runID: String, after position: ItemResult.Position?, limit: Int) -> [ItemResult] {
+        let sorted = resultsByKey.values.filter { $0.runID == runID }.sorted { $0.position < $1.position }
+        let rest = position.map { position in sorted.drop { !(position < $0.position) } } ?? sorted[...]
+        return Array(rest.prefix(max(0, limit)))
     }
 
     /// Number of cached responses.

@@ -62,6 +62,7 @@ public enum ResultStoreConformance {
         Check(name: "savingTheSameItemTwiceReplaces", run: savingTheSameItemTwiceReplaces),
         Check(name: "resultsAreOrderedByItemIndexThenVariant", run: resultsAreOrderedByItemIndexThenVariant),
         Check(name: "resultsAreScopedToTheirRun", run: resultsAreScopedToTheirRun),
+        Check(name: "pagedReadsGiveEveryResultInOrder", run: pagedReadsGiveEveryResultInOrder),
         Check(name: "resultWithoutCacheEntryLeavesTheCacheAlone", run: resultWithoutCacheEntryLeavesTheCacheAlone),
         Check(name: "concurrentSavesAreAllKept", run: { try await concurrentSavesAreAllKept($0) }),
     ]
@@ -334,6 +335,66 @@ public enum ResultStoreConformance {
         let ofB = try await store.results(runID: b.id)
         try require(check, ofA.count == 3 && ofA.allSatisfy { $0.runID == a.id }, "run A must have its 3 results only, got \(ofA.map(\.runID))")
         try require(check, ofB.count == 2 && ofB.allSatisfy { $0.runID == b.id }, "run B must have its 2 results only, got \(ofB.map(\.runID))")
+    }
+
+    /// Paged reads (`results(runID:after:limit:)`, `forEachResult`) give exactly the run's results, each once,
+    /// ordered by item index, variant, then item id, whatever the page size; only that run's results.
+    public static func pagedReadsGiveEveryResultInOrder(_ store: any ResultStore) async throws {
+        let check = "pagedReadsGiveEveryResultInOrder"
+        let run = try await store.openRun(makeRun(id: uniqueID("paged"), createdAt: baseDate))
+        let other = try await store.openRun(makeRun(id: uniqueID("paged-other"), createdAt: baseDate))
+        var saved: [ItemResult] = []
+        let saveOrder: [(Int, String)] = [
+            (2, "default"), (10, "default"), (0, "swapped"), (1, "b"), (0, "default"), (1, "a"), (9, "default"),
+        ]
+        for (index, variant) in saveOrder {
+            saved.append(makeResult(runID: run.id, index: index, variant: variant, cacheKey: uniqueID("k")))
+        }
+        // A distinct item sharing index 1 and variant "a": the item id orders it.
+        var twin = makeResult(runID: run.id, index: 1, variant: "a", cacheKey: uniqueID("k"))
+        twin.itemID = "item-1-twin"
+        saved.append(twin)
+        for result in saved {
+            try await store.save(result, cacheEntry: makeCacheEntry(key: result.cacheKey, response: sampleResponse))
+        }
+        let stray = makeResult(runID: other.id, index: 5, cacheKey: uniqueID("k"))
+        try await store.save(stray, cacheEntry: makeCacheEntry(key: stray.cacheKey, response: sampleResponse))
+
+        let expected = saved.sorted { $0.position < $1.position }
+        let show = { (results: [ItemResult]) in results.map { "\($0.itemIndex)/\($0.variant)/\($0.itemID)" } }
+        for pageSize in [1, 2, 3, 8, 1000] {
+            var got: [ItemResult] = []
+            try await store.forEachResult(runID: run.id, pageSize: pageSize) { got.append($0) }
+            try require(
+                check,
+                got == expected,
+                "forEachResult with pages of \(pageSize) must give every result once, in order: expected \(show(expected)), got \(show(got))"
+            )
+        }
+        let all = try await store.results(runID: run.id)
+        try require(
+            check,
+            Set(all) == Set(expected),
+            "paged reads must give the same results as results(runID:): \(show(all)) vs \(show(expected))"
+        )
+        let firstPage = try await store.results(runID: run.id, after: nil, limit: 3)
+        try require(
+            check,
+            firstPage == Array(expected.prefix(3)),
+            "first page of 3: expected \(show(Array(expected.prefix(3)))), got \(show(firstPage))"
+        )
+        let middle = try await store.results(runID: run.id, after: expected[2].position, limit: 2)
+        try require(
+            check,
+            middle == Array(expected[3..<5]),
+            "page after the third result: expected \(show(Array(expected[3..<5]))), got \(show(middle))"
+        )
+        let past = try await store.results(runID: run.id, after: expected[expected.count - 1].position, limit: 10)
+        try require(check, past.isEmpty, "a page after the last result must be empty, got \(show(past))")
+        let none = try await store.results(runID: run.id, after: nil, limit: 0)
+        try require(check, none.isEmpty, "a page of 0 must be empty, got \(show(none))")
+        let unknown = try await store.results(runID: uniqueID("paged-none"), after: nil, limit: 10)
+        try require(check, unknown.isEmpty, "an unknown run has no results, got \(show(unknown))")
     }
 
     // MARK: - Concurrency

@@ -31,7 +31,8 @@ struct ReportCommand: ParsableCommand {
         var runs: [ReportRun] = []
         for directory in runDirectories {
             do {
-                runs.append(try ReportRun.load(directory: URL(fileURLWithPath: directory)))
+                // The browser shows at most --sample-limit samples: decoding only those in full keeps a 100k-sample run small.
+                runs.append(try ReportRun.load(directory: URL(fileURLWithPath: directory), sampleLimit: sampleLimit))
             } catch let error as ReportLoadError {
                 printError("error: \(error)")
                 throw ExitCode(1)

@@ -161,6 +161,36 @@ struct HostileContentTests {
         #expect(HTMLEscape.truncate("e\u{0301}e\u{0301}e\u{0301}", maxCharacters: 2) == "e\u{0301}…")
     }
 
+    @Test func everySampleRowFieldIsEscaped() {
+        // The sample rows are built without Mustache: each field must still go through the scalar-safe escape.
+        let hostile = Fixtures.hostile
+        let view = SampleView(
+            classes: "o-failed c0\" onclick=\"x",
+            outcome: hostile[0],
+            outcomeText: hostile[1],
+            itemID: hostile[2],
+            cultureText: hostile[3],
+            topic: hostile[4],
+            variantText: [hostile[5]],
+            prompt: hostile[6],
+            responseText: ["\"\u{0301} onfocus=alert(5) autofocus x=\""],
+            extracted: "</pre><script>alert(7)</script>",
+            goldText: "'\u{0301} onmouseover=alert(4) x='",
+            scoreText: "{{#x}}{{{y}}}{{/x}}",
+            errorText: ["a\u{0000}b <b>"]
+        )
+        let html = SampleView.html([view])
+        for value in [
+            view.classes, view.outcome, view.outcomeText, view.itemID, view.cultureText, view.topic, view.prompt,
+            view.extracted, view.goldText, view.scoreText,
+        ] + view.variantText + view.responseText + view.errorText {
+            #expect(html.contains(HTMLEscape.escape(value)), "\(value)")
+        }
+        #expect(!html.contains("<script"))
+        #expect(!html.contains("\u{0000}"))
+        Self.assertInert(html)
+    }
+
     @Test func templatesUseTheScalarSafeEscape() throws {
         // The same value through the report's templates: the quote is escaped even with a combining mark after it.
         let view = MessageView(

@@ -121,6 +121,11 @@ func sqliteShell(_ databasePath: String, _ sql: String) throws -> String? {
     }
 
     @Test(arguments: StoreKind.allCases)
+    func pagedReadsGiveEveryResultInOrder(kind: StoreKind) async throws {
+        try await kind.withStore(ResultStoreConformance.pagedReadsGiveEveryResultInOrder)
+    }
+
+    @Test(arguments: StoreKind.allCases)
     func resultWithoutCacheEntryLeavesTheCacheAlone(kind: StoreKind) async throws {
         try await kind.withStore { store in
             try await ResultStoreConformance.resultWithoutCacheEntryLeavesTheCacheAlone(store)
@@ -141,7 +146,7 @@ func sqliteShell(_ databasePath: String, _ sql: String) throws -> String? {
     /// store (as a shared PostgreSQL database will not be).
     @Test(arguments: StoreKind.allCases)
     func allConformanceChecksShareOneStore(kind: StoreKind) async throws {
-        #expect(ResultStoreConformance.checks.count == 11)
+        #expect(ResultStoreConformance.checks.count == 12)
         try await kind.withStore { store in
             for check in ResultStoreConformance.checks {
                 try await check.run(store)

@@ -2,8 +2,11 @@
 //
 //   CultureLensBench write  DB COUNT [CONCURRENCY]   synthesise COUNT results (seeded) and save them through
 //                                                   SQLiteResultStore, CONCURRENCY saves in flight as the runner does
-//   CultureLensBench export DB COUNT OUTDIR          read the run back and write results.json + samples.jsonl into
-//                                                   OUTDIR exactly as `culturelens run --output` does
+//   CultureLensBench export DB COUNT OUTDIR          write results.json + samples.jsonl of the stored run into
+//                                                   OUTDIR, streamed from the store a page at a time
+//                                                   (RunReport.write(run:suite:store:...))
+//   CultureLensBench export-memory DB COUNT OUTDIR   the same files the way `culturelens run --output` writes them
+//                                                   after the runner's read-back: results(runID:), then RunReport
 //
 // Each mode prints one JSON object on stdout (phase timings in seconds, peak RSS in KiB), so each phase's peak
 // RSS is that of its own process. The HTML report over OUTDIR is then timed through the real CLI
@@ -20,7 +23,9 @@ import Foundation
 
 /// Synthetic 4-option items, the same ones for every mode (the seed fixes them).
 struct Synthetic {
-    static let cultures = ["JP", "KE", "BR", "DE", "IN", "MX", "NG", "FR", "EG", "KR", "US", "ID", "TR", "PE", "VN", "ZA"]
+    static let cultures = [
+        "JP", "KE", "BR", "DE", "IN", "MX", "NG", "FR", "EG", "KR", "US", "ID", "TR", "PE", "VN", "ZA",
+    ]
     static let topics = ["food", "etiquette", "holidays", "family", "music", "sport", "language", "religion"]
     static let words = [
         "festival", "breakfast", "greeting", "wedding", "market", "dance", "tea", "rice", "bread", "gift",
@@ -182,6 +187,37 @@ func export(path: String, count: Int, output: String) async throws {
         exit(1)
     }
     let prepared = seconds(since: start)
+    let exportStart = ContinuousClock.now
+    let summary = try await RunReport.write(
+        run: run,
+        suite: suite,
+        store: store,
+        settings: ["concurrency": "32"],
+        to: URL(fileURLWithPath: output)
+    )
+    let exporting = seconds(since: exportStart)
+    guard summary.done == count else {
+        FileHandle.standardError.write(Data("exported \(summary.done) results, expected \(count)\n".utf8))
+        exit(1)
+    }
+    emit([
+        "count": Double(summary.done),
+        "prepare_s": prepared,
+        "export_s": exporting,
+        "total_s": seconds(since: start),
+    ])
+}
+
+func exportInMemory(path: String, count: Int, output: String) async throws {
+    let start = ContinuousClock.now
+    let suite = Synthetic.suite(count: count)
+    let store = try SQLiteResultStore(path: path)
+    let runID = Synthetic.runRecord(suite).id
+    guard let run = try await store.run(id: runID) else {
+        FileHandle.standardError.write(Data("no run \(runID) in \(path); run `write` first\n".utf8))
+        exit(1)
+    }
+    let prepared = seconds(since: start)
     let readStart = ContinuousClock.now
     let results = try await store.results(runID: runID)
     let reading = seconds(since: readStart)
@@ -206,7 +242,7 @@ func export(path: String, count: Int, output: String) async throws {
 let arguments = CommandLine.arguments
 func usage() -> Never {
     FileHandle.standardError.write(
-        Data("usage: CultureLensBench write DB COUNT [CONCURRENCY] | export DB COUNT OUTDIR\n".utf8)
+        Data("usage: CultureLensBench write DB COUNT [CONCURRENCY] | export|export-memory DB COUNT OUTDIR\n".utf8)
     )
     exit(2)
 }
@@ -216,6 +252,8 @@ case "write":
     try await write(path: arguments[2], count: count, concurrency: arguments.count > 4 ? Int(arguments[4]) ?? 32 : 32)
 case "export" where arguments.count >= 5:
     try await export(path: arguments[2], count: count, output: arguments[4])
+case "export-memory" where arguments.count >= 5:
+    try await exportInMemory(path: arguments[2], count: count, output: arguments[4])
 default:
     usage()
 }

@@ -1,0 +1,67 @@
+public import CultureLensCore
+public import Foundation
+
+extension RunReport {
+    /// Writes `results.json` and `samples.jsonl` of `run` into `directory` (created if needed) from `store`,
+    /// reading its results a page at a time: each sample line is written as its result is read, and the summary
+    /// is counted as it goes (``RunSummary/Accumulator``), so memory does not grow with the run.
+    ///
+    /// The files are byte for byte what `RunReport(run:suite:results:settings:)` with ``write(to:metrics:)`` writes
+    /// for the results of ``ResultStore/results(runID:)``; each is written atomically. Should a store list a
+    /// run's results in another order than the report's own sort, the export falls back to reading them all.
+    /// - Returns: The run's summary.
+    @discardableResult
+    public static func write(
+        run: RunRecord,
+        suite: Suite,
+        store: some ResultStore,
+        settings: [String: String] = [:],
+        metrics: BenchmarkMetrics? = nil,
+        to directory: URL,
+        pageSize: Int = 1000
+    ) async throws -> RunSummary {
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        // Positions rather than a dictionary of items: the suite is held once however many items it has.
+        var positions: [String: Int] = [:]
+        positions.reserveCapacity(suite.items.count)
+        for (index, item) in suite.items.enumerated() where positions[item.id] == nil { positions[item.id] = index }
+
+        let encoder = sampleEncoder()
+        let writer = try AtomicFileWriter(url: directory.appendingPathComponent("samples.jsonl"))
+        var accumulator = RunSummary.Accumulator()
+        var previous: (Int, String)?
+        do {
+            try await store.forEachResult(runID: run.id, pageSize: pageSize) { result in
+                // The in-memory report sorts with Swift's string order; a store's byte order only differs from it
+                // for strings that are not in normalisation form C, and then the streamed order would not match.
+                let key = (result.itemIndex, result.variant)
+                if let previous, key < previous { throw OutOfOrder() }
+                previous = key
+                accumulator.add(result)
+                let item = positions[result.itemID].map { suite.items[$0] }
+                try writer.append(try sampleLine(result, item: item, encoder: encoder))
+                try writer.append(byte: 0x0A)
+            }
+        } catch is OutOfOrder {
+            writer.discard()
+            let report = RunReport(
+                run: run,
+                suite: suite,
+                results: try await store.results(runID: run.id),
+                settings: settings
+            )
+            try report.write(to: directory, metrics: metrics)
+            return report.summary
+        }
+        let summary = accumulator.summary(itemCount: run.itemCount)
+        let report = RunReport(run: run, items: [:], results: [], settings: settings, summary: summary)
+        try report.resultsJSON(metrics: metrics).write(
+            to: directory.appendingPathComponent("results.json"),
+            options: .atomic
+        )
+        try writer.commit()
+        return summary
+    }
+
+    private struct OutOfOrder: Error {}
+}
