@@ -31,7 +31,9 @@ struct EndpointPoolTests {
     static func pool(
         _ urls: [String],
         _ configuration: EndpointPool.Configuration,
-        timeout: Double = 10,
+        // Long: under CI load (the whole suite beside the real model) a 10 s read timeout fired on a healthy
+        // server, and the retry was served twice.
+        timeout: Double = 60,
         connectTimeout: Double? = nil
     ) -> EndpointPool {
         EndpointPool(
@@ -96,7 +98,11 @@ struct EndpointPoolTests {
             }
             #expect(failures.isEmpty, "lost: \(failures.prefix(3))")
             let stats = server.stats()
-            #expect(stats.served == total)
+            #expect(snapshot.succeeded == total)
+            // An attempt the client gave up on (timeout, dropped connection) may still have been served, so the
+            // server can count more than `total`, but never more than the pool's non-429 failures allow.
+            #expect(stats.served >= total)
+            #expect(stats.served <= total + snapshot.failures - snapshot.rateLimited)
             #expect(stats.maxServed <= cap)
             #expect(stats.rejected > 0, "the limit never probed above the cap")
             let share = Double(stats.rejected) / Double(stats.served + stats.rejected)

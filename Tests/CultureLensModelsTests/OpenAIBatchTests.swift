@@ -82,7 +82,7 @@ struct OpenAIBatchTests {
                     baseURL: baseURL,
                     model: "fake-model",
                     apiKey: OpenAIBatchTests.apiKey,
-                    timeout: 10,
+                    timeout: 60,
                     retry: OpenAIBatchTests.fastRetry,
                     maxConnections: 4
                 )
@@ -94,7 +94,7 @@ struct OpenAIBatchTests {
                 configuration: .init(
                     baseURL: baseURL,
                     apiKey: OpenAIBatchTests.apiKey,
-                    timeout: 10,
+                    timeout: 60,
                     retry: OpenAIBatchTests.fastRetry
                 )
             )
@@ -178,7 +178,7 @@ struct OpenAIBatchTests {
             configuration: .init(
                 baseURL: server.baseURL + "/v1",
                 model: "fake-model",
-                timeout: 10,
+                timeout: 60,
                 retry: fastRetry,
                 maxConnections: 4
             )
@@ -357,7 +357,7 @@ struct OpenAIBatchTests {
             pollInterval: .milliseconds(50)
         )
         let client = OpenAIBatchClient(
-            configuration: .init(baseURL: server.baseURL + "/v1", timeout: 10, retry: Self.fastRetry)
+            configuration: .init(baseURL: server.baseURL + "/v1", timeout: 60, retry: Self.fastRetry)
         )
         let pending = BatchPlan(
             requests: EvaluationRunner(
@@ -524,7 +524,7 @@ struct OpenAIBatchTests {
                 configuration: .init(
                     baseURL: harness.baseURL,
                     apiKey: "sk-wrong-key",
-                    timeout: 10,
+                    timeout: 60,
                     retry: Self.fastRetry
                 )
             )

@@ -309,8 +309,8 @@ struct OpenAIClientFaultTests {
     // MARK: - Cancellation
 
     @Test func cancellationDuringTheFirstAttemptThrowsCancellationError() async throws {
-        try await Self.withClient(handler: { _ in
-            .delay(.seconds(5), then: .json(FakeOpenAI.completion(text: " A", topLogprobs: Self.letters)))
+        try await Self.withClient(timeout: 120, handler: { _ in
+            .delay(.seconds(60), then: .json(FakeOpenAI.completion(text: " A", topLogprobs: Self.letters)))
         }) { client, server in
             let task = Task { try await client.send(Self.request(.completions)) }
             try await Self.waitUntil { server.requestCount == 1 }
@@ -519,7 +519,9 @@ struct OpenAIClientFaultTests {
     /// Starts a server and a client against it, runs `body`, and always shuts both down.
     static func withClient<T>(
         apiKey: String? = nil,
-        timeout: Double = 5,
+        // Long, so that a loaded CI machine never times out a healthy answer and retries it; timeout tests pass
+        // their own.
+        timeout: Double = 60,
         maxConnections: Int = 4,
         handler: @escaping ScriptedHTTPServer.Handler,
         _ body: (OpenAIClient, ScriptedHTTPServer) async throws -> T
