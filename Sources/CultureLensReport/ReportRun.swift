@@ -170,28 +170,7 @@ public struct ReportRun: Sendable, Hashable {
         summary = RunSummary(results: results, itemCount: run.itemCount)
         let items = Self.builtInItems(suite: run.suite)
         samples = results.sorted { ($0.itemIndex, $0.variant) < ($1.itemIndex, $1.variant) }.map { result in
-            let item = items[result.itemID]
-            return ReportSample(
-                itemID: result.itemID,
-                itemIndex: result.itemIndex,
-                variant: result.variant,
-                culture: result.culture,
-                topic: result.topic,
-                prompt: result.prompt,
-                response: result.response,
-                distribution: result.distribution,
-                outsideMass: result.outsideMass,
-                predicted: result.predicted,
-                predictedChoice: result.predicted.flatMap { index in
-                    item.flatMap { $0.choices.indices.contains(index) ? $0.choices[index] : nil }
-                },
-                gold: result.gold,
-                score: result.score,
-                error: result.failure?.rawValue,
-                errorDetail: result.failureDetail,
-                cached: result.cached,
-                attempts: result.attempts
-            )
+            ReportSample(result: result, item: items[result.itemID])
         }
         extras = [:]
     }

@@ -77,26 +77,7 @@ public struct RunReport: Sendable {
 
     /// The `samples.jsonl` line of `result` (without its line feed); `item` gives the predicted option's text.
     static func sampleLine(_ result: ItemResult, item: Item?, encoder: JSONEncoder) throws -> Data {
-        let sample = Sample(
-            itemID: result.itemID,
-            itemIndex: result.itemIndex,
-            variant: result.variant,
-            culture: result.culture,
-            topic: result.topic,
-            prompt: result.prompt,
-            response: result.response,
-            distribution: result.distribution,
-            outsideMass: result.outsideMass,
-            predicted: result.predicted,
-            predictedChoice: result.predicted.flatMap { index in item.map { $0.choices[index] } },
-            gold: result.gold,
-            score: result.score,
-            error: result.failure?.rawValue,
-            errorDetail: result.failureDetail,
-            cached: result.cached,
-            attempts: result.attempts
-        )
-        return try encoder.encode(sample)
+        try encoder.encode(ReportSample.Line(sample: ReportSample(result: result, item: item)))
     }
 
     /// Writes `results.json` and `samples.jsonl` into `directory`, creating it; each file is written atomically.
@@ -215,56 +196,5 @@ private struct ResultsDocument: Encodable {
             settings: report.settings
         )
         summary = report.summary
-    }
-}
-
-private struct Sample: Encodable {
-    var itemID: String
-    var itemIndex: Int
-    var variant: String
-    var culture: String
-    var topic: String
-    var prompt: String
-    var response: String?
-    var distribution: [Double]?
-    var outsideMass: Double?
-    var predicted: Int?
-    var predictedChoice: String?
-    var gold: [Int]
-    var score: Double?
-    var error: String?
-    var errorDetail: String?
-    var cached: Bool
-    var attempts: Int
-
-    enum CodingKeys: String, CodingKey {
-        case variant, culture, topic, prompt, response, distribution, predicted, gold, score, error, cached, attempts
-        case itemID = "item_id"
-        case itemIndex = "item_index"
-        case outsideMass = "outside_mass"
-        case predictedChoice = "predicted_choice"
-        case errorDetail = "error_detail"
-    }
-
-    // Explicit nulls keep every line's key set identical, which is easier on downstream tools.
-    func encode(to encoder: any Encoder) throws {
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(itemID, forKey: .itemID)
-        try container.encode(itemIndex, forKey: .itemIndex)
-        try container.encode(variant, forKey: .variant)
-        try container.encode(culture, forKey: .culture)
-        try container.encode(topic, forKey: .topic)
-        try container.encode(prompt, forKey: .prompt)
-        try container.encode(response, forKey: .response)
-        try container.encode(distribution, forKey: .distribution)
-        try container.encode(outsideMass, forKey: .outsideMass)
-        try container.encode(predicted, forKey: .predicted)
-        try container.encode(predictedChoice, forKey: .predictedChoice)
-        try container.encode(gold, forKey: .gold)
-        try container.encode(score, forKey: .score)
-        try container.encode(error, forKey: .error)
-        try container.encode(errorDetail, forKey: .errorDetail)
-        try container.encode(cached, forKey: .cached)
-        try container.encode(attempts, forKey: .attempts)
     }
 }

@@ -1,4 +1,4 @@
-public import CultureLensCore
+import CultureLensCore
 import CultureLensReport
 import Foundation
 public import Hummingbird

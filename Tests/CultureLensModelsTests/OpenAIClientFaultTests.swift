@@ -10,7 +10,13 @@ import Testing
 struct OpenAIClientFaultTests {
     /// Fast retries: 3 attempts, 10 ms then 20 ms between them, no jitter, `Retry-After` honoured up to 5 s.
     static let fastRetry = RetryStateMachine.Configuration(
-        maxAttempts: 3, baseDelay: 0.01, multiplier: 2, maxDelay: 0.05, jitter: 0, maxRetryAfter: 5)
+        maxAttempts: 3,
+        baseDelay: 0.01,
+        multiplier: 2,
+        maxDelay: 0.05,
+        jitter: 0,
+        maxRetryAfter: 5
+    )
 
     static let letters: [(String, Double)] = [(" A", -0.1), (" B", -2.5), (" C", -3.0), (" D", -4.5)]
 
@@ -88,8 +94,10 @@ struct OpenAIClientFaultTests {
         try await Self.withClient(handler: { _ in
             calls.next() == 1
                 ? .respond(
-                    status: 429, headers: [("Content-Type", "application/json"), ("Retry-After", "1")],
-                    body: FakeOpenAI.error(message: "slow down", type: "rate_limit_exceeded"))
+                    status: 429,
+                    headers: [("Content-Type", "application/json"), ("Retry-After", "1")],
+                    body: FakeOpenAI.error(message: "slow down", type: "rate_limit_exceeded")
+                )
                 : .json(FakeOpenAI.completion(text: " A", topLogprobs: Self.letters))
         }) { client, server in
             let clock = ContinuousClock()
@@ -263,7 +271,8 @@ struct OpenAIClientFaultTests {
             .json(FakeOpenAI.completion(text: "The answer is B.", topLogprobs: nil))
         }) { client, server in
             let reply = try await client.send(
-                ModelRequest(api: .completions, prompt: "Q", maxTokens: 48, topLogprobs: nil))
+                ModelRequest(api: .completions, prompt: "Q", maxTokens: 48, topLogprobs: nil)
+            )
             #expect(reply.response.text == "The answer is B.")
             #expect(reply.response.firstTokenTopLogprobs == nil)
             let seen = try #require(server.requests.first)
@@ -309,9 +318,12 @@ struct OpenAIClientFaultTests {
     // MARK: - Cancellation
 
     @Test func cancellationDuringTheFirstAttemptThrowsCancellationError() async throws {
-        try await Self.withClient(timeout: 120, handler: { _ in
-            .delay(.seconds(60), then: .json(FakeOpenAI.completion(text: " A", topLogprobs: Self.letters)))
-        }) { client, server in
+        try await Self.withClient(
+            timeout: 120,
+            handler: { _ in
+                .delay(.seconds(60), then: .json(FakeOpenAI.completion(text: " A", topLogprobs: Self.letters)))
+            }
+        ) { client, server in
             let task = Task { try await client.send(Self.request(.completions)) }
             try await Self.waitUntil { server.requestCount == 1 }
             task.cancel()
@@ -328,11 +340,14 @@ struct OpenAIClientFaultTests {
         let calls = Counter()
         // The last response would take a minute (well inside the 120 s timeout), so only a prompt cancellation
         // finishes in time even on a heavily loaded machine.
-        try await Self.withClient(timeout: 120, handler: { _ in
-            calls.next() < 3
-                ? .respond(status: 500, body: FakeOpenAI.error(message: "boom", type: "server_error"))
-                : .delay(.seconds(60), then: .json(FakeOpenAI.completion(text: " A", topLogprobs: Self.letters)))
-        }) { client, server in
+        try await Self.withClient(
+            timeout: 120,
+            handler: { _ in
+                calls.next() < 3
+                    ? .respond(status: 500, body: FakeOpenAI.error(message: "boom", type: "server_error"))
+                    : .delay(.seconds(60), then: .json(FakeOpenAI.completion(text: " A", topLogprobs: Self.letters)))
+            }
+        ) { client, server in
             let task = Task { try await client.send(Self.request(.completions)) }
             try await Self.waitUntil { server.requestCount == 3 }
             let clock = ContinuousClock()
@@ -389,7 +404,10 @@ struct OpenAIClientFaultTests {
         // has items (3,3,3,3,2,2 over 16) and the same prompt always gets the same fault.
         let ranked = prompts.sorted { (Self.fnv1a($0), $0) < (Self.fnv1a($1), $1) }
         let faultByPrompt = Dictionary(
-            uniqueKeysWithValues: ranked.enumerated().map { ($0.element, Fault.allCases[$0.offset % Fault.allCases.count]) })
+            uniqueKeysWithValues: ranked.enumerated().map {
+                ($0.element, Fault.allCases[$0.offset % Fault.allCases.count])
+            }
+        )
         var expected: [Fault: Int] = [:]
         for prompt in prompts { expected[faultByPrompt[prompt]!, default: 0] += 1 }
         #expect(Fault.allCases.allSatisfy { expected[$0, default: 0] > 0 })
@@ -402,35 +420,42 @@ struct OpenAIClientFaultTests {
         let missingBody = FakeOpenAI.completion(text: " A", topLogprobs: nil)
         let unknownPrompts = Counter()
 
-        try await Self.withClient(maxConnections: 4, handler: { request in
-            guard request.path == "/v1/completions",
-                let body = try? JSONDecoder().decode(CompletionWire.self, from: Data(request.body)),
-                let fault = faultByPrompt[body.prompt]
-            else {
-                _ = unknownPrompts.next()
-                return .respond(status: 404, body: FakeOpenAI.error(message: "unexpected request"))
+        try await Self.withClient(
+            maxConnections: 4,
+            handler: { request in
+                guard request.path == "/v1/completions",
+                    let body = try? JSONDecoder().decode(CompletionWire.self, from: Data(request.body)),
+                    let fault = faultByPrompt[body.prompt]
+                else {
+                    _ = unknownPrompts.next()
+                    return .respond(status: 404, body: FakeOpenAI.error(message: "unexpected request"))
+                }
+                switch fault {
+                case .good:
+                    return .json(goodBody)
+                case .serverError:
+                    return .respond(status: 500, body: FakeOpenAI.error(message: "boom", type: "server_error"))
+                case .rateLimited:
+                    return .respond(
+                        status: 429,
+                        headers: [("Content-Type", "application/json"), ("Retry-After", "0")],
+                        body: FakeOpenAI.error(message: "slow down", type: "rate_limit_exceeded")
+                    )
+                case .malformed:
+                    return .json("{\"id\":\"cmpl-1\",\"choices\":[{\"text\":\" A\",")
+                case .missingLogprobs:
+                    return .json(missingBody)
+                case .truncated:
+                    return .truncated(status: 200, body: goodBody, sendBytes: goodBody.utf8.count / 2)
+                }
             }
-            switch fault {
-            case .good:
-                return .json(goodBody)
-            case .serverError:
-                return .respond(status: 500, body: FakeOpenAI.error(message: "boom", type: "server_error"))
-            case .rateLimited:
-                return .respond(
-                    status: 429, headers: [("Content-Type", "application/json"), ("Retry-After", "0")],
-                    body: FakeOpenAI.error(message: "slow down", type: "rate_limit_exceeded"))
-            case .malformed:
-                return .json("{\"id\":\"cmpl-1\",\"choices\":[{\"text\":\" A\",")
-            case .missingLogprobs:
-                return .json(missingBody)
-            case .truncated:
-                return .truncated(status: 200, body: goodBody, sendBytes: goodBody.utf8.count / 2)
-            }
-        }) { client, server in
+        ) { client, server in
             let store = InMemoryResultStore()
             let runner = EvaluationRunner(
-                model: client, store: store,
-                configuration: .init(api: .completions, scoring: .logprobs, concurrency: 4))
+                model: client,
+                store: store,
+                configuration: .init(api: .completions, scoring: .logprobs, concurrency: 4)
+            )
             let maxAttempts = Self.fastRetry.maxAttempts
 
             // First invocation.
@@ -446,7 +471,8 @@ struct OpenAIClientFaultTests {
             #expect(summary.failures[FailureKind.rateLimited.rawValue] == expected[.rateLimited])
             #expect(
                 summary.failures[FailureKind.malformedResponse.rawValue]
-                    == expected[.malformed, default: 0] + expected[.truncated, default: 0])
+                    == expected[.malformed, default: 0] + expected[.truncated, default: 0]
+            )
             #expect(summary.failures[FailureKind.missingLogprobs.rawValue] == expected[.missingLogprobs])
             let otherKinds: [FailureKind] = [
                 .clientError, .timeout, .connection, .noLabelInTopLogprobs, .parseFailure, .refusal,
@@ -480,7 +506,9 @@ struct OpenAIClientFaultTests {
             #expect(firstRequests <= 16 * maxAttempts)
             #expect(
                 firstRequests
-                    == expected[.good, default: 0] + expected[.missingLogprobs, default: 0] + transientItems * maxAttempts)
+                    == expected[.good, default: 0] + expected[.missingLogprobs, default: 0] + transientItems
+                    * maxAttempts
+            )
 
             // Second invocation of the same run: good items come from the cache, transient failures are asked again.
             let second = try await runner.run(suite, toolVersion: "test")
@@ -504,7 +532,8 @@ struct OpenAIClientFaultTests {
             // Transient failures are requested again, maxAttempts each.
             #expect(
                 secondPrompts.filter { faultByPrompt[$0].map(transient.contains) ?? false }.count
-                    == transientItems * maxAttempts)
+                    == transientItems * maxAttempts
+            )
             let missingAgain = secondPrompts.filter { faultByPrompt[$0] == .missingLogprobs }.count
             #expect(secondPrompts.count == transientItems * maxAttempts + missingAgain)
             #expect(secondPrompts.count <= 16 * maxAttempts)
@@ -535,7 +564,8 @@ struct OpenAIClientFaultTests {
                 timeout: timeout,
                 retry: fastRetry,
                 maxConnections: maxConnections
-            ))
+            )
+        )
         let result: T
         do {
             result = try await body(client, server)
@@ -591,7 +621,11 @@ private final class Counter: Sendable {
     private let count = Mutex(0)
 
     /// Increments and returns the new value (1 on the first call).
-    func next() -> Int { count.withLock { $0 += 1; return $0 } }
+    func next() -> Int {
+        count.withLock {
+            $0 += 1; return $0
+        }
+    }
 
     var value: Int { count.withLock { $0 } }
 }

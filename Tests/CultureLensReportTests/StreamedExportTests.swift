@@ -181,6 +181,30 @@ struct StreamedExportTests {
         }
     }
 
+    /// A result whose predicted index is outside its item's choices (stored against an older version of the item)
+    /// is written and shown without option text; before, `samples.jsonl` indexed the choices unchecked and trapped.
+    @Test(arguments: [4, 99, -1])
+    func aPredictedIndexOutsideTheChoicesGivesNoOptionText(predicted: Int) throws {
+        var result = try #require(Fixtures.results(runID: "e", seed: 1, skill: 0.5).first)
+        let item = try #require(Fixtures.suite.items.first { $0.id == result.itemID })
+        #expect(item.choices.count == 4)
+        result.predicted = predicted
+        let run = Fixtures.record(id: "eeeeeeeeeeeeeeee", model: "m")
+        let line = try RunReport(run: run, suite: Fixtures.suite, results: [result], settings: [:]).samplesJSONL()
+        let object = try #require(try JSONSerialization.jsonObject(with: line) as? [String: Any])
+        #expect(object["predicted"] as? Int == predicted)
+        #expect(object["predicted_choice"] is NSNull)
+        #expect(object.keys.count == 17, "every key present, absent values as null")
+        let sample = try #require(ReportRun(run: run, results: [result], settings: [:]).samples.first)
+        #expect(sample.predicted == predicted && sample.predictedChoice == nil)
+        // In range, both paths give the option text.
+        result.predicted = 2
+        let inRange = try RunReport(run: run, suite: Fixtures.suite, results: [result], settings: [:]).samplesJSONL()
+        let text = try #require(try JSONSerialization.jsonObject(with: inRange) as? [String: Any])
+        #expect(text["predicted_choice"] as? String == item.choices[2])
+        #expect(ReportSample(result: result, item: item).predictedChoice == item.choices[2])
+    }
+
     @Test func replacingSamplesDropsTheLoadedDigests() throws {
         try Fixtures.withTemporaryDirectory { directory in
             try Self.writeRun(id: "dddddddddddddddd", model: "m", seed: 1, skill: 0.5, to: directory)
