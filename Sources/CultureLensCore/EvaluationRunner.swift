@@ -100,9 +100,16 @@ public struct EvaluationRunner: Sendable {
     public func request(for prompt: RenderedPrompt, item: Item) -> ModelRequest {
         switch scoringMode(for: item, variant: prompt.variant) {
         case .logprobs:
-            return ModelRequest(api: configuration.api, prompt: prompt.text, maxTokens: 1, topLogprobs: configuration.topLogprobs)
+            return ModelRequest(
+                api: configuration.api,
+                prompt: prompt.text,
+                maxTokens: 1,
+                topLogprobs: configuration.topLogprobs
+            )
         case .generate:
-            let tokens = prompt.variant.reasoning == .reasonFirst ? max(256, configuration.generateMaxTokens) : configuration.generateMaxTokens
+            let tokens =
+                prompt.variant.reasoning == .reasonFirst
+                ? max(256, configuration.generateMaxTokens) : configuration.generateMaxTokens
             guard configuration.temperature > 0 else {
                 return ModelRequest(api: configuration.api, prompt: prompt.text, maxTokens: tokens, topLogprobs: nil)
             }
@@ -163,6 +170,21 @@ public struct EvaluationRunner: Sendable {
         stop: StopSignal = StopSignal(),
         progress: @escaping @Sendable (RunProgress) -> Void = { _ in }
     ) async throws -> (run: RunRecord, results: [ItemResult]) {
+        let run = try await execute(suite, variants: variants, toolVersion: toolVersion, stop: stop, progress: progress)
+        return (run, try await store.results(runID: run.id))
+    }
+
+    /// Evaluates every item of `suite` like ``run(_:variants:toolVersion:stop:progress:)``, without reading the
+    /// results back: for callers that stream them from the store (``ResultStore/forEachResult(runID:pageSize:_:)``),
+    /// so a large run's results are never all in memory.
+    /// - Returns: the run record (completed, or interrupted when `stop` was raised).
+    public func execute(
+        _ suite: Suite,
+        variants: [PromptVariant] = [.default],
+        toolVersion: String,
+        stop: StopSignal = StopSignal(),
+        progress: @escaping @Sendable (RunProgress) -> Void = { _ in }
+    ) async throws -> RunRecord {
         var run = try await store.openRun(runRecord(for: suite, variants: variants, toolVersion: toolVersion))
         run.status = .running
         run.finishedAt = nil
@@ -203,7 +225,7 @@ public struct EvaluationRunner: Sendable {
         run.status = stop.isStopped && state.done < state.total ? .interrupted : .completed
         run.finishedAt = Date()
         try await store.updateRun(run)
-        return (run, try await store.results(runID: run.id))
+        return run
     }
 
     /// Whether a failure is a transport failure, worth trying again on resume; answer-level failures (refusals, parse failures)
@@ -265,7 +287,11 @@ public struct EvaluationRunner: Sendable {
                 return result
             }
         }
-        let outcome = ItemScorer(mode: scoringMode(for: item, variant: variant)).score(response, prompt: prompt, item: item)
+        let outcome = ItemScorer(mode: scoringMode(for: item, variant: variant)).score(
+            response,
+            prompt: prompt,
+            item: item
+        )
         result.response = response.text
         result.distribution = outcome.distribution
         result.outsideMass = outcome.outsideMass

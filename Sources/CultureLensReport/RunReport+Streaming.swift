@@ -54,7 +54,7 @@ extension RunReport {
             return report.summary
         }
         let summary = accumulator.summary(itemCount: run.itemCount)
-        let report = RunReport(run: run, items: [:], results: [], settings: settings, summary: summary)
+        let report = RunReport(run: run, summary: summary, settings: settings)
         try report.resultsJSON(metrics: metrics).write(
             to: directory.appendingPathComponent("results.json"),
             options: .atomic

@@ -121,9 +121,9 @@ struct RunCommand: AsyncParsableCommand {
                 trap: trap
             )
         }
-        let outcome: (run: RunRecord, results: [ItemResult])
+        let finished: RunRecord
         do {
-            outcome = try await runner.run(
+            finished = try await runner.execute(
                 selected,
                 variants: sampling.variants,
                 toolVersion: CultureLensVersion.current,
@@ -142,27 +142,37 @@ struct RunCommand: AsyncParsableCommand {
         for line in session.endpointSummary { printError(line) }
         await session.close()
         trap.cancel()
-        if batchOptions.batch { finishBatch(run: outcome.run, model: runner.model) }
+        if batchOptions.batch { finishBatch(run: finished, model: runner.model) }
 
-        let report = RunReport(
-            run: outcome.run,
-            suite: selected,
-            results: outcome.results,
-            settings: [
-                "concurrency": String(concurrency),
-                "limit": limit.map(String.init) ?? "all",
-                "top_logprobs": String(modelOptions.topLogprobs),
-                "samples": String(sampling.samples),
-            ]
+        // The results are streamed from the store, never all held with their prompts: one pass for the summary and
+        // the metrics, a second (only with --output) that writes each sample as it reads it.
+        let stored = try await StoredRunResults.read(
+            run: finished,
+            store: store,
+            keepForMetrics: resolved.loaded != nil
         )
+        let settings = [
+            "concurrency": String(concurrency),
+            "limit": limit.map(String.init) ?? "all",
+            "top_logprobs": String(modelOptions.topLogprobs),
+            "samples": String(sampling.samples),
+        ]
+        let report = RunReport(run: finished, summary: stored.summary, settings: settings)
         let metrics = await resolved.metrics(
-            results: outcome.results,
-            run: outcome.run,
+            results: stored.forMetrics,
+            run: finished,
             store: store,
             data: dataOptions.data
         )
         if let output {
-            try report.write(to: URL(fileURLWithPath: output), metrics: metrics)
+            try await RunReport.write(
+                run: finished,
+                suite: selected,
+                store: store,
+                settings: settings,
+                metrics: metrics,
+                to: URL(fileURLWithPath: output)
+            )
         }
         if json {
             FileHandle.standardOutput.write(try report.resultsJSON(metrics: metrics))
@@ -171,13 +181,13 @@ struct RunCommand: AsyncParsableCommand {
             if let metrics { print(report.metricsTable(metrics), terminator: "") }
             if let output { print("results: \(output)/results.json · samples: \(output)/samples.jsonl") }
         }
-        if outcome.run.status == .interrupted {
+        if finished.status == .interrupted {
             printError(
                 "interrupted: \(report.summary.done)/\(report.summary.items) items saved; run the same command again to resume"
             )
             throw ExitCode(130)
         }
-        let unrecoverable = outcome.results.filter { EvaluationRunner.isTransient($0.failure) }.count
+        let unrecoverable = stored.unrecoverable
         if unrecoverable > 0 {
             printError("\(unrecoverable) item(s) failed after every retry; run the same command again to retry them")
             throw ExitCode(1)

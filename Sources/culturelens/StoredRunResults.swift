@@ -1,0 +1,36 @@
+import CultureLensCore
+
+/// What `run` needs of a finished run's results, read from the store in one streamed pass: the summary, the
+/// count of failures worth retrying, and, for suites with metrics, the results without their prompts.
+///
+/// Holding every result with its prompt is what made `run` peak at about 300 MB on a 100k-item run; the prompt is
+/// the largest field and no metric reads it.
+struct StoredRunResults {
+    /// Summary of every result.
+    var summary: RunSummary
+    /// Results that failed in transport (``EvaluationRunner/isTransient(_:)``), retried by the next invocation.
+    var unrecoverable: Int
+    /// Every result, prompt emptied, in the store's order; empty unless asked for.
+    var forMetrics: [ItemResult]
+
+    /// Reads `run`'s results from `store` a page at a time.
+    static func read(run: RunRecord, store: any ResultStore, keepForMetrics: Bool) async throws -> StoredRunResults {
+        var accumulator = RunSummary.Accumulator()
+        var unrecoverable = 0
+        var kept: [ItemResult] = []
+        try await store.forEachResult(runID: run.id) { result in
+            accumulator.add(result)
+            if EvaluationRunner.isTransient(result.failure) { unrecoverable += 1 }
+            if keepForMetrics {
+                var light = result
+                light.prompt = ""
+                kept.append(light)
+            }
+        }
+        return StoredRunResults(
+            summary: accumulator.summary(itemCount: run.itemCount),
+            unrecoverable: unrecoverable,
+            forMetrics: kept
+        )
+    }
+}
