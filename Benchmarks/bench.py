@@ -529,7 +529,7 @@ def store_bench(rows, notes):
         mj = json.load(open(os.path.join(work, "export-memory.json")))
         same = all(filecmp.cmp(os.path.join(out, name), os.path.join(mem_out, name), shallow=False)
                    for name in ("results.json", "samples.jsonl"))
-        rows.append([label, "in memory, as run --output after the runner's read-back: results(runID:) / write"
+        rows.append([label, "in memory, one full read-back (the old run --output path): results(runID:) / write"
                      + ("" if same else " (FILES DIFFER from the streamed export)"),
                      f"{mj['read_s']:.2f} s / {mj['export_s']:.2f} s", "", "", "", f"{m.load:.1f}"])
         rows.append([label, "peak RSS: read + export process (in memory)", f"{m.rss_mb:.0f} MB", "", "", "",

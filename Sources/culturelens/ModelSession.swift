@@ -95,7 +95,7 @@ final class ModelSession: Sendable {
         )
     }
 
-    /// The same settings for `culturelens worker`, which has no rate-limit options.
+    /// The same settings from parts, for `culturelens worker` (whose rate limits are its own share of a quota).
     static func poolConfiguration(
         adaptive: Bool,
         concurrency: Int,

@@ -60,6 +60,20 @@ struct WorkerCommand: AsyncParsableCommand {
     )
     var adaptive = true
 
+    @Option(
+        name: .long,
+        help:
+            "Requests per minute this worker sends to each endpoint (default: unlimited); N workers sharing a quota each take a share."
+    )
+    var rpm: Double?
+
+    @Option(
+        name: .long,
+        help:
+            "Tokens per minute this worker sends to each endpoint, estimated from prompt and max tokens (default: unlimited)."
+    )
+    var tpm: Double?
+
     @Option(name: .long, help: "Environment variable holding the API key (default: the one named by the run).")
     var apiKeyEnv: String?
 
@@ -81,6 +95,8 @@ struct WorkerCommand: AsyncParsableCommand {
             throw ValidationError("--base-url '\(baseURL)' is not a URL (expected e.g. http://127.0.0.1:8000/v1)")
         }
         if let connectTimeout, !(connectTimeout > 0) { throw ValidationError("--connect-timeout must be positive") }
+        if let rpm, !(rpm > 0) { throw ValidationError("--rpm must be positive") }
+        if let tpm, !(tpm > 0) { throw ValidationError("--tpm must be positive") }
     }
 
     func run() async throws {
@@ -98,7 +114,8 @@ struct WorkerCommand: AsyncParsableCommand {
             apiKeyEnv: apiKeyEnv,
             concurrency: concurrency ?? batch,
             connectTimeout: connectTimeout,
-            adaptive: adaptive
+            adaptive: adaptive,
+            rateLimit: .init(requestsPerMinute: rpm, tokensPerMinute: tpm)
         )
         let worker = QueueWorker(
             queue: queue,
@@ -174,14 +191,23 @@ actor WorkerModels: RunModelProvider {
     private let concurrency: Int
     private let connectTimeout: Double?
     private let adaptive: Bool
+    private let rateLimit: RateLimiter.Configuration
     private var pools: [String: EndpointPool] = [:]
 
-    init(baseURLs: [String], apiKeyEnv: String?, concurrency: Int, connectTimeout: Double?, adaptive: Bool) {
+    init(
+        baseURLs: [String],
+        apiKeyEnv: String?,
+        concurrency: Int,
+        connectTimeout: Double?,
+        adaptive: Bool,
+        rateLimit: RateLimiter.Configuration = .init()
+    ) {
         self.baseURLs = baseURLs
         self.apiKeyEnv = apiKeyEnv
         self.concurrency = concurrency
         self.connectTimeout = connectTimeout
         self.adaptive = adaptive
+        self.rateLimit = rateLimit
     }
 
     func model(for settings: RunModelSettings, runID: String) async throws -> any LanguageModel {
@@ -196,7 +222,11 @@ actor WorkerModels: RunModelProvider {
             timeout: settings.timeout,
             connectTimeout: connectTimeout,
             maxConnections: max(1, concurrency),
-            configuration: ModelSession.poolConfiguration(adaptive: adaptive, concurrency: concurrency)
+            configuration: ModelSession.poolConfiguration(
+                adaptive: adaptive,
+                concurrency: concurrency,
+                rateLimit: rateLimit
+            )
         )
         pools[key] = pool
         return pool

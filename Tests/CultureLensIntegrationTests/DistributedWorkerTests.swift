@@ -3,6 +3,7 @@
     import CultureLensPostgres
     import CultureLensTesting
     import Foundation
+    import Synchronization
     import Testing
 
     #if canImport(Glibc)
@@ -315,6 +316,46 @@
                 "\(lines)"
             )
             #expect(lines.contains { $0.hasPrefix("worker p1: endpoint \(live.baseURL)/v1: up") }, "\(lines)")
+            try await live.shutdown()
+        }
+
+        /// `worker --rpm` spaces this worker's requests: 120 a minute is a burst of 2, then one every 0.5 s, so the
+        /// sixth request arrives at least 2 s after the first (without the limit they arrive within milliseconds).
+        @Test func workerRequestsPerMinuteSpaceItsRequests() async throws {
+            let postgres = try #require(LocalPostgresTrait.server)
+            let database = "rpm_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "")
+            try await postgres.createDatabase(database)
+            let url = postgres.url(database: database)
+            let arrivals = Mutex<[ContinuousClock.Instant]>([])
+            let live = try await ScriptedHTTPServer.start { _ in
+                arrivals.withLock { $0.append(.now) }
+                return .json(
+                    FakeOpenAI.completion(text: " A", topLogprobs: [(" A", -0.1), (" B", -2.5), (" Yes", -3)])
+                )
+            }
+            let home = try CLIProcess.temporaryDirectory("rpm-home")
+            defer { try? FileManager.default.removeItem(atPath: home) }
+            let enqueue = try await CLIProcess.run(
+                [
+                    "run", "starter", "--model", "fake-model", "--base-url", live.baseURL + "/v1", "--limit", "6",
+                    "--scoring", "logprobs", "--api", "completions", "--store", url, "--enqueue", "--json",
+                ],
+                environment: ["CULTURELENS_HOME": home]
+            )
+            #expect(enqueue.status == 0, "\(enqueue.stderr)")
+            let bad = try await CLIProcess.run(["worker", "--store", url, "--rpm", "0"])
+            #expect(bad.status == 2 && bad.stderr.contains("--rpm must be positive"), "\(bad.stderr)")
+            let worker = try await CLIProcess.run(
+                ["worker", "--store", url, "--batch", "6", "--concurrency", "6", "--worker-id", "r1", "--rpm", "120"],
+                environment: ["CULTURELENS_HOME": home]
+            )
+            #expect(worker.status == 0, "\(worker.stderr)")
+            #expect(worker.stdout.contains("6 item(s) done"), "\(worker.stdout)")
+            let times = arrivals.withLock { $0 }
+            #expect(times.count == 6)
+            if let first = times.first, let last = times.last {
+                #expect(last - first >= .milliseconds(1900), "6 requests at 120/min took \(last - first)")
+            }
             try await live.shutdown()
         }
 

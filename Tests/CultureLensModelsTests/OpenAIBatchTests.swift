@@ -9,14 +9,7 @@ import Testing
 /// against ``FakeOpenAIBatchServer`` (a real NIO HTTP server on 127.0.0.1), then the normal runner answering from
 /// the batch results.
 struct OpenAIBatchTests {
-    static let fastRetry = RetryStateMachine.Configuration(
-        maxAttempts: 3,
-        baseDelay: 0.01,
-        multiplier: 2,
-        maxDelay: 0.05,
-        jitter: 0,
-        maxRetryAfter: 5
-    )
+    static let fastRetry = OpenAIClientFaultTests.fastRetry
     static let apiKey = "sk-batch-secret-test-key"
     static let suite = StarterSuite.suite.prefix(24)
     static let runnerConfiguration = EvaluationRunner.Configuration(

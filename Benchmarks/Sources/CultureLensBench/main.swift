@@ -5,7 +5,7 @@
 //   CultureLensBench export DB COUNT OUTDIR          write results.json + samples.jsonl of the stored run into
 //                                                   OUTDIR, streamed from the store a page at a time
 //                                                   (RunReport.write(run:suite:store:...))
-//   CultureLensBench export-memory DB COUNT OUTDIR   the same files the way `culturelens run --output` writes them
+//   CultureLensBench export-memory DB COUNT OUTDIR   the same files from one full read-back (what `run --output` did before it streamed)
 //                                                   after the runner's read-back: results(runID:), then RunReport
 //
 // Each mode prints one JSON object on stdout (phase timings in seconds, peak RSS in KiB), so each phase's peak
@@ -226,7 +226,7 @@ func exportInMemory(path: String, count: Int, output: String) async throws {
         exit(1)
     }
     let exportStart = ContinuousClock.now
-    // What `culturelens run --output DIR` does after the last item.
+    // The in-memory path: one full read-back, then the report from it (what `run --output` did before it streamed).
     let report = RunReport(run: run, suite: suite, results: results, settings: ["concurrency": "32"])
     try report.write(to: URL(fileURLWithPath: output))
     let exporting = seconds(since: exportStart)
