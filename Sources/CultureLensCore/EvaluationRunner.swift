@@ -198,26 +198,43 @@ public struct EvaluationRunner: Sendable {
         progress(state)
 
         let runID = run.id
-        try await withThrowingTaskGroup(of: ItemResult.self) { group in
+        let concurrency = max(1, configuration.concurrency)
+        // `concurrency` bounds requests in flight, not items: an item holds a request slot only while its model call
+        // is out, so a finished request's slot goes straight to an item that has already done its cache lookup,
+        // while the finished item is scored and saved (the save waits for its commit) outside the slot. The window
+        // of items is twice the slots so a whole wave of next requests is ready; it stays bounded, so memory does.
+        // At 1 the run stays strictly sequential: each item sees its predecessor's response in the cache.
+        let requests = concurrency > 1 ? ConcurrencyLimiter(limit: concurrency) : nil
+        let window = concurrency > 1 ? 2 * concurrency : 1
+        try await withThrowingTaskGroup(of: ItemResult?.self) { group in
             var iterator = pending.makeIterator()
             var inFlight = 0
             func schedule() {
-                while inFlight < max(1, configuration.concurrency), !stop.isStopped,
-                    let (index, item, variant) = iterator.next()
-                {
+                while inFlight < window, !stop.isStopped, let (index, item, variant) = iterator.next() {
                     inFlight += 1
-                    group.addTask { try await evaluate(item, index: index, variant: variant, runID: runID) }
+                    group.addTask {
+                        try await evaluate(
+                            item,
+                            index: index,
+                            variant: variant,
+                            runID: runID,
+                            requests: requests,
+                            stop: stop
+                        )
+                    }
                 }
             }
             schedule()
-            while let result = try await group.next() {
+            while let outcome = try await group.next() {
                 inFlight -= 1
-                state.done += 1
-                if result.cached { state.cacheHits += 1 }
-                if result.failure != nil { state.errors += 1 }
-                state.retries += max(0, result.attempts - 1)
-                state.elapsed = Self.seconds(since: start)
-                progress(state)
+                if let result = outcome {
+                    state.done += 1
+                    if result.cached { state.cacheHits += 1 }
+                    if result.failure != nil { state.errors += 1 }
+                    state.retries += max(0, result.attempts - 1)
+                    state.elapsed = Self.seconds(since: start)
+                    progress(state)
+                }
                 schedule()
             }
         }
@@ -245,6 +262,32 @@ public struct EvaluationRunner: Sendable {
     /// Evaluates one item under one variant (answering from the cache when it can) and saves its result with
     /// its response; used by ``run(_:variants:toolVersion:stop:progress:)`` and by distributed workers.
     public func evaluate(_ item: Item, index: Int, variant: PromptVariant, runID: String) async throws -> ItemResult {
+        // Without a stop signal the item always runs to its result.
+        guard
+            let result = try await evaluate(
+                item,
+                index: index,
+                variant: variant,
+                runID: runID,
+                requests: nil,
+                stop: nil
+            )
+        else { preconditionFailure("an item without a stop signal is never skipped") }
+        return result
+    }
+
+    /// Evaluates one item as ``evaluate(_:index:variant:runID:)`` does, holding a permit of `requests` (when given)
+    /// only around the model call: a cache hit takes none.
+    /// - Returns: `nil` when `stop` was raised before the item's request could be sent; nothing was saved for it.
+    func evaluate(
+        _ item: Item,
+        index: Int,
+        variant: PromptVariant,
+        runID: String,
+        requests: ConcurrencyLimiter?,
+        stop: StopSignal?
+    ) async throws -> ItemResult? {
+        if stop?.isStopped == true { return nil }
         let prompt = builder.render(item, variant: variant)
         let request = request(for: prompt, item: item)
         let key = request.cacheKey(model: model.identity.name)
@@ -275,7 +318,19 @@ public struct EvaluationRunner: Sendable {
             result.cached = true
         } else {
             do {
-                let reply = try await model.send(request)
+                let reply: ModelReply
+                if let requests {
+                    try await requests.acquire()
+                    // Raised while this item waited for its slot: it has not started, so it is left for resume.
+                    if stop?.isStopped == true {
+                        requests.release()
+                        return nil
+                    }
+                    defer { requests.release() }
+                    reply = try await model.send(request)
+                } else {
+                    reply = try await model.send(request)
+                }
                 response = reply.response
                 result.attempts = reply.attempts
                 entry = CacheEntry(key: key, request: request, model: model.identity.name, response: response)
