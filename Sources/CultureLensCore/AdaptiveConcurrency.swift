@@ -11,6 +11,10 @@
 /// - **Congestion epochs.** Every decrease starts a new epoch, and only requests *started* in the current epoch can
 ///   cause the next one. Thirty requests that were all in flight when the server began answering 429 therefore cost
 ///   one halving, not thirty. Successes only count towards an increase in the epoch they started in, too.
+/// - **Only a used limit grows.** A success counts towards an increase only if its request was sent with the limit
+///   full (as TCP validates its congestion window, RFC 7661): a caller that keeps fewer requests in flight than the
+///   limit learns nothing about whether the server takes more, and growing anyway let the limit drift far above a
+///   server's capacity while a slow client was not using it.
 ///
 /// ```swift
 /// var limit = AdaptiveConcurrency(configuration: .init(initial: 4, maximum: 32))
@@ -95,6 +99,8 @@ public struct AdaptiveConcurrency: Sendable {
     public struct Ticket: Sendable, Hashable {
         /// The congestion epoch the request started in.
         public let epoch: Int
+        /// Whether the limit was full when the request was sent (the request itself included).
+        public let limitFull: Bool
     }
 
     /// The settings in force.
@@ -119,8 +125,11 @@ public struct AdaptiveConcurrency: Sendable {
         inSlowStart = configuration.slowStart
     }
 
-    /// A ticket for a request being sent now.
-    public func ticket() -> Ticket { Ticket(epoch: epoch) }
+    /// A ticket for a request being sent now, with `inFlight` requests in flight counting this one; `nil` (the
+    /// default) counts the limit as full.
+    public func ticket(inFlight: Int? = nil) -> Ticket {
+        Ticket(epoch: epoch, limitFull: inFlight.map { $0 >= limit } ?? true)
+    }
 
     /// Feeds the outcome of the request that took `ticket`.
     /// - Returns: the reason when the limit changed, else `nil`.
@@ -136,6 +145,7 @@ public struct AdaptiveConcurrency: Sendable {
             let congested = observe(latency: latency)
             guard current else { return nil }
             if congested { return decrease(by: configuration.latencyDecreaseFactor, reason: .latency) }
+            guard ticket.limitFull else { return nil }
             successesSinceChange += 1
             // Slow start grows by one per success; congestion avoidance by one per full window.
             guard inSlowStart || successesSinceChange >= limit, limit < configuration.maximum else { return nil }

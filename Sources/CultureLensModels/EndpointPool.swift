@@ -488,7 +488,7 @@ private struct EndpointState {
         sent += 1
         return Slot(
             index: index,
-            ticket: adaptive?.ticket(),
+            ticket: adaptive?.ticket(inFlight: outstanding),
             healthGeneration: healthGeneration,
             isProbe: isProbe,
             tokens: tokens

@@ -54,6 +54,26 @@ struct AdaptiveConcurrencyTests {
         #expect(limiter.limit == 64)
     }
 
+    /// A sender that keeps fewer requests in flight than the limit does not grow it (in slow start or after);
+    /// once it fills the limit, growth resumes. Without this rule, a client too slow to use its limit let the limit
+    /// climb far above a server's cap (seen in `EndpointPoolTests` under CI load: limit 8 against a cap of 6).
+    @Test(arguments: [true, false])
+    func anUnusedLimitDoesNotGrow(slowStart: Bool) {
+        var limiter = AdaptiveConcurrency(configuration: .init(initial: 8, maximum: 64, slowStart: slowStart))
+        for _ in 0..<200 {
+            // Three in flight at most against a limit of 8.
+            let tickets = (1...3).map { limiter.ticket(inFlight: $0) }
+            for ticket in tickets { #expect(limiter.record(.success(latency: 0.1), ticket: ticket) == nil) }
+        }
+        #expect(limiter.limit == 8)
+        // Full: every request sent with 8 in flight.
+        for _ in 0..<(slowStart ? 1 : 8) {
+            let tickets = (0..<limiter.limit).map { _ in limiter.ticket(inFlight: limiter.limit) }
+            for ticket in tickets { limiter.record(.success(latency: 0.1), ticket: ticket) }
+        }
+        #expect(limiter.limit > 8)
+    }
+
     @Test func aBurstOf429sFromOneEpochDecreasesOnce() {
         var limiter = AdaptiveConcurrency(configuration: .init(initial: 32, maximum: 64))
         let tickets = (0..<30).map { _ in limiter.ticket() }
