@@ -232,6 +232,14 @@ public final class OpenAIClient: LanguageModel {
     /// A body without log-probabilities is a valid response (the server's answer, cached like any other); the
     /// scorer counts it as `missing_logprobs` when logprobs were wanted.
     public static func decodeResponse(_ body: Data, api: ModelAPI) throws -> ModelResponse {
+        // The direct reader gives the decoder's result for well-formed bodies, in a fraction of its time; anything
+        // else goes to the decoder, so failures and their messages are the decoder's.
+        if let response = fastDecodeResponse(body, api: api) { return response }
+        return try foundationDecodeResponse(body, api: api)
+    }
+
+    /// ``decodeResponse(_:api:)`` through `JSONDecoder` and the `Decodable` wire types only.
+    static func foundationDecodeResponse(_ body: Data, api: ModelAPI) throws -> ModelResponse {
         let response: ModelResponse
         do {
             switch api {

@@ -10,7 +10,7 @@ import Foundation
 /// keep the decoder's behaviour and messages.
 extension DataValue {
     /// The value of one JSON document, or `nil` when the decoder should decide.
-    static func parseJSON(_ data: Data) -> DataValue? {
+    package static func parseJSON(_ data: Data) -> DataValue? {
         data.withUnsafeBytes { raw -> DataValue? in
             var reader = JSONByteReader(bytes: raw)
             guard let value = reader.value(depth: 0) else { return nil }
