@@ -201,17 +201,9 @@ struct EvaluationRunnerTests {
         #expect(model.peakSavesPendingAtSend == 0)
     }
 
-    /// Polls `condition`. The deadline is long because the full suite can starve this process's two cooperative
-    /// threads for tens of seconds (CLI tests block them in `waitUntilExit`); it only turns a hang into a failure.
+    /// Polls `condition` (the limiter tests' long-deadline poll).
     static func waitUntil(_ condition: () -> Bool) async throws {
-        let deadline = ContinuousClock.now + .seconds(300)
-        while !condition() {
-            guard ContinuousClock.now < deadline else {
-                Issue.record("condition not reached within 300 s")
-                return
-            }
-            try await Task.sleep(for: .milliseconds(2))
-        }
+        try await ConcurrencyLimiterTests.waitUntil(condition)
     }
 }
 
