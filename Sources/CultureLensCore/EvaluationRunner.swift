@@ -185,17 +185,10 @@ public struct EvaluationRunner: Sendable {
         stop: StopSignal = StopSignal(),
         progress: @escaping @Sendable (RunProgress) -> Void = { _ in }
     ) async throws -> RunRecord {
-        // The run id needs the spec hash, which encodes every item: on a 5,000-item suite that was ~40% of the CPU
-        // before the first request. Cache lookups and requests do not need the run, so it is opened beside the first
-        // requests, and each save waits for it (an open that fails fails the run at its first save).
-        let opening = Task {
-            var run = try await store.openRun(runRecord(for: suite, variants: variants, toolVersion: toolVersion))
-            run.status = .running
-            run.finishedAt = nil
-            try await store.updateRun(run)
-            return run
-        }
-        let runID: @Sendable () async throws -> String = { try await opening.value.id }
+        var run = try await store.openRun(runRecord(for: suite, variants: variants, toolVersion: toolVersion))
+        run.status = .running
+        run.finishedAt = nil
+        try await store.updateRun(run)
 
         // Every item goes through the cache: items finished by an earlier (even killed) invocation are cache hits,
         // so nothing is requested twice, and the results table's key keeps each item counted once.
@@ -204,6 +197,7 @@ public struct EvaluationRunner: Sendable {
         var state = RunProgress(done: 0, total: pending.count, cacheHits: 0, errors: 0, retries: 0, elapsed: 0)
         progress(state)
 
+        let runID = run.id
         let concurrency = max(1, configuration.concurrency)
         // `concurrency` bounds requests in flight, not items: an item holds a request slot only while its model call
         // is out, so a finished request's slot goes straight to an item that has already done its cache lookup,
@@ -245,7 +239,6 @@ public struct EvaluationRunner: Sendable {
             }
         }
 
-        var run = try await opening.value
         run.status = stop.isStopped && state.done < state.total ? .interrupted : .completed
         run.finishedAt = Date()
         try await store.updateRun(run)
@@ -275,7 +268,7 @@ public struct EvaluationRunner: Sendable {
                 item,
                 index: index,
                 variant: variant,
-                runID: { runID },
+                runID: runID,
                 requests: nil,
                 stop: nil
             )
@@ -284,13 +277,13 @@ public struct EvaluationRunner: Sendable {
     }
 
     /// Evaluates one item as ``evaluate(_:index:variant:runID:)`` does, holding a permit of `requests` (when given)
-    /// only around the model call: a cache hit takes none. `runID` is awaited only when the result is saved.
+    /// only around the model call: a cache hit takes none.
     /// - Returns: `nil` when `stop` was raised before the item's request could be sent; nothing was saved for it.
     func evaluate(
         _ item: Item,
         index: Int,
         variant: PromptVariant,
-        runID: @Sendable () async throws -> String,
+        runID: String,
         requests: ConcurrencyLimiter?,
         stop: StopSignal?
     ) async throws -> ItemResult? {
@@ -299,7 +292,7 @@ public struct EvaluationRunner: Sendable {
         let request = request(for: prompt, item: item)
         let key = request.cacheKey(model: model.identity.name)
         var result = ItemResult(
-            runID: "",
+            runID: runID,
             itemID: item.id,
             itemIndex: index,
             variant: variant.id,
@@ -345,7 +338,6 @@ public struct EvaluationRunner: Sendable {
                 result.failure = failure.kind
                 result.failureDetail = failure.detail
                 result.attempts = failure.attempts
-                result.runID = try await runID()
                 try await store.save(result, cacheEntry: nil)
                 return result
             }
@@ -362,7 +354,6 @@ public struct EvaluationRunner: Sendable {
         result.score = outcome.score
         result.failure = outcome.failure
         if outcome.failure != nil { result.failureDetail = "response text: \(response.text.prefix(200))" }
-        result.runID = try await runID()
         try await store.save(result, cacheEntry: entry)
         return result
     }

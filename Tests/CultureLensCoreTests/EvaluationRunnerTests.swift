@@ -201,82 +201,9 @@ struct EvaluationRunnerTests {
         #expect(model.peakSavesPendingAtSend == 0)
     }
 
-    /// The run is opened (spec hash, `openRun`) beside the first requests: with `openRun` held, requests still go
-    /// out, nothing is saved until the run exists, and every saved result carries the run's id.
-    @Test func requestsStartBeforeTheRunIsOpenedAndSavesWaitForIt() async throws {
-        let gate = Gate()
-        let store = OpeningStore(gate: gate)
-        let model = ScriptedLanguageModel.biased(weights: ["A": 0.7, "B": 0.1, "C": 0.1, "D": 0.1])
-        let runner = EvaluationRunner(
-            model: model,
-            store: store,
-            configuration: .init(api: .completions, scoring: .logprobs, concurrency: 4)
-        )
-        let task = Task { try await runner.run(suite, toolVersion: "test") }
-        try await Self.waitUntil { model.requestCount >= 4 }
-        #expect(store.opened == false)
-        #expect(try await store.base.runs().isEmpty)
-        gate.open()
-        let (run, results) = try await task.value
-        #expect(run.status == .completed)
-        #expect(results.count == suite.items.count)
-        #expect(results.allSatisfy { $0.runID == run.id && !$0.runID.isEmpty })
-        #expect(model.requestCount == suite.items.count)
-    }
-
-    /// A run that cannot be opened fails, whatever its requests did, and saves nothing.
-    @Test func aRunThatCannotBeOpenedFailsAndSavesNothing() async throws {
-        let gate = Gate()
-        gate.open()
-        let store = OpeningStore(gate: gate, failOpen: true)
-        let runner = EvaluationRunner(
-            model: ScriptedLanguageModel.biased(weights: ["A": 1]),
-            store: store,
-            configuration: .init(api: .completions, scoring: .logprobs, concurrency: 4)
-        )
-        await #expect(throws: OpeningStore.OpenFailed.self) { _ = try await runner.run(suite, toolVersion: "test") }
-        #expect(try await store.base.runs().isEmpty)
-        #expect(store.saves == 0)
-    }
-
     /// Polls `condition` (the limiter tests' long-deadline poll).
     static func waitUntil(_ condition: () -> Bool) async throws {
         try await ConcurrencyLimiterTests.waitUntil(condition)
-    }
-}
-
-/// An in-memory store whose `openRun` waits for a gate (and can fail), counting saves.
-private final class OpeningStore: ResultStore {
-    struct OpenFailed: Error {}
-    let base = InMemoryResultStore()
-    let gate: Gate
-    let failOpen: Bool
-    private let state = Mutex((opened: false, saves: 0))
-
-    init(gate: Gate, failOpen: Bool = false) {
-        self.gate = gate
-        self.failOpen = failOpen
-    }
-
-    var opened: Bool { state.withLock { $0.opened } }
-    var saves: Int { state.withLock { $0.saves } }
-
-    func openRun(_ run: RunRecord) async throws -> RunRecord {
-        await gate.wait()
-        if failOpen { throw OpenFailed() }
-        let opened = try await base.openRun(run)
-        state.withLock { $0.opened = true }
-        return opened
-    }
-    func updateRun(_ run: RunRecord) async throws { try await base.updateRun(run) }
-    func run(id: String) async throws -> RunRecord? { try await base.run(id: id) }
-    func runs() async throws -> [RunRecord] { try await base.runs() }
-    func cachedResponse(key: String) async throws -> ModelResponse? { try await base.cachedResponse(key: key) }
-    func results(runID: String) async throws -> [ItemResult] { try await base.results(runID: runID) }
-    func save(_ result: ItemResult, cacheEntry: CacheEntry?) async throws {
-        #expect(opened, "a result was saved before its run was opened")
-        state.withLock { $0.saves += 1 }
-        try await base.save(result, cacheEntry: cacheEntry)
     }
 }
 

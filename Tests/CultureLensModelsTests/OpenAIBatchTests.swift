@@ -47,7 +47,7 @@ struct OpenAIBatchTests {
             var behaviour = behaviour
             behaviour.apiKey = OpenAIBatchTests.apiKey
             fake = FakeOpenAIBatchServer(behaviour: behaviour, answer: OpenAIBatchTests.answer)
-            let server = try await Self.startOutsideTheEphemeralRange(fake)
+            let server = try await fake.start()
             port = server.port
             self.server = Mutex(server)
             directory = FileManager.default.temporaryDirectory.appendingPathComponent("batch-\(UUID().uuidString)")
@@ -56,40 +56,12 @@ struct OpenAIBatchTests {
         var baseURL: String { "http://127.0.0.1:\(port)/v1" }
         var stateFile: URL { directory.appendingPathComponent(BatchJobState.fileName) }
 
-        /// Binds a port below Linux's ephemeral range (32768–60999): `restart()` binds the same port again, and an
-        /// ephemeral port could meanwhile be taken by any other test's server or outgoing connection (seen once in a
-        /// full run: "Address already in use"). Other tests bind port 0, so they never pick these.
-        static func startOutsideTheEphemeralRange(_ fake: FakeOpenAIBatchServer) async throws -> ScriptedHTTPServer {
-            var generator = SystemRandomNumberGenerator()
-            var lastError: (any Error)?
-            for _ in 0..<50 {
-                do {
-                    return try await fake.start(port: Int.random(in: 20_000..<32_000, using: &generator))
-                } catch {
-                    lastError = error
-                }
-            }
-            throw lastError ?? CancellationError()
-        }
-
         /// Stops the HTTP server and starts a new one on the same port with the fake's state intact.
         func restart() async throws {
             let old = server.withLock { $0 }
             try await old.shutdown()
-            // The old server's sockets can hold the port for a moment after its shutdown returns (seen as "Address
-            // already in use" when the whole suite runs), so the bind is retried for up to 10 s.
-            var attempt = 0
-            while true {
-                do {
-                    let new = try await fake.start(port: port)
-                    server.withLock { $0 = new }
-                    return
-                } catch {
-                    attempt += 1
-                    guard attempt < 100 else { throw error }
-                    try await Task.sleep(for: .milliseconds(100))
-                }
-            }
+            let new = try await fake.start(port: port)
+            server.withLock { $0 = new }
         }
 
         func shutdown() async {
