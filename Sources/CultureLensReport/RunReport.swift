@@ -26,15 +26,9 @@ public struct RunReport: Sendable {
     /// A report of a run's summary alone, without samples: for the terminal table and `results.json` when the
     /// results were streamed from the store rather than held (``write(run:suite:store:settings:metrics:to:pageSize:)``).
     public init(run: RunRecord, summary: RunSummary, settings: [String: String] = [:]) {
-        self.init(run: run, items: [:], results: [], settings: settings, summary: summary)
-    }
-
-    /// A report from parts already computed (the streamed export keeps no results).
-    init(run: RunRecord, items: [String: Item], results: [ItemResult], settings: [String: String], summary: RunSummary)
-    {
         self.run = run
-        self.items = items
-        self.results = results
+        self.items = [:]
+        self.results = []
         self.settings = settings
         self.summary = summary
     }
