@@ -44,8 +44,8 @@ demo: setup release
 
 ## test: the whole test suite (unit, store, fault injection, real llama.cpp + Gemma, crash/resume)
 test: setup
-	swift build --build-tests --traits Postgres
-	swift test --skip-build --traits Postgres
+	swift build --build-tests
+	swift test --skip-build
 
 ## bench: harness overhead vs lm-eval, latency-bound rate, real model, 100k-sample store/report (docs/performance.md).
 ## Not part of `make test`. BENCH_QUICK=1 for a smoke run; results in Benchmarks/results/latest.md.

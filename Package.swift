@@ -6,17 +6,17 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "culturelens", targets: ["culturelens"]),
+        .library(name: "CultureLensStatistics", targets: ["CultureLensStatistics"]),
+        .library(name: "CultureLensFormats", targets: ["CultureLensFormats"]),
         .library(name: "CultureLensCore", targets: ["CultureLensCore"]),
+        .library(name: "CultureLensDatasets", targets: ["CultureLensDatasets"]),
+        .library(name: "CultureLensAnalysis", targets: ["CultureLensAnalysis"]),
         .library(name: "CultureLensModels", targets: ["CultureLensModels"]),
         .library(name: "CultureLensStore", targets: ["CultureLensStore"]),
+        .library(name: "CultureLensPostgres", targets: ["CultureLensPostgres"]),
         .library(name: "CultureLensReport", targets: ["CultureLensReport"]),
+        .library(name: "CultureLensApp", targets: ["CultureLensApp"]),
         .library(name: "CultureLensServer", targets: ["CultureLensServer"]),
-    ],
-    traits: [
-        .trait(
-            name: "Postgres",
-            description: "The PostgreSQL store (`--store postgres://...`) and distributed workers (postgres-nio)."
-        )
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -31,18 +31,40 @@ let package = Package(
         .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
         .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
     ],
+    // The module graph is the architecture: docs/architecture.md explains it, and `ArchitectureTests` fails when a
+    // module imports something its row there does not allow.
     targets: [
+        // Leaves: no module of ours, no I/O library.
+        .target(name: "CultureLensStatistics"),
+        .target(name: "CultureLensFormats"),
+        // The domain: items, cultures, prompts, scoring, the seams (LanguageModel, ResultStore, WorkQueue), the runner.
         .target(
             name: "CultureLensCore",
             dependencies: [
+                "CultureLensStatistics",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
+        .target(
+            name: "CultureLensDatasets",
+            dependencies: [
+                "CultureLensCore", "CultureLensFormats", "CultureLensStatistics",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Yams", package: "Yams"),
+                // The Hub downloader only (HubDatasetSource).
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
             ]
+        ),
+        .target(
+            name: "CultureLensAnalysis",
+            dependencies: ["CultureLensCore", "CultureLensStatistics"]
         ),
         .target(
             name: "CultureLensModels",
             dependencies: [
-                "CultureLensCore",
+                "CultureLensCore", "CultureLensFormats",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -60,23 +82,32 @@ let package = Package(
             name: "CultureLensPostgres",
             dependencies: [
                 "CultureLensCore",
-                .product(name: "PostgresNIO", package: "postgres-nio", condition: .when(traits: ["Postgres"])),
-                .product(name: "Logging", package: "swift-log", condition: .when(traits: ["Postgres"])),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .target(
             name: "CultureLensReport",
             dependencies: [
-                "CultureLensCore",
+                "CultureLensCore", "CultureLensDatasets", "CultureLensAnalysis", "CultureLensStatistics",
+                "CultureLensFormats",
                 .product(name: "Mustache", package: "swift-mustache"),
+            ]
+        ),
+        // The use cases, over every module above; the CLI and the server are thin layers over it.
+        .target(
+            name: "CultureLensApp",
+            dependencies: [
+                "CultureLensCore", "CultureLensStatistics", "CultureLensFormats", "CultureLensDatasets",
+                "CultureLensAnalysis", "CultureLensModels", "CultureLensStore", "CultureLensPostgres",
+                "CultureLensReport",
             ]
         ),
         .target(
             name: "CultureLensServer",
             dependencies: [
-                "CultureLensCore",
-                "CultureLensStore",
-                "CultureLensReport",
+                "CultureLensCore", "CultureLensDatasets", "CultureLensApp", "CultureLensReport",
+                "CultureLensAnalysis", "CultureLensStore",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -84,7 +115,7 @@ let package = Package(
         .target(
             name: "CultureLensTesting",
             dependencies: [
-                "CultureLensCore",
+                "CultureLensCore", "CultureLensDatasets", "CultureLensStatistics",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -93,12 +124,9 @@ let package = Package(
         .executableTarget(
             name: "culturelens",
             dependencies: [
-                "CultureLensCore",
-                "CultureLensModels",
-                "CultureLensStore",
-                "CultureLensReport",
-                "CultureLensServer",
-                .target(name: "CultureLensPostgres", condition: .when(traits: ["Postgres"])),
+                "CultureLensApp", "CultureLensCore", "CultureLensStatistics", "CultureLensFormats",
+                "CultureLensDatasets", "CultureLensAnalysis", "CultureLensModels", "CultureLensStore",
+                "CultureLensPostgres", "CultureLensReport", "CultureLensServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -106,13 +134,17 @@ let package = Package(
         // `make bench` (Benchmarks/run.sh): the store and report benchmark; not a product, never run by `make test`.
         .executableTarget(
             name: "CultureLensBench",
-            dependencies: ["CultureLensCore", "CultureLensStore", "CultureLensReport"],
+            dependencies: [
+                "CultureLensCore", "CultureLensDatasets", "CultureLensAnalysis", "CultureLensStore",
+                "CultureLensReport",
+            ],
             path: "Benchmarks/Sources/CultureLensBench"
         ),
         .testTarget(
             name: "CultureLensCoreTests",
             dependencies: [
-                "CultureLensCore", "CultureLensTesting",
+                "CultureLensCore", "CultureLensStatistics", "CultureLensFormats", "CultureLensDatasets",
+                "CultureLensAnalysis", "CultureLensModels", "CultureLensApp", "CultureLensTesting",
                 .product(name: "PropertyBased", package: "swift-property-based"),
             ],
             // Read by path at test time, not bundled as resources.
@@ -120,34 +152,37 @@ let package = Package(
         ),
         .testTarget(
             name: "CultureLensReportTests",
-            dependencies: ["CultureLensCore", "CultureLensReport", "CultureLensTesting"],
+            dependencies: [
+                "CultureLensCore", "CultureLensAnalysis", "CultureLensStatistics", "CultureLensReport",
+                "CultureLensTesting",
+            ],
             // Golden files are read (and re-recorded) by path, not bundled.
             exclude: ["Golden"]
         ),
         .testTarget(
             name: "CultureLensServerTests",
             dependencies: [
-                "CultureLensCore", "CultureLensStore", "CultureLensServer", "CultureLensTesting",
+                "CultureLensCore", "CultureLensStore", "CultureLensApp", "CultureLensServer", "CultureLensTesting",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ]
         ),
         .testTarget(
             name: "CultureLensModelsTests",
-            dependencies: ["CultureLensCore", "CultureLensModels", "CultureLensTesting", "CultureLensStore"]
+            dependencies: [
+                "CultureLensCore", "CultureLensDatasets", "CultureLensModels", "CultureLensTesting",
+                "CultureLensStore",
+            ]
         ),
         .testTarget(
             name: "CultureLensStoreTests",
-            dependencies: [
-                "CultureLensCore", "CultureLensStore", "CultureLensTesting",
-                .target(name: "CultureLensPostgres", condition: .when(traits: ["Postgres"])),
-            ]
+            dependencies: ["CultureLensCore", "CultureLensStore", "CultureLensTesting", "CultureLensPostgres"]
         ),
         .testTarget(
             name: "CultureLensIntegrationTests",
             dependencies: [
-                "CultureLensCore", "CultureLensModels", "CultureLensStore", "CultureLensReport",
-                "CultureLensTesting",
-                .target(name: "CultureLensPostgres", condition: .when(traits: ["Postgres"])),
+                "CultureLensCore", "CultureLensDatasets", "CultureLensAnalysis", "CultureLensModels",
+                "CultureLensStore", "CultureLensReport", "CultureLensApp", "CultureLensTesting",
+                "CultureLensPostgres",
             ],
             exclude: ["Golden"]
         ),

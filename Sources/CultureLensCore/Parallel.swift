@@ -7,7 +7,7 @@ import Synchronization
 /// Loading a data file and hashing its suite happen before a run's first request, one element at a time; on a
 /// 5,000-row file that was most of the start-up. The work blocks the calling thread until every chunk is done
 /// (`DispatchQueue.concurrentPerform`), which is what start-up wants: nothing else can proceed without the result.
-enum Parallel {
+package enum Parallel {
     /// Below this many elements the work stays on the calling thread: splitting costs more than it saves.
     static let defaultThreshold = 1_000
 
@@ -20,7 +20,7 @@ enum Parallel {
     }
 
     /// `work` of each chunk of `0..<count`, in chunk order.
-    static func mapChunks<Output: Sendable>(
+    package static func mapChunks<Output: Sendable>(
         count: Int,
         threshold: Int = defaultThreshold,
         _ work: @Sendable (Range<Int>) -> Output
@@ -37,7 +37,7 @@ enum Parallel {
     }
 
     /// `transform` of each element, in order.
-    static func map<Element: Sendable, Output: Sendable>(
+    package static func map<Element: Sendable, Output: Sendable>(
         _ elements: [Element],
         threshold: Int = defaultThreshold,
         _ transform: @Sendable (Element) -> Output

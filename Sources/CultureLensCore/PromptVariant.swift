@@ -1,3 +1,5 @@
+
+
 /// One presentation of an item: option order, label scheme, answer format, instruction paraphrase, reasoning
 /// order, persona, scale direction and language. The default variant is the plain prompt; every other variant
 /// is its own request (its own cache key), and answers are always mapped back to the canonical option order.

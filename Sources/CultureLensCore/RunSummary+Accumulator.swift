@@ -1,3 +1,5 @@
+import CultureLensStatistics
+
 extension RunSummary {
     /// Builds a ``RunSummary`` one result at a time from counts and sums only, so summarising a run never needs
     /// all its results in memory (a 100k-result export streams them from the store).

@@ -1,3 +1,5 @@
+import CultureLensStatistics
+
 /// Aggregate figures of a run: overall and per-group accuracy with n and 95% Wilson intervals, and failures
 /// counted by kind.
 public struct RunSummary: Sendable, Hashable, Codable {

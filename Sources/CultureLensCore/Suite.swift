@@ -78,17 +78,3 @@ public struct Suite: Sendable, Hashable {
         var version: String
     }
 }
-
-/// The suites built into CultureLens.
-public enum SuiteCatalog {
-    /// Names of the built-in suites, sorted.
-    public static var names: [String] { ["starter"] }
-
-    /// Looks up a built-in suite by name.
-    public static func suite(named name: String) -> Suite? {
-        switch name {
-        case "starter": StarterSuite.suite
-        default: nil
-        }
-    }
-}

@@ -1,4 +1,5 @@
 public import CultureLensCore
+import CultureLensStatistics
 import Foundation
 import Synchronization
 

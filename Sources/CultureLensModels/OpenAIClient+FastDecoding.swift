@@ -1,4 +1,5 @@
 import CultureLensCore
+import CultureLensFormats
 import Foundation
 
 /// A direct reader for the two 200 response shapes.

@@ -1,5 +1,6 @@
 import AsyncHTTPClient
 public import CultureLensCore
+import CultureLensStatistics
 import Foundation
 import NIOCore
 import NIOHTTP1

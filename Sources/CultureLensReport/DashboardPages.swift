@@ -1,4 +1,5 @@
 import CultureLensCore
+import CultureLensStatistics
 import Foundation
 
 /// The HTML pages of the local dashboard (`culturelens serve`), built from the same templates and charts as the

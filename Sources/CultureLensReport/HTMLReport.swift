@@ -1,4 +1,6 @@
 import CultureLensCore
+import CultureLensDatasets
+import CultureLensStatistics
 import Foundation
 
 /// The self-contained HTML report of one or more runs: inline CSS and SVG, no external URL, no script.

@@ -1,4 +1,5 @@
 import CultureLensCore
+import CultureLensStatistics
 
 /// Paired differences of accuracy between two runs, overall and per culture, on the items both runs scored.
 ///

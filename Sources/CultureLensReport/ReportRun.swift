@@ -1,4 +1,5 @@
 public import CultureLensCore
+import CultureLensDatasets
 public import Foundation
 
 /// One run as the HTML report and the dashboard see it: metadata, summary, samples and any extra sections of

@@ -1,3 +1,4 @@
+import CultureLensCore
 import Mustache
 
 /// The Mustache templates of the report and the dashboard, kept as string literals so the binary is

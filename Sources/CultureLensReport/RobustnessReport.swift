@@ -1,3 +1,4 @@
+import CultureLensAnalysis
 public import CultureLensCore
 public import Foundation
 

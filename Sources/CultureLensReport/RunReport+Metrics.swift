@@ -1,4 +1,6 @@
+import CultureLensAnalysis
 public import CultureLensCore
+import CultureLensDatasets
 public import Foundation
 
 extension RunReport {

@@ -1,4 +1,5 @@
 public import CultureLensCore
+import CultureLensStatistics
 public import Foundation
 
 /// Everything written about one run: metadata (never secrets), the summary and the per-item samples.

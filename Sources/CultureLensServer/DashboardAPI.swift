@@ -1,5 +1,6 @@
 import CultureLensCore
 import CultureLensReport
+import CultureLensStatistics
 import Foundation
 import HTTPTypes
 import Hummingbird

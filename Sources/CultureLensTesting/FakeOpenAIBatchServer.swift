@@ -1,4 +1,5 @@
 public import CultureLensCore
+import CultureLensModels
 import Foundation
 import Synchronization
 

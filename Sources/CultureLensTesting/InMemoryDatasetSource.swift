@@ -1,4 +1,5 @@
 public import CultureLensCore
+import CultureLensDatasets
 public import Foundation
 import Synchronization
 

@@ -1,4 +1,5 @@
 public import CultureLensCore
+import CultureLensStatistics
 import Foundation
 
 /// A fake model with a planted prior over option *positions*: for a prompt listing options, it puts probability

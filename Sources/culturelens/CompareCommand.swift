@@ -1,5 +1,7 @@
 import ArgumentParser
+import CultureLensAnalysis
 import CultureLensCore
+import CultureLensDatasets
 import CultureLensReport
 import CultureLensStore
 import Foundation

@@ -1,5 +1,6 @@
 import ArgumentParser
 import CultureLensCore
+import CultureLensDatasets
 import CultureLensModels
 import Foundation
 import Synchronization

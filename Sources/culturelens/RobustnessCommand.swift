@@ -1,7 +1,9 @@
 import ArgumentParser
+import CultureLensAnalysis
 import CultureLensCore
 import CultureLensModels
 import CultureLensReport
+import CultureLensStatistics
 import CultureLensStore
 import Foundation
 

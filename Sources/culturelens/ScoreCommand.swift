@@ -1,5 +1,7 @@
 import ArgumentParser
+import CultureLensApp
 import CultureLensCore
+import CultureLensDatasets
 import CultureLensReport
 import Foundation
 

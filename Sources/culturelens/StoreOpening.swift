@@ -1,10 +1,7 @@
 import CultureLensCore
+import CultureLensPostgres
 import CultureLensStore
 import Foundation
-
-#if Postgres
-    import CultureLensPostgres
-#endif
 
 /// A store opened from `--store`: the result store and, for PostgreSQL, the work queue in the same database.
 struct OpenedStore: Sendable {
@@ -44,14 +41,7 @@ extension StoreOptions {
             let sqlite = try SQLiteResultStore(path: storePath)
             return OpenedStore(store: sqlite, queue: nil, location: storePath, close: {})
         }
-        #if Postgres
-            let postgres = try await PostgresResultStore.connect(url: url)
-            return OpenedStore(store: postgres, queue: postgres, location: location, close: { await postgres.close() })
-        #else
-            _ = url
-            throw StoreOpeningError(
-                description: "this culturelens was built without PostgreSQL support; build it with `swift build --traits Postgres`"
-            )
-        #endif
+        let postgres = try await PostgresResultStore.connect(url: url)
+        return OpenedStore(store: postgres, queue: postgres, location: location, close: { await postgres.close() })
     }
 }

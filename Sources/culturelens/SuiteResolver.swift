@@ -1,5 +1,8 @@
 import ArgumentParser
+import CultureLensAnalysis
 import CultureLensCore
+import CultureLensDatasets
+import CultureLensFormats
 import CultureLensModels
 import Foundation
 

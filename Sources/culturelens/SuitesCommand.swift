@@ -1,5 +1,6 @@
 import ArgumentParser
 import CultureLensCore
+import CultureLensDatasets
 import Foundation
 
 struct SuitesCommand: ParsableCommand {

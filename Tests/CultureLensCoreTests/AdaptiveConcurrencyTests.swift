@@ -1,4 +1,5 @@
 import CultureLensCore
+import CultureLensModels
 import Testing
 
 /// The AIMD limit, driven synchronously: no clocks, no I/O.

@@ -1,4 +1,6 @@
 import CultureLensCore
+import CultureLensDatasets
+import CultureLensModels
 import CultureLensTesting
 import Foundation
 import Synchronization

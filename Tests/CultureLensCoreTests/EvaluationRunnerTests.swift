@@ -1,4 +1,6 @@
 import CultureLensCore
+import CultureLensDatasets
+import CultureLensStatistics
 import CultureLensTesting
 import Foundation
 import Synchronization

@@ -1,4 +1,5 @@
 import CultureLensCore
+import CultureLensModels
 import Testing
 
 /// Requests- and tokens-per-minute buckets against a fake clock.

@@ -1,4 +1,6 @@
 import CultureLensCore
+import CultureLensModels
+import CultureLensStatistics
 import Foundation
 import Testing
 

@@ -1,4 +1,5 @@
 import CultureLensCore
+import CultureLensDatasets
 import CultureLensTesting
 import Foundation
 import Synchronization

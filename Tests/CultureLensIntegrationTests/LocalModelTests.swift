@@ -1,5 +1,7 @@
 import CultureLensCore
+import CultureLensDatasets
 import CultureLensModels
+import CultureLensStatistics
 import CultureLensStore
 import Foundation
 import Testing

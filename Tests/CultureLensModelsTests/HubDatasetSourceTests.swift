@@ -1,4 +1,5 @@
 import CultureLensCore
+import CultureLensDatasets
 import CultureLensModels
 import CultureLensTesting
 import Foundation

@@ -1,4 +1,5 @@
 import CultureLensCore
+import CultureLensDatasets
 import CultureLensModels
 import CultureLensTesting
 import Foundation
@@ -47,7 +48,7 @@ struct OpenAIBatchTests {
             var behaviour = behaviour
             behaviour.apiKey = OpenAIBatchTests.apiKey
             fake = FakeOpenAIBatchServer(behaviour: behaviour, answer: OpenAIBatchTests.answer)
-            let server = try await fake.start()
+            let server = try await Self.startBelowTheEphemeralRange(fake)
             port = server.port
             self.server = Mutex(server)
             directory = FileManager.default.temporaryDirectory.appendingPathComponent("batch-\(UUID().uuidString)")
@@ -55,6 +56,24 @@ struct OpenAIBatchTests {
 
         var baseURL: String { "http://127.0.0.1:\(port)/v1" }
         var stateFile: URL { directory.appendingPathComponent(BatchJobState.fileName) }
+
+        /// Starts the fake on a port below the kernel's ephemeral range (32768 and up on Linux).
+        ///
+        /// ``restart()`` must bind the same port again. An ephemeral port, once free, can be handed to any other
+        /// test's outgoing connection as its source port, and a bind then fails with "Address already in use" for
+        /// as long as that connection lives (seen in full-suite runs). No outgoing connection takes a port below the
+        /// ephemeral range, so only another listener can collide, and then another port is tried.
+        static func startBelowTheEphemeralRange(_ fake: FakeOpenAIBatchServer) async throws -> ScriptedHTTPServer {
+            var lastError: (any Error)?
+            for _ in 0..<64 {
+                do {
+                    return try await fake.start(port: Int.random(in: 20_000..<32_000))
+                } catch {
+                    lastError = error
+                }
+            }
+            throw lastError ?? CancellationError()
+        }
 
         /// Stops the HTTP server and starts a new one on the same port with the fake's state intact.
         func restart() async throws {

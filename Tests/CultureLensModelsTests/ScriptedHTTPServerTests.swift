@@ -7,6 +7,7 @@ import Testing
 import Glibc
 #elseif canImport(Darwin)
 import Darwin
+import CultureLensCore
 #endif
 
 // MARK: - Tiny blocking socket client (independent of NIO and URLSession)

@@ -1,5 +1,7 @@
 import CultureLensCore
+import CultureLensDatasets
 import CultureLensServer
+import CultureLensStatistics
 import CultureLensStore
 import Foundation
 import HTTPTypes

@@ -14,6 +14,7 @@
 
 import CultureLensCore
 import CultureLensReport
+import CultureLensStatistics
 import CultureLensStore
 import Foundation
 

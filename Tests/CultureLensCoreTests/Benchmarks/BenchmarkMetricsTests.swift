@@ -1,4 +1,9 @@
+import CultureLensAnalysis
+import CultureLensApp
 import CultureLensCore
+import CultureLensDatasets
+import CultureLensFormats
+import CultureLensStatistics
 import CultureLensTesting
 import Foundation
 import Testing

@@ -1,4 +1,7 @@
+import CultureLensApp
 import CultureLensCore
+import CultureLensDatasets
+import CultureLensFormats
 import CultureLensTesting
 import Foundation
 import PropertyBased

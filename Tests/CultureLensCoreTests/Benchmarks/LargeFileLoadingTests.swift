@@ -3,6 +3,8 @@ import Foundation
 import Testing
 
 @testable import CultureLensCore
+@testable import CultureLensDatasets
+@testable import CultureLensFormats
 
 /// Files large enough that loading and hashing split their work over the cores (`Parallel`): the outcome must be
 /// the one-at-a-time outcome, in file order, errors included.

@@ -1,4 +1,6 @@
 import CultureLensCore
+import CultureLensDatasets
+import CultureLensFormats
 import CultureLensTesting
 import Foundation
 import Testing

@@ -3,6 +3,8 @@ import PropertyBased
 import Testing
 
 @testable import CultureLensCore
+@testable import CultureLensDatasets
+@testable import CultureLensFormats
 
 /// The Parquet fixtures in `Fixtures/parquet`, written by `make_fixtures.py` (pyarrow) from invented rows.
 enum ParquetFixtures {

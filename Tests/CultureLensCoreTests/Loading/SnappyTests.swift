@@ -1,4 +1,5 @@
 import CultureLensCore
+import CultureLensFormats
 import Foundation
 import PropertyBased
 import Testing

@@ -1,4 +1,5 @@
 import CultureLensCore
+import CultureLensFormats
 import Foundation
 
 /// Small suites and result tables built in code for the robustness tests.

@@ -1,3 +1,4 @@
+import CultureLensAnalysis
 import CultureLensCore
 import CultureLensTesting
 import Foundation

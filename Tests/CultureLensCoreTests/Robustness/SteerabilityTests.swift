@@ -1,4 +1,6 @@
+import CultureLensAnalysis
 import CultureLensCore
+import CultureLensStatistics
 import CultureLensTesting
 import Foundation
 import Testing

@@ -1,4 +1,6 @@
+import CultureLensAnalysis
 import CultureLensCore
+import CultureLensStatistics
 import Foundation
 import Testing
 

@@ -1,4 +1,5 @@
 import CultureLensCore
+import CultureLensStatistics
 import Testing
 
 /// Reference values from SciPy 1.17 (`pearsonr`, `spearmanr`, `kendalltau` τ_b).

@@ -1,4 +1,5 @@
 import CultureLensCore
+import CultureLensStatistics
 import Testing
 
 struct StatisticsMultipleTestingTests {

@@ -1,0 +1,153 @@
+import CultureLensCore
+import CultureLensFormats
+import Foundation
+
+/// One line of a re-scoring responses file: `{"index": N}` plus exactly one of `samples` (option indices drawn
+/// from the model, K ≥ 1), `distribution` (probabilities over the options in canonical order) or `answer` (raw
+/// model text, read with the same answer extraction as `run`).
+public struct ExternalResponse: Sendable, Hashable, Decodable {
+    /// Which item: the 0-based row of the source data file, or the item's position (see
+    /// ``LoadedSuite/itemPosition(forResponseIndex:)``).
+    public var index: Int
+    /// Option indices of K samples.
+    public var samples: [Int]?
+    /// A probability distribution over the options.
+    public var distribution: [Double]?
+    /// Raw model text.
+    public var answer: String?
+
+    enum CodingKeys: String, CodingKey { case index, samples, distribution, answer }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        index = try container.decode(Int.self, forKey: .index)
+        samples = try container.decodeIfPresent([Int].self, forKey: .samples)
+        distribution = try container.decodeIfPresent([Double].self, forKey: .distribution)
+        answer = try container.decodeIfPresent(String.self, forKey: .answer)
+        let given = [samples != nil, distribution != nil, answer != nil].filter { $0 }.count
+        guard given == 1 else {
+            throw DecodingError.dataCorrupted(
+                .init(
+                    codingPath: [],
+                    debugDescription: given == 0
+                        ? "expected one of \"samples\", \"distribution\" or \"answer\""
+                        : "give exactly one of \"samples\", \"distribution\" or \"answer\", not \(given)"
+                )
+            )
+        }
+    }
+}
+
+/// Scores responses gathered elsewhere (other tools, provider batch jobs) against a suite's items, producing the
+/// same ``ItemResult`` values a `run` would.
+public enum ResponseRescorer {
+    /// Reads a responses JSONL file and scores each line.
+    /// - Parameters:
+    ///   - data: The file's bytes.
+    ///   - file: Its name, for errors.
+    ///   - suite: The suite.
+    ///   - position: Maps a response's `index` to an item position, or `nil` when nothing is there.
+    ///   - runID: The run id stamped on the results.
+    /// - Throws: ``LoadError`` naming the file, line and field of the first malformed line.
+    public static func score(
+        _ data: Data,
+        file: String,
+        suite: Suite,
+        position: (Int) -> Int?,
+        runID: String
+    ) throws(LoadError) -> [ItemResult] {
+        let records = try JSONLReader.decode(ExternalResponse.self, from: data, file: file)
+        var results: [ItemResult] = []
+        var seen: [Int: Int] = [:]
+        let builder = PromptBuilder()
+        for record in records {
+            func fail(_ field: String?, _ message: String) -> LoadError {
+                LoadError(file: file, line: record.line, row: record.index, field: field, message: message)
+            }
+            let response = record.value
+            guard let itemPosition = position(response.index), suite.items.indices.contains(itemPosition) else {
+                throw fail("index", "no item at index \(response.index) (the suite has \(suite.items.count) items)")
+            }
+            if let line = seen[itemPosition] {
+                throw fail("index", "index \(response.index) was already answered on line \(line)")
+            }
+            seen[itemPosition] = record.line
+            let item = suite.items[itemPosition]
+            let prompt = builder.render(item)
+            var result = ItemResult(
+                runID: runID,
+                itemID: item.id,
+                itemIndex: itemPosition,
+                culture: item.culture,
+                topic: item.topic,
+                prompt: prompt.text,
+                response: nil,
+                distribution: nil,
+                outsideMass: nil,
+                predicted: nil,
+                gold: item.gold,
+                score: nil,
+                failure: nil,
+                failureDetail: nil,
+                cacheKey: "",
+                cached: false,
+                attempts: 0
+            )
+            let optionCount = item.choices.count
+            if let answer = response.answer {
+                let outcome = ItemScorer(mode: .generate).score(
+                    ModelResponse(text: answer, firstTokenTopLogprobs: nil, finishReason: nil),
+                    prompt: prompt,
+                    item: item
+                )
+                result.response = answer
+                result.distribution = outcome.distribution
+                result.predicted = outcome.predicted
+                result.score = outcome.score
+                result.failure = outcome.failure
+                if outcome.failure != nil { result.failureDetail = "response text: \(answer.prefix(200))" }
+            } else {
+                guard optionCount > 0 else {
+                    throw fail(
+                        response.samples != nil ? "samples" : "distribution",
+                        "item \(item.id) has no options (a \(item.kind.rawValue) item): give \"answer\" text"
+                    )
+                }
+                var weights: [Double]
+                if let samples = response.samples {
+                    guard !samples.isEmpty else { throw fail("samples", "empty: give at least one sample") }
+                    weights = [Double](repeating: 0, count: optionCount)
+                    for (offset, sample) in samples.enumerated() {
+                        guard (0..<optionCount).contains(sample) else {
+                            throw fail("samples[\(offset)]", "\(sample) is not an option index 0...\(optionCount - 1)")
+                        }
+                        weights[sample] += 1
+                    }
+                } else {
+                    weights = response.distribution ?? []
+                    guard weights.count == optionCount else {
+                        throw fail(
+                            "distribution",
+                            "has \(weights.count) value(s) but item \(item.id) has \(optionCount) options"
+                        )
+                    }
+                    for (offset, weight) in weights.enumerated() where !weight.isFinite || weight < 0 {
+                        throw fail("distribution[\(offset)]", "\(weight) is not a non-negative number")
+                    }
+                }
+                let total = weights.reduce(0, +)
+                guard total > 0 else { throw fail("distribution", "all values are 0") }
+                let distribution = weights.map { $0 / total }
+                var predicted = 0
+                for index in distribution.indices where distribution[index] > distribution[predicted] {
+                    predicted = index
+                }
+                result.distribution = distribution
+                result.predicted = predicted
+                result.score = item.kind == .survey || item.gold.isEmpty ? nil : (item.gold.contains(predicted) ? 1 : 0)
+            }
+            results.append(result)
+        }
+        return results.sorted { $0.itemIndex < $1.itemIndex }
+    }
+}
