@@ -22,6 +22,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
@@ -48,7 +49,9 @@ let package = Package(
         .target(
             name: "CultureLensDatasets",
             dependencies: [
-                "CultureLensCore", "CultureLensFormats", "CultureLensStatistics",
+                "CultureLensCore",
+                "CultureLensStatistics",
+                "CultureLensFormats",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Yams", package: "Yams"),
                 // The Hub downloader only (HubDatasetSource).
@@ -59,16 +62,20 @@ let package = Package(
         ),
         .target(
             name: "CultureLensAnalysis",
-            dependencies: ["CultureLensCore", "CultureLensStatistics"]
+            dependencies: [
+                "CultureLensCore",
+                "CultureLensStatistics",
+            ]
         ),
         .target(
             name: "CultureLensModels",
             dependencies: [
-                "CultureLensCore", "CultureLensFormats",
+                "CultureLensCore",
+                "CultureLensStatistics",
+                "CultureLensFormats",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
-                .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .target(
@@ -82,32 +89,39 @@ let package = Package(
             name: "CultureLensPostgres",
             dependencies: [
                 "CultureLensCore",
-                .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
             ]
         ),
         .target(
             name: "CultureLensReport",
             dependencies: [
-                "CultureLensCore", "CultureLensDatasets", "CultureLensAnalysis", "CultureLensStatistics",
-                "CultureLensFormats",
+                "CultureLensCore",
+                "CultureLensStatistics",
+                "CultureLensDatasets",
+                "CultureLensAnalysis",
                 .product(name: "Mustache", package: "swift-mustache"),
             ]
         ),
-        // The use cases, over every module above; the CLI and the server are thin layers over it.
+        // The use cases; the CLI and the server are thin layers over it. The only module that opens stores.
         .target(
             name: "CultureLensApp",
             dependencies: [
-                "CultureLensCore", "CultureLensStatistics", "CultureLensFormats", "CultureLensDatasets",
-                "CultureLensAnalysis", "CultureLensModels", "CultureLensStore", "CultureLensPostgres",
-                "CultureLensReport",
+                "CultureLensCore",
+                "CultureLensFormats",
+                "CultureLensModels",
+                "CultureLensStore",
+                "CultureLensPostgres",
             ]
         ),
         .target(
             name: "CultureLensServer",
             dependencies: [
-                "CultureLensCore", "CultureLensDatasets", "CultureLensApp", "CultureLensReport",
-                "CultureLensAnalysis", "CultureLensStore",
+                "CultureLensCore",
+                "CultureLensStatistics",
+                "CultureLensDatasets",
+                "CultureLensReport",
+                .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -115,27 +129,37 @@ let package = Package(
         .target(
             name: "CultureLensTesting",
             dependencies: [
-                "CultureLensCore", "CultureLensDatasets", "CultureLensStatistics",
+                "CultureLensCore",
+                "CultureLensStatistics",
+                "CultureLensDatasets",
+                "CultureLensModels",
                 .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
             ]
         ),
         .executableTarget(
             name: "culturelens",
             dependencies: [
-                "CultureLensApp", "CultureLensCore", "CultureLensStatistics", "CultureLensFormats",
-                "CultureLensDatasets", "CultureLensAnalysis", "CultureLensModels", "CultureLensStore",
-                "CultureLensPostgres", "CultureLensReport", "CultureLensServer",
+                "CultureLensCore",
+                "CultureLensStatistics",
+                "CultureLensFormats",
+                "CultureLensDatasets",
+                "CultureLensAnalysis",
+                "CultureLensModels",
+                "CultureLensReport",
+                "CultureLensApp",
+                "CultureLensServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-                .product(name: "Logging", package: "swift-log"),
             ]
         ),
         // `make bench` (Benchmarks/run.sh): the store and report benchmark; not a product, never run by `make test`.
         .executableTarget(
             name: "CultureLensBench",
             dependencies: [
-                "CultureLensCore", "CultureLensDatasets", "CultureLensAnalysis", "CultureLensStore",
+                "CultureLensCore",
+                "CultureLensStatistics",
+                "CultureLensStore",
                 "CultureLensReport",
             ],
             path: "Benchmarks/Sources/CultureLensBench"
@@ -143,8 +167,14 @@ let package = Package(
         .testTarget(
             name: "CultureLensCoreTests",
             dependencies: [
-                "CultureLensCore", "CultureLensStatistics", "CultureLensFormats", "CultureLensDatasets",
-                "CultureLensAnalysis", "CultureLensModels", "CultureLensApp", "CultureLensTesting",
+                "CultureLensCore",
+                "CultureLensStatistics",
+                "CultureLensFormats",
+                "CultureLensDatasets",
+                "CultureLensAnalysis",
+                "CultureLensModels",
+                "CultureLensApp",
+                "CultureLensTesting",
                 .product(name: "PropertyBased", package: "swift-property-based"),
             ],
             // Read by path at test time, not bundled as resources.
@@ -153,8 +183,12 @@ let package = Package(
         .testTarget(
             name: "CultureLensReportTests",
             dependencies: [
-                "CultureLensCore", "CultureLensAnalysis", "CultureLensStatistics", "CultureLensReport",
+                "CultureLensCore",
+                "CultureLensStatistics",
+                "CultureLensDatasets",
+                "CultureLensReport",
                 "CultureLensTesting",
+                .product(name: "Mustache", package: "swift-mustache"),
             ],
             // Golden files are read (and re-recorded) by path, not bundled.
             exclude: ["Golden"]
@@ -162,29 +196,59 @@ let package = Package(
         .testTarget(
             name: "CultureLensServerTests",
             dependencies: [
-                "CultureLensCore", "CultureLensStore", "CultureLensApp", "CultureLensServer", "CultureLensTesting",
+                "CultureLensCore",
+                "CultureLensStatistics",
+                "CultureLensDatasets",
+                "CultureLensStore",
+                "CultureLensServer",
+                "CultureLensTesting",
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "NIOCore", package: "swift-nio"),
             ]
         ),
         .testTarget(
             name: "CultureLensModelsTests",
             dependencies: [
-                "CultureLensCore", "CultureLensDatasets", "CultureLensModels", "CultureLensTesting",
-                "CultureLensStore",
+                "CultureLensCore",
+                "CultureLensStatistics",
+                "CultureLensDatasets",
+                "CultureLensModels",
+                "CultureLensTesting",
             ]
         ),
         .testTarget(
             name: "CultureLensStoreTests",
-            dependencies: ["CultureLensCore", "CultureLensStore", "CultureLensTesting", "CultureLensPostgres"]
+            dependencies: [
+                "CultureLensCore",
+                "CultureLensStore",
+                "CultureLensPostgres",
+                "CultureLensTesting",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ]
+        ),
+        .testTarget(
+            name: "CultureLensCLITests",
+            dependencies: [
+                "culturelens",
+                "CultureLensTesting",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            // Golden files are read (and re-recorded) by path, not bundled.
+            exclude: ["Golden"]
         ),
         .testTarget(
             name: "CultureLensIntegrationTests",
             dependencies: [
-                "CultureLensCore", "CultureLensDatasets", "CultureLensAnalysis", "CultureLensModels",
-                "CultureLensStore", "CultureLensReport", "CultureLensApp", "CultureLensTesting",
+                "CultureLensCore",
+                "CultureLensStatistics",
+                "CultureLensDatasets",
+                "CultureLensModels",
+                "CultureLensStore",
                 "CultureLensPostgres",
-            ],
-            exclude: ["Golden"]
+                "CultureLensTesting",
+            ]
         ),
     ]
 )

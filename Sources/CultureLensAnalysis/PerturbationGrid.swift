@@ -84,8 +84,34 @@ public struct PerturbationGrid: Sendable, Hashable, Codable {
         return PerturbationGrid(factors: factors, design: design)
     }
 
-    /// The levels of `factor` for `suite`, each as a change to a variant; the first level leaves it unchanged.
+    /// The factors of this grid that cannot be applied to `suite`, and so are left out of every variant.
+    ///
+    /// Option order and label schemes (and the descending scale, which is a reordering) change the prompt only
+    /// where the options are rendered from fields. A dataset prompt without `{options}` carries its options inside
+    /// the question text (BLEnD's multiple-choice prompt): a perturbed variant would send the very same prompt yet
+    /// map its answer back through the perturbed order, so those factors are not applicable to such a suite.
+    public func inapplicableFactors(for suite: Suite) -> [Factor] {
+        guard !Self.rendersOptions(suite) else { return [] }
+        return factors.filter { [.order, .labels, .scale].contains($0) }
+    }
+
+    /// Whether every multiple-choice or survey item of `suite` shows its options from fields (the default rendering,
+    /// or a dataset template with `{options}`).
+    static func rendersOptions(_ suite: Suite) -> Bool {
+        suite.items.allSatisfy { item in
+            guard item.kind == .multipleChoice || item.kind == .survey, let template = item.promptTemplate else {
+                return true
+            }
+            return template.text.contains("{options}")
+        }
+    }
+
+    /// The levels of `factor` for `suite`, each as a change to a variant; the first level leaves it unchanged. An
+    /// inapplicable factor (``inapplicableFactors(for:)``) has only its unchanged level.
     func levels(of factor: Factor, for suite: Suite) -> [(name: String, apply: (inout PromptVariant) -> Void)] {
+        if [.order, .labels, .scale].contains(factor), !Self.rendersOptions(suite) {
+            return [("original", { _ in })]
+        }
         switch factor {
         case .order:
             let maxCount = suite.items.map(\.choices.count).max() ?? 0

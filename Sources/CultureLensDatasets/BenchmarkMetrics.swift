@@ -1,5 +1,4 @@
 import CultureLensCore
-import CultureLensDatasets
 import CultureLensStatistics
 import Foundation
 

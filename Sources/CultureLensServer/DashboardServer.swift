@@ -50,7 +50,7 @@ public struct DashboardServer: Sendable {
         }
     }
 
-    let store: any DashboardStore
+    let store: any RunAdministration
     /// Settings.
     public let configuration: Configuration
     /// Request counters (also served at `/metrics`).
@@ -60,7 +60,7 @@ public struct DashboardServer: Sendable {
 
     /// Creates a dashboard over `store`.
     public init(
-        store: any DashboardStore,
+        store: any RunAdministration,
         configuration: Configuration,
         logger: Logger = Logger(label: "culturelens.dashboard")
     ) {

@@ -62,3 +62,5 @@ extension SQLiteResultStore {
         }
     }
 }
+
+extension SQLiteResultStore: RunAdministration {}

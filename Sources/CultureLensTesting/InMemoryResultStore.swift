@@ -1,8 +1,9 @@
 public import CultureLensCore
 
 /// A ``ResultStore`` held in memory, for tests and dry runs.
-public actor InMemoryResultStore: ResultStore {
+public actor InMemoryResultStore: RunAdministration {
     private var runsByID: [String: RunRecord] = [:]
+    private var labels: [String: String] = [:]
     private var cache: [String: ModelResponse] = [:]
     private var resultsByKey: [String: ItemResult] = [:]
 
@@ -44,6 +45,21 @@ public actor InMemoryResultStore: ResultStore {
         let sorted = resultsByKey.values.filter { $0.runID == runID }.sorted { $0.position < $1.position }
         let rest = position.map { position in sorted.drop { !(position < $0.position) } } ?? sorted[...]
         return Array(rest.prefix(max(0, limit)))
+    }
+
+    public func runLabels() async throws -> [String: String] { labels }
+
+    public func setRunLabel(id: String, label: String?) async throws -> Bool {
+        guard runsByID[id] != nil else { return false }
+        labels[id] = label.flatMap { $0.isEmpty ? nil : $0 }
+        return true
+    }
+
+    public func deleteRun(id: String) async throws -> Bool {
+        guard runsByID.removeValue(forKey: id) != nil else { return false }
+        labels[id] = nil
+        resultsByKey = resultsByKey.filter { $0.value.runID != id }
+        return true
     }
 
     /// Number of cached responses.

@@ -1,9 +1,9 @@
 import ArgumentParser
 import CultureLensAnalysis
+import CultureLensApp
 import CultureLensCore
 import CultureLensDatasets
 import CultureLensReport
-import CultureLensStore
 import Foundation
 
 /// `culturelens compare RUN_A RUN_B`: paired differences per culture between two runs over the same items.
@@ -111,19 +111,12 @@ struct CompareCommand: AsyncParsableCommand {
             }
             return await units(label: reference, suite: run.metadata.suite, samples: samples)
         }
-        let opened: OpenedStore
         do {
-            opened = try await storeOptions.open()
-        } catch {
-            throw CompareError(message: "cannot open the store at \(storeOptions.location): \(error)")
-        }
-        do {
-            let loaded = try await load(record: reference, store: opened.store)
-            await opened.close()
-            return loaded
-        } catch {
-            await opened.close()
-            throw error
+            return try await withStore(at: storeOptions.location) { opened in
+                try await load(record: reference, store: opened.store)
+            }
+        } catch let error as StoreOpeningError {
+            throw CompareError(message: error.description)
         }
     }
 

@@ -1,4 +1,5 @@
 import ArgumentParser
+import CultureLensApp
 import CultureLensCore
 import Foundation
 
@@ -57,7 +58,24 @@ struct ModelOptions: ParsableArguments {
     var baseURL: String? { baseURLs.first }
 
     /// Every `--base-url`, comma-separated, for messages; the model name when there is none.
-    var endpointDescription: String { baseURLs.isEmpty ? model : baseURLs.joined(separator: ",") }
+    var endpointDescription: String { settings.endpointDescription }
+
+    /// The App layer's settings these options give.
+    var settings: ModelSettings {
+        var settings = ModelSettings()
+        settings.model = model
+        settings.baseURLs = baseURLs
+        settings.apiKeyEnv = apiKeyEnv
+        settings.scoring = scoring
+        settings.api = api
+        settings.timeout = timeout
+        settings.connectTimeout = connectTimeout
+        settings.topLogprobs = topLogprobs
+        settings.rpm = rpm
+        settings.tpm = tpm
+        settings.adaptive = adaptive
+        return settings
+    }
 
     func validate() throws {
         if model != "local", baseURL == nil {
@@ -92,10 +110,11 @@ struct StoreOptions: ParsableArguments {
     var store: String?
 
     /// `$CULTURELENS_HOME`, default `~/.culturelens`.
-    static var home: String {
-        if let home = ProcessInfo.processInfo.environment["CULTURELENS_HOME"], !home.isEmpty { return home }
-        return FileManager.default.homeDirectoryForCurrentUser.appendingPathComponent(".culturelens").path
-    }
+    static var home: String { StoreLocation.home }
 
-    var storePath: String { store ?? Self.home + "/culturelens.sqlite" }
+    /// The store `--store` names.
+    var location: StoreLocation { StoreLocation(store) }
+
+    /// Whether `--store` names a PostgreSQL database.
+    var isPostgres: Bool { location.isPostgres }
 }

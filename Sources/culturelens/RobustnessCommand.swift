@@ -1,10 +1,10 @@
 import ArgumentParser
 import CultureLensAnalysis
+import CultureLensApp
 import CultureLensCore
 import CultureLensModels
 import CultureLensReport
 import CultureLensStatistics
-import CultureLensStore
 import Foundation
 
 /// `culturelens robustness <suite> --perturb ...`: evaluates a suite under a grid of presentation variants (and
@@ -111,6 +111,12 @@ struct RobustnessCommand: AsyncParsableCommand {
     func run() async throws {
         let selected = try await dataOptions.resolve(suite, limit: limit).suite
         let gridSpec = try PerturbationGrid.parse(perturb, design: grid)
+        let inapplicable = gridSpec.inapplicableFactors(for: selected)
+        if !inapplicable.isEmpty {
+            printError(
+                "note: \(inapplicable.map(\.rawValue).joined(separator: ", ")) left out: '\(suite)' shows its options inside the question text, so reordering or relabelling them would not change the prompt"
+            )
+        }
         var steering: SteeringPlan?
         if let steer {
             guard selected.items.contains(where: { $0.kind == .survey && $0.humanDistributions != nil }) else {
@@ -133,20 +139,9 @@ struct RobustnessCommand: AsyncParsableCommand {
             )
         )
 
-        let opened: OpenedStore
-        do {
-            opened = try await storeOptions.open()
-        } catch {
-            printError("cannot open the store at \(storeOptions.location): \(error)")
-            throw ExitCode(1)
-        }
-        do {
+        try await storeOptions.withOpenedStore { opened in
             try await evaluate(selected, analysis: analysis, grid: gridSpec, steering: steering, store: opened.store)
-        } catch {
-            await opened.close()
-            throw error
         }
-        await opened.close()
     }
 
     /// Runs the grid on `store`, prints and writes the card.
@@ -158,39 +153,49 @@ struct RobustnessCommand: AsyncParsableCommand {
         store: any ResultStore
     ) async throws {
         let variants = analysis.requestedVariants
-        let session: ModelSession
-        do {
-            session = try await ModelSession.open(
-                options: modelOptions,
-                concurrency: concurrency,
-                runDirectory: { model, api, scoring in
-                    let runID = RunRecord.makeID(
-                        suite: selected.name,
-                        specHash: selected.specHash,
-                        model: model,
-                        api: api,
-                        scoring: scoring,
-                        itemCount: selected.items.count,
-                        variants: variants.map(\.id)
-                    )
-                    return output ?? StoreOptions.home + "/runs/" + runID
-                }
+        try await modelOptions.withSession(
+            concurrency: concurrency,
+            runDirectory: { model, api, scoring in
+                let runID = RunRecord.makeID(
+                    suite: selected.name,
+                    specHash: selected.specHash,
+                    model: model,
+                    api: api,
+                    scoring: scoring,
+                    itemCount: selected.items.count,
+                    variants: variants.map(\.id)
+                )
+                return output ?? StoreOptions.home + "/runs/" + runID
+            }
+        ) { session in
+            if samples > 1, session.scoring != .generate {
+                printError(
+                    "--samples > 1 needs generate scoring; this backend was chosen for logprobs (add --scoring generate)"
+                )
+                throw ExitCode(2)
+            }
+            try await evaluate(
+                selected,
+                analysis: analysis,
+                grid: gridSpec,
+                steering: steering,
+                variants: variants,
+                session: session,
+                store: store
             )
-        } catch let error as LocalModelError {
-            printError("error: \(error.message)")
-            throw ExitCode(1)
-        } catch let failure as ModelFailure {
-            printError("error: cannot use \(modelOptions.baseURL ?? modelOptions.model): \(failure.detail)")
-            throw ExitCode(1)
         }
-        if samples > 1, session.scoring != .generate {
-            await session.close()
-            printError(
-                "--samples > 1 needs generate scoring; this backend was chosen for logprobs (add --scoring generate)"
-            )
-            throw ExitCode(2)
-        }
+    }
 
+    /// Runs the grid with an open model, prints and writes the card.
+    private func evaluate(
+        _ selected: Suite,
+        analysis: RobustnessAnalysis,
+        grid gridSpec: PerturbationGrid,
+        steering: SteeringPlan?,
+        variants: [PromptVariant],
+        session: ModelSession,
+        store: any ResultStore
+    ) async throws {
         let stop = StopSignal()
         let trap = SignalTrap {
             stop.stop()
@@ -222,13 +227,11 @@ struct RobustnessCommand: AsyncParsableCommand {
             }
         } catch {
             renderer.finish()
-            await session.close()
             trap.cancel()
             printError("error: the run failed: \(error)")
             throw ExitCode(1)
         }
         renderer.finish()
-        await session.close()
         trap.cancel()
 
         let card = analysis.card(results: outcome.results)
@@ -250,6 +253,8 @@ struct RobustnessCommand: AsyncParsableCommand {
                 "top_logprobs": String(modelOptions.topLogprobs),
             ]
         )
+        let inapplicable = gridSpec.inapplicableFactors(for: selected)
+        if !inapplicable.isEmpty { report.settings["not_applicable"] = inapplicable.map(\.rawValue).joined(separator: ",") }
         // The usual summary is the plain prompt's (first sample), so it reads like `run`; the card covers the rest.
         let plainID = PromptVariant.default.id
         report.summary = RunSummary(

@@ -1,4 +1,5 @@
 import ArgumentParser
+import CultureLensApp
 import CultureLensCore
 import CultureLensModels
 import Foundation
@@ -23,22 +24,17 @@ extension RunCommand {
 
     /// Submits, waits for and collects the run's batches, and returns the model the runner should use.
     ///
-    /// On every way out other than success it closes the session, restores signal handling and exits: 0 after
-    /// `--batch-submit-only`, 130 when stopped while waiting (the batches go on at the provider), 1 on errors.
+    /// On every way out other than success it exits (the caller's scopes close the session and restore signal
+    /// handling): 0 after `--batch-submit-only`, 130 when stopped while waiting (the batches go on at the provider),
+    /// 1 on errors.
     func batchModel(
         for runner: EvaluationRunner,
         suite: Suite,
         variants: [PromptVariant],
-        session: ModelSession,
-        stop: StopSignal,
-        trap: SignalTrap
+        stop: StopSignal
     ) async throws -> any LanguageModel {
-        func leave(_ code: Int32) async -> ExitCode {
-            await session.close()
-            trap.cancel()
-            return ExitCode(code)
-        }
-        guard let baseURL = modelOptions.baseURL else { throw await leave(2) }
+        func leave(_ code: Int32) -> ExitCode { ExitCode(code) }
+        guard let baseURL = modelOptions.baseURL else { throw leave(2) }
         let runID = runner.runRecord(for: suite, variants: variants, toolVersion: CultureLensVersion.current).id
         let client = OpenAIBatchClient(
             configuration: .init(
@@ -69,25 +65,25 @@ extension RunCommand {
             printError(
                 "batch: submitted; run the same command again without --batch-submit-only to collect (state: \(stateFile))"
             )
-            throw await leave(0)
+            throw leave(0)
         case .failure(let error as OpenAIBatchError) where error == .interrupted:
             printError(
                 "interrupted: the batches go on at the provider; run the same command again to collect them (state: \(stateFile))"
             )
-            throw await leave(130)
+            throw leave(130)
         case .failure(is CancellationError):
-            throw await leave(130)
+            throw leave(130)
         case .failure(let error as OpenAIBatchError):
             printError("error: \(error.detail)")
-            throw await leave(1)
+            throw leave(1)
         case .failure(let failure as ModelFailure):
             printError(
                 "error: the batch API at \(baseURL) failed: \(failure.detail); run the same command again to resume"
             )
-            throw await leave(1)
+            throw leave(1)
         case .failure(let error):
             printError("error: batch mode failed: \(error)")
-            throw await leave(1)
+            throw leave(1)
         }
     }
 

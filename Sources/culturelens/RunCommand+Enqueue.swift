@@ -1,4 +1,5 @@
 import ArgumentParser
+import CultureLensApp
 import CultureLensCore
 import Foundation
 
@@ -17,6 +18,13 @@ extension RunCommand {
         if output != nil {
             throw ValidationError("--output does not apply to --enqueue; write a report once the workers are done")
         }
+        if sampling.samples > 1 {
+            // The queue records one temperature-0 request per item and variant; queuing a sampled run would
+            // silently answer each item once, at temperature 0.
+            throw ValidationError(
+                "--enqueue does not take --samples or --temperature: workers answer each item once at temperature 0; run sampled evaluations without --enqueue"
+            )
+        }
         if modelOptions.baseURLs.count > 1 {
             throw ValidationError(
                 "--enqueue takes one --base-url; give each worker its own with `culturelens worker --base-url`"
@@ -32,10 +40,7 @@ extension RunCommand {
         session: ModelSession,
         opened: OpenedStore
     ) async throws {
-        guard let queue = opened.queue, let baseURL = modelOptions.baseURL else {
-            await session.close()
-            throw ExitCode.validationFailure
-        }
+        guard let queue = opened.queue, let baseURL = modelOptions.baseURL else { throw ExitCode.validationFailure }
         let settings = RunModelSettings(
             baseURL: baseURL,
             model: modelOptions.model,
@@ -67,12 +72,8 @@ extension RunCommand {
             )
         } catch {
             printError("error: cannot enqueue the run in \(opened.location): \(error)")
-            await session.close()
-            await opened.close()
             throw ExitCode(1)
         }
-        await session.close()
-        await opened.close()
         if json {
             struct Output: Encodable {
                 var run_id: String

@@ -1,8 +1,8 @@
 import ArgumentParser
+import CultureLensApp
 import CultureLensCore
 import CultureLensModels
 import CultureLensReport
-import CultureLensStore
 import Foundation
 
 struct RunCommand: AsyncParsableCommand {
@@ -54,18 +54,8 @@ struct RunCommand: AsyncParsableCommand {
     func run() async throws {
         let resolved = try await dataOptions.resolve(suite, limit: limit)
         let selected = resolved.suite
-        let opened: OpenedStore
-        do {
-            opened = try await storeOptions.open()
-        } catch {
-            printError("cannot open the store at \(storeOptions.location): \(error)")
-            throw ExitCode(1)
-        }
-        let store = opened.store
-        let session: ModelSession
-        do {
-            session = try await ModelSession.open(
-                options: modelOptions,
+        try await storeOptions.withOpenedStore { opened in
+            try await modelOptions.withSession(
                 concurrency: concurrency,
                 runDirectory: { model, api, scoring in
                     let runID = RunRecord.makeID(
@@ -78,20 +68,17 @@ struct RunCommand: AsyncParsableCommand {
                     )
                     return output ?? StoreOptions.home + "/runs/" + runID
                 }
-            )
-        } catch let error as LocalModelError {
-            printError("error: \(error.message)")
-            throw ExitCode(1)
-        } catch let failure as ModelFailure {
-            printError("error: cannot use \(modelOptions.endpointDescription): \(failure.detail)")
-            throw ExitCode(1)
+            ) { session in
+                if enqueue { return try await enqueueRun(selected, session: session, opened: opened) }
+                try sampling.check(scoring: session.scoring)
+                try await evaluate(resolved, session: session, store: opened.store)
+            }
         }
-        if enqueue { return try await enqueueRun(selected, session: session, opened: opened) }
-        do { try sampling.check(scoring: session.scoring) } catch {
-            await session.close()
-            throw error
-        }
+    }
 
+    /// Evaluates the suite with an open model and store, then prints and writes the results.
+    private func evaluate(_ resolved: ResolvedSuite, session: ModelSession, store: any ResultStore) async throws {
+        let selected = resolved.suite
         let stop = StopSignal()
         let trap = SignalTrap {
             stop.stop()
@@ -99,6 +86,7 @@ struct RunCommand: AsyncParsableCommand {
             session.emergencyStop()
             Foundation.exit(130)
         }
+        defer { trap.cancel() }
         let renderer = ProgressRenderer()
         var runner = EvaluationRunner(
             model: session.model,
@@ -116,9 +104,7 @@ struct RunCommand: AsyncParsableCommand {
                 for: runner,
                 suite: selected,
                 variants: sampling.variants,
-                session: session,
-                stop: stop,
-                trap: trap
+                stop: stop
             )
         }
         let finished: RunRecord
@@ -133,15 +119,11 @@ struct RunCommand: AsyncParsableCommand {
             }
         } catch {
             renderer.finish()
-            await session.close()
-            trap.cancel()
             printError("error: the run failed: \(error)")
             throw ExitCode(1)
         }
         renderer.finish()
         for line in session.endpointSummary { printError(line) }
-        await session.close()
-        trap.cancel()
         if batchOptions.batch { finishBatch(run: finished, model: runner.model) }
 
         // The results are streamed from the store, never all held with their prompts: one pass for the summary and

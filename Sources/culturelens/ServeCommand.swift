@@ -1,6 +1,6 @@
 import ArgumentParser
+import CultureLensApp
 import CultureLensServer
-import CultureLensStore
 import Foundation
 
 struct ServeCommand: AsyncParsableCommand {
@@ -28,19 +28,15 @@ struct ServeCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        if let location = storeOptions.store, location.hasPrefix("postgres://") || location.hasPrefix("postgresql://") {
-            printError("error: the dashboard reads SQLite stores only; give --store a SQLite file path")
-            throw ExitCode(2)
+        try await storeOptions.withOpenedStore { opened in
+            try await serve(opened)
         }
-        let store: SQLiteResultStore
-        do {
-            store = try SQLiteResultStore(path: storeOptions.storePath)
-        } catch {
-            printError("cannot open the store at \(storeOptions.storePath): \(error)")
-            throw ExitCode(1)
-        }
+    }
+
+    /// Serves the dashboard over an open store (SQLite or PostgreSQL) until stopped.
+    private func serve(_ opened: OpenedStore) async throws {
         let token = DashboardServer.generateToken()
-        let server = DashboardServer(store: store, configuration: .init(host: host, port: port, token: token))
+        let server = DashboardServer(store: opened.store, configuration: .init(host: host, port: port, token: token))
         let shownHost = host.contains(":") ? "[\(host)]" : host
         if !DashboardServer.Configuration.isLoopback(host) {
             printError(
@@ -51,7 +47,7 @@ struct ServeCommand: AsyncParsableCommand {
             try await server.run {
                 // Written unbuffered, so the address and token show at once even when stdout is a pipe.
                 let banner = """
-                    CultureLens dashboard: http://\(shownHost):\(port)/  (store \(storeOptions.storePath))
+                    CultureLens dashboard: http://\(shownHost):\(port)/  (store \(opened.location))
                     write token (DELETE /api/runs/ID, POST /api/runs/ID/label): Authorization: Bearer \(token)
                     Ctrl-C stops it.
 

@@ -1,4 +1,5 @@
 import ArgumentParser
+import CultureLensApp
 import CultureLensCore
 import Foundation
 
@@ -29,39 +30,30 @@ struct StatusCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let opened: OpenedStore
-        do {
-            opened = try await storeOptions.open()
-        } catch {
-            printError("cannot open the store at \(storeOptions.location): \(error)")
-            throw ExitCode(1)
-        }
-        let output: Output
-        do {
-            let matches = try await opened.store.runs().filter { $0.id == self.runID || $0.id.hasPrefix(self.runID) }
-            guard let record = matches.first(where: { $0.id == self.runID }) ?? (matches.count == 1 ? matches.first : nil) else {
-                printError(matches.isEmpty ? "no run \(self.runID) in \(opened.location)" : "run prefix \(self.runID) is ambiguous")
+        let output = try await storeOptions.withOpenedStore { opened in
+            do {
+                let matches = try await opened.store.runs().filter { $0.id == self.runID || $0.id.hasPrefix(self.runID) }
+                guard let record = matches.first(where: { $0.id == self.runID }) ?? (matches.count == 1 ? matches.first : nil) else {
+                    printError(matches.isEmpty ? "no run \(self.runID) in \(opened.location)" : "run prefix \(self.runID) is ambiguous")
+                    throw ExitCode(1)
+                }
+                let results = try await opened.store.results(runID: record.id)
+                let progress = try await opened.queue?.progress(runID: record.id)
+                let statuses = items ? try await opened.queue?.itemStatuses(runID: record.id) : nil
+                return Output(
+                    run: record,
+                    results: results.count,
+                    failed: results.filter { $0.failure != nil }.count,
+                    queue: progress,
+                    items: statuses
+                )
+            } catch let exit as ExitCode {
+                throw exit
+            } catch {
+                printError("error: cannot read run \(self.runID): \(error)")
                 throw ExitCode(1)
             }
-            let results = try await opened.store.results(runID: record.id)
-            let progress = try await opened.queue?.progress(runID: record.id)
-            let statuses = items ? try await opened.queue?.itemStatuses(runID: record.id) : nil
-            output = Output(
-                run: record,
-                results: results.count,
-                failed: results.filter { $0.failure != nil }.count,
-                queue: progress,
-                items: statuses
-            )
-        } catch let exit as ExitCode {
-            await opened.close()
-            throw exit
-        } catch {
-            printError("error: cannot read run \(self.runID): \(error)")
-            await opened.close()
-            throw ExitCode(1)
         }
-        await opened.close()
         if json {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.sortedKeys, .prettyPrinted]

@@ -1,4 +1,5 @@
 import ArgumentParser
+import CultureLensApp
 import CultureLensCore
 import CultureLensModels
 import Foundation
@@ -100,23 +101,25 @@ struct WorkerCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let opened: OpenedStore
-        do {
-            opened = try await storeOptions.open()
-        } catch {
-            printError("cannot open the store at \(storeOptions.location): \(error)")
-            throw ExitCode(1)
+        try await storeOptions.withOpenedStore { opened in
+            guard let queue = opened.queue else { throw ExitCode.validationFailure }
+            let models = WorkerModels(
+                baseURLs: baseURLs,
+                apiKeyEnv: apiKeyEnv,
+                concurrency: concurrency ?? batch,
+                connectTimeout: connectTimeout,
+                adaptive: adaptive,
+                rateLimit: .init(requestsPerMinute: rpm, tokensPerMinute: tpm)
+            )
+            try await withWorkerModels(models) { models in
+                try await work(queue: queue, opened: opened, models: models)
+            }
         }
-        guard let queue = opened.queue else { throw ExitCode.validationFailure }
+    }
+
+    /// Claims and evaluates batches until the queue is empty (or, with `--wait`, until stopped).
+    private func work(queue: any WorkQueue, opened: OpenedStore, models: WorkerModels) async throws {
         let id = workerID ?? "\(Self.hostName())-\(ProcessInfo.processInfo.processIdentifier)"
-        let models = WorkerModels(
-            baseURLs: baseURLs,
-            apiKeyEnv: apiKeyEnv,
-            concurrency: concurrency ?? batch,
-            connectTimeout: connectTimeout,
-            adaptive: adaptive,
-            rateLimit: .init(requestsPerMinute: rpm, tokensPerMinute: tpm)
-        )
         let worker = QueueWorker(
             queue: queue,
             store: opened.store,
@@ -156,15 +159,11 @@ struct WorkerCommand: AsyncParsableCommand {
             }
         } catch {
             trap.cancel()
-            await models.close()
-            await opened.close()
             printError("error: worker \(id) stopped: \(error)")
             throw ExitCode(1)
         }
         trap.cancel()
         for line in await models.endpointSummary() { printError("worker \(id): endpoint \(line)") }
-        await models.close()
-        await opened.close()
         print(
             "worker \(id): \(summary.completed) item(s) done in \(summary.batches) batch(es); \(summary.failed) failed, "
                 + "\(summary.lost) dropped after a lost lease, \(summary.released) handed back"
@@ -180,65 +179,5 @@ extension WorkerCommand {
         guard gethostname(&buffer, buffer.count) == 0 else { return "worker" }
         let name = String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
         return name.isEmpty ? "worker" : name
-    }
-}
-
-/// One endpoint pool per run's model settings (the run's endpoint, or this worker's `--base-url`s), each with
-/// adaptive concurrency and failover like `culturelens run`; the API key comes from this process's environment.
-actor WorkerModels: RunModelProvider {
-    private let baseURLs: [String]
-    private let apiKeyEnv: String?
-    private let concurrency: Int
-    private let connectTimeout: Double?
-    private let adaptive: Bool
-    private let rateLimit: RateLimiter.Configuration
-    private var pools: [String: EndpointPool] = [:]
-
-    init(
-        baseURLs: [String],
-        apiKeyEnv: String?,
-        concurrency: Int,
-        connectTimeout: Double?,
-        adaptive: Bool,
-        rateLimit: RateLimiter.Configuration = .init()
-    ) {
-        self.baseURLs = baseURLs
-        self.apiKeyEnv = apiKeyEnv
-        self.concurrency = concurrency
-        self.connectTimeout = connectTimeout
-        self.adaptive = adaptive
-        self.rateLimit = rateLimit
-    }
-
-    func model(for settings: RunModelSettings, runID: String) async throws -> any LanguageModel {
-        let endpoints = baseURLs.isEmpty ? [settings.baseURL] : baseURLs
-        let variable = apiKeyEnv ?? settings.apiKeyEnv ?? "OPENAI_API_KEY"
-        let key = (endpoints + [settings.model, variable, String(settings.timeout)]).joined(separator: "\u{1F}")
-        if let pool = pools[key] { return pool }
-        let pool = EndpointPool(
-            baseURLs: endpoints,
-            model: settings.model,
-            apiKey: ProcessInfo.processInfo.environment[variable],
-            timeout: settings.timeout,
-            connectTimeout: connectTimeout,
-            maxConnections: max(1, concurrency),
-            configuration: ModelSession.poolConfiguration(
-                adaptive: adaptive,
-                concurrency: concurrency,
-                rateLimit: rateLimit
-            )
-        )
-        pools[key] = pool
-        return pool
-    }
-
-    /// One line per endpoint used (limit, requests, failures, health), sorted.
-    func endpointSummary() -> [String] {
-        pools.values.flatMap { $0.snapshot().map(\.summary) }.sorted()
-    }
-
-    func close() async {
-        for pool in pools.values { try? await pool.shutdown() }
-        pools = [:]
     }
 }

@@ -13,6 +13,16 @@ struct CLITests {
         #expect(output.stderr.contains("starter"))
     }
 
+    /// The queue records one temperature-0 request per item: a sampled run must not be queued as if it were one.
+    @Test func enqueueRejectsSampling() async throws {
+        let output = try await CLIProcess.run([
+            "run", "starter", "--model", "m", "--base-url", "http://127.0.0.1:9/v1", "--store",
+            "postgres://nobody@127.0.0.1:9/none", "--enqueue", "--samples", "3", "--temperature", "0.7",
+        ])
+        #expect(output.status == 2)
+        #expect(output.stderr.contains("--enqueue does not take --samples or --temperature"))
+    }
+
     @Test func unknownModelWithoutBaseURLIsAUsageError() async throws {
         let output = try await CLIProcess.run(["run", "starter", "--model", "gpt-x"])
         #expect(output.status == 2)
@@ -55,10 +65,8 @@ struct CLITests {
     @Test func runHelpMatchesGoldenFile() async throws {
         let output = try await CLIProcess.run(["run", "--help"])
         #expect(output.status == 0)
-        let goldenPath = CLIProcess.packageRoot + "/Tests/CultureLensIntegrationTests/Golden/run-help.txt"
-        if ProcessInfo.processInfo.environment["CULTURELENS_RECORD_GOLDEN"] == "1" {
-            try output.stdout.write(toFile: goldenPath, atomically: true, encoding: .utf8)
-        }
+        // The binary prints what the in-process golden test (CultureLensCLITests) checks; this one does not record.
+        let goldenPath = CLIProcess.packageRoot + "/Tests/CultureLensCLITests/Golden/run-help.txt"
         let golden = try String(contentsOfFile: goldenPath, encoding: .utf8)
         #expect(output.stdout == golden)
     }

@@ -1,6 +1,7 @@
 import CultureLensCore
 import CultureLensDatasets
 import CultureLensStatistics
+import CultureLensTesting
 import Foundation
 import Testing
 
@@ -244,39 +245,14 @@ enum Fixtures {
     }
 }
 
-/// Golden files under `Tests/CultureLensReportTests/Golden/`; `CULTURELENS_RECORD_GOLDEN=1` rewrites them.
+/// Golden files under `Tests/CultureLensReportTests/Golden/`; `CULTURELENS_RECORD_GOLDEN=1` rewrites them (and fails).
 enum Golden {
     static let directory = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Golden")
 
-    static var recording: Bool { ProcessInfo.processInfo.environment["CULTURELENS_RECORD_GOLDEN"] == "1" }
-
     static func check(_ actual: String, _ name: String, sourceLocation: SourceLocation = #_sourceLocation) throws {
-        let url = directory.appendingPathComponent(name)
-        if recording {
-            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-            try Data(actual.utf8).write(to: url)
-            return
+        let artifacts = try Fixtures.artifactsDirectory("golden-actual")
+        if let problem = try GoldenFile.problem(actual, name: name, directory: directory, artifacts: artifacts) {
+            Issue.record(Comment(rawValue: problem), sourceLocation: sourceLocation)
         }
-        guard let expected = try? String(contentsOf: url, encoding: .utf8) else {
-            Issue.record(
-                "missing golden file \(name): run with CULTURELENS_RECORD_GOLDEN=1 to record it",
-                sourceLocation: sourceLocation
-            )
-            return
-        }
-        guard expected != actual else { return }
-        let out = try Fixtures.artifactsDirectory("golden-actual").appendingPathComponent(name)
-        try Data(actual.utf8).write(to: out)
-        let expectedLines = expected.split(separator: "\n", omittingEmptySubsequences: false)
-        let actualLines = actual.split(separator: "\n", omittingEmptySubsequences: false)
-        let line =
-            zip(expectedLines, actualLines).enumerated().first { $0.element.0 != $0.element.1 }?.offset
-            ?? min(expectedLines.count, actualLines.count)
-        let want = line < expectedLines.count ? String(expectedLines[line]) : "<end>"
-        let got = line < actualLines.count ? String(actualLines[line]) : "<end>"
-        Issue.record(
-            "\(name) differs from its golden file at line \(line + 1):\n  expected: \(want.prefix(300))\n  actual:   \(got.prefix(300))\nactual output: \(out.path) (CULTURELENS_RECORD_GOLDEN=1 records it)",
-            sourceLocation: sourceLocation
-        )
     }
 }

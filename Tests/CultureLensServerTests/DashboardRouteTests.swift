@@ -217,7 +217,7 @@ struct DashboardRouteTests {
 
 /// A store that cannot be read gives a 500 that says so, as a page or as JSON, with the headers.
 struct DashboardStoreFailureTests {
-    struct BrokenStore: DashboardStore {
+    struct BrokenStore: RunAdministration {
         struct Failure: Error, CustomStringConvertible {
             var description: String { "the payload of run r1 is not readable" }
         }
@@ -227,6 +227,10 @@ struct DashboardStoreFailureTests {
         func runLabels() async throws -> [String: String] { [:] }
         func setRunLabel(id: String, label: String?) async throws -> Bool { throw Failure() }
         func deleteRun(id: String) async throws -> Bool { throw Failure() }
+        func openRun(_ run: RunRecord) async throws -> RunRecord { throw Failure() }
+        func updateRun(_ run: RunRecord) async throws { throw Failure() }
+        func cachedResponse(key: String) async throws -> ModelResponse? { throw Failure() }
+        func save(_ result: ItemResult, cacheEntry: CacheEntry?) async throws { throw Failure() }
     }
 
     @Test func unreadableStore() async throws {

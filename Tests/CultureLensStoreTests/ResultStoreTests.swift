@@ -19,7 +19,7 @@ enum StoreKind: String, CaseIterable, Sendable, CustomTestStringConvertible {
 
     var testDescription: String { rawValue }
 
-    func withStore(_ body: (any ResultStore) async throws -> Void) async throws {
+    func withStore(_ body: (any RunAdministration) async throws -> Void) async throws {
         switch self {
         case .inMemory:
             try await body(InMemoryResultStore())
@@ -73,6 +73,11 @@ func sqliteShell(_ databasePath: String, _ sql: String) throws -> String? {
 }
 
 @Suite struct ResultStoreTests {
+    @Test(arguments: StoreKind.allCases)
+    func runAdministration(kind: StoreKind) async throws {
+        try await kind.withStore(RunAdministrationConformance.labelsAndDeletion)
+    }
+
     // MARK: - Conformance, for every store
 
     @Test(arguments: StoreKind.allCases)

@@ -33,6 +33,34 @@ struct PerturbationGridTests {
         #expect(variants.filter { $0 == .default }.count == 1)
     }
 
+    /// A suite whose prompt carries the options inside the question text (BLEnD's MCQ): reordering or relabelling
+    /// would send the same prompt but map the answer back through the perturbed order, so the factors are left out.
+    @Test(arguments: [PerturbationGrid.Design.oneFactor, .full])
+    func orderAndLabelsAreInapplicableWhenTheOptionsAreInsideTheQuestion(design: PerturbationGrid.Design) throws {
+        func withTemplate(_ text: String) -> Suite {
+            var suite = mcq
+            suite.items = suite.items.map { item in
+                var item = item
+                item.promptTemplate = PromptTemplate(text: text)
+                return item
+            }
+            return suite
+        }
+        let inline = withTemplate("{question}")
+        let grid = try PerturbationGrid.parse("order,labels,format", design: design)
+        #expect(grid.inapplicableFactors(for: inline) == [.order, .labels])
+        let variants = grid.variants(for: inline)
+        #expect(variants.first == .default)
+        #expect(variants.allSatisfy { $0.order == PromptVariant.default.order && $0.labels == PromptVariant.default.labels })
+        #expect(variants.count == PromptVariant.AnswerFormat.allCases.count)
+        #expect(try PerturbationGrid.parse("scale").variants(for: inline).allSatisfy { $0.order == PromptVariant.default.order })
+
+        // A template that renders the options from fields keeps every factor, like the default rendering.
+        let rendered = withTemplate("{question}\n{options}\nAnswer:")
+        #expect(grid.inapplicableFactors(for: rendered).isEmpty)
+        #expect(grid.variants(for: rendered) == grid.variants(for: mcq))
+    }
+
     @Test func fullGridIsTheCrossProduct() throws {
         let variants = try PerturbationGrid.parse("order,labels", design: .full).variants(for: mcq)
         #expect(variants.count == 5 * 4)

@@ -1,18 +1,53 @@
-import CultureLensCore
-import CultureLensModels
+public import CultureLensCore
+public import CultureLensModels
 import Foundation
 
+/// How to reach the model: what `--model`, `--base-url` and their companions say.
+public struct ModelSettings: Sendable, Hashable {
+    /// `local` (the managed local model) or a model name served at ``baseURLs``.
+    public var model: String = "local"
+    /// OpenAI-compatible servers of the model, including `/v1`.
+    public var baseURLs: [String] = []
+    /// The environment variable holding the API key (the key itself is read when the model is opened, never kept
+    /// in settings that may be logged).
+    public var apiKeyEnv: String = "OPENAI_API_KEY"
+    /// The scoring mode, or `nil` for what the backend supports.
+    public var scoring: ScoringMode?
+    /// The API, or `nil` for what the backend supports.
+    public var api: ModelAPI?
+    /// Per-request timeout in seconds.
+    public var timeout: Double = 60
+    /// Seconds to keep trying to connect before failing over.
+    public var connectTimeout: Double?
+    /// Alternatives per token asked for in logprobs mode.
+    public var topLogprobs: Int = 20
+    /// Requests per minute allowed to each endpoint.
+    public var rpm: Double?
+    /// Tokens per minute allowed to each endpoint.
+    public var tpm: Double?
+    /// Whether each endpoint's requests in flight adapt to its 429s, errors and latency.
+    public var adaptive = true
+
+    /// Default settings: the managed local model.
+    public init() {}
+
+    /// Every base URL, comma-separated, for messages; the model name when there is none.
+    public var endpointDescription: String { baseURLs.isEmpty ? model : baseURLs.joined(separator: ",") }
+}
+
 /// The model a command talks to, with the API and scoring mode chosen for it, and the managed local server when
-/// there is one.
-final class ModelSession: Sendable {
+/// there is one. Open it with ``withModelSession(_:concurrency:runDirectory:_:)``, which closes it on every path.
+public final class ModelSession: Sendable {
     private enum Backend {
         case remote(EndpointPool)
         case local(ManagedLocalModel)
     }
 
     private let backend: Backend
-    let api: ModelAPI
-    let scoring: ScoringMode
+    /// The API requests use.
+    public let api: ModelAPI
+    /// How answers are scored.
+    public let scoring: ScoringMode
 
     private init(backend: Backend, api: ModelAPI, scoring: ScoringMode) {
         self.backend = backend
@@ -21,7 +56,7 @@ final class ModelSession: Sendable {
     }
 
     /// The model to run against.
-    var model: any LanguageModel {
+    public var model: any LanguageModel {
         switch backend {
         case .remote(let pool): pool
         case .local(let local): local
@@ -30,7 +65,7 @@ final class ModelSession: Sendable {
 
     /// One line per remote endpoint (limit, requests, failures, health), for the end of a run; empty for the local
     /// model, and for one fixed-limit endpoint where there is nothing to tell.
-    var endpointSummary: [String] {
+    public var endpointSummary: [String] {
         guard case .remote(let pool) = backend else { return [] }
         let snapshot = pool.snapshot()
         guard snapshot.count > 1 || Self.isAdaptive(pool.configuration) else { return [] }
@@ -46,7 +81,7 @@ final class ModelSession: Sendable {
     /// what it supports. `runDirectory` maps model, API and scoring to the run's folder, which receives the
     /// server log.
     static func open(
-        options: ModelOptions,
+        options: ModelSettings,
         concurrency: Int,
         runDirectory: (String, ModelAPI, ScoringMode) -> String
     ) async throws -> ModelSession {
@@ -78,7 +113,7 @@ final class ModelSession: Sendable {
         let scoring = options.scoring ?? .logprobs
         let logPath = runDirectory(LocalModelInstallation.modelName, api, scoring) + "/llama-server.log"
         let local = ManagedLocalModel(
-            server: .init(installation: installation, home: StoreOptions.home, logPath: logPath),
+            server: .init(installation: installation, home: StoreLocation.home, logPath: logPath),
             timeout: max(options.timeout, 300),
             maxConnections: concurrency
         )
@@ -87,7 +122,7 @@ final class ModelSession: Sendable {
 
     /// The endpoint pool's settings: each endpoint starts at `--concurrency`, its ceiling, because the user chose
     /// it; adaptive mode backs off from there on 429s, 5xx, timeouts and latency, and `--no-adaptive` stays there.
-    static func poolConfiguration(options: ModelOptions, concurrency: Int) -> EndpointPool.Configuration {
+    static func poolConfiguration(options: ModelSettings, concurrency: Int) -> EndpointPool.Configuration {
         poolConfiguration(
             adaptive: options.adaptive,
             concurrency: concurrency,
@@ -96,7 +131,7 @@ final class ModelSession: Sendable {
     }
 
     /// The same settings from parts, for `culturelens worker` (whose rate limits are its own share of a quota).
-    static func poolConfiguration(
+    public static func poolConfiguration(
         adaptive: Bool,
         concurrency: Int,
         rateLimit: RateLimiter.Configuration = .init()
@@ -110,7 +145,7 @@ final class ModelSession: Sendable {
 
     /// Finds the API and scoring mode a remote server supports, unless both were given: completions with
     /// logprobs, then chat with logprobs, then generation on whichever API answered.
-    static func probe(_ client: any LanguageModel, options: ModelOptions) async throws -> (ModelAPI, ScoringMode) {
+    static func probe(_ client: any LanguageModel, options: ModelSettings) async throws -> (ModelAPI, ScoringMode) {
         if let api = options.api, let scoring = options.scoring { return (api, scoring) }
         let apis = options.api.map { [$0] } ?? [.completions, .chat]
         var lastFailure: ModelFailure?
@@ -148,7 +183,34 @@ final class ModelSession: Sendable {
     }
 
     /// Stops the local server from a signal handler, when there is no time for an orderly close.
-    func emergencyStop() {
+    public func emergencyStop() {
         if case .local(let local) = backend { local.emergencyStop() }
+    }
+}
+
+/// Opens the model `settings` name (starting the local server for `local`, or probing a remote server for what it
+/// supports), runs `body` with it, and closes it on every path: the client is shut down and the local server
+/// stopped whether `body` returns, throws or is cancelled.
+///
+/// - Parameters:
+///   - settings: Which model and how to reach it.
+///   - concurrency: Requests in flight at once (the connection pool's size and the endpoint ceiling).
+///   - runDirectory: Maps model, API and scoring to the run's folder, which receives the local server's log.
+/// - Throws: `LocalModelError` when the local model is missing, `ModelFailure` when no API answers, or what `body`
+///   throws.
+public func withModelSession<T>(
+    _ settings: ModelSettings,
+    concurrency: Int,
+    runDirectory: (String, ModelAPI, ScoringMode) -> String,
+    _ body: (ModelSession) async throws -> T
+) async throws -> T {
+    let session = try await ModelSession.open(options: settings, concurrency: concurrency, runDirectory: runDirectory)
+    do {
+        let result = try await body(session)
+        await session.close()
+        return result
+    } catch {
+        await session.close()
+        throw error
     }
 }

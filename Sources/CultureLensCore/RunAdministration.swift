@@ -1,0 +1,15 @@
+/// Administration of stored runs: labels and deletion.
+///
+/// Every store implements it (SQLite, PostgreSQL and the in-memory store of the tests), so the dashboard and the CLI
+/// manage runs the same way whatever holds them. Deleting a run removes its results and label; the content-addressed
+/// response cache is kept, since other runs may share its entries.
+public protocol RunAdministration: ResultStore {
+    /// Labels of all labelled runs, by run id.
+    func runLabels() async throws -> [String: String]
+    /// Sets (or with `nil` or an empty string, removes) the label of run `id`.
+    /// - Returns: Whether the run exists.
+    func setRunLabel(id: String, label: String?) async throws -> Bool
+    /// Deletes the run `id` and its results.
+    /// - Returns: Whether the run existed.
+    func deleteRun(id: String) async throws -> Bool
+}

@@ -1,0 +1,39 @@
+public import CultureLensCore
+import PostgresNIO
+
+/// Labels and deletion, as in the SQLite store: labels in `run_labels`; deleting a run cascades to its results, label
+/// and queued work, and keeps the shared response cache.
+extension PostgresResultStore: RunAdministration {
+    public func runLabels() async throws -> [String: String] {
+        var labels: [String: String] = [:]
+        for row in try await execute("SELECT run_id, label FROM run_labels") {
+            let (id, label) = try row.decode((String, String).self)
+            labels[id] = label
+        }
+        return labels
+    }
+
+    public func setRunLabel(id: String, label: String?) async throws -> Bool {
+        try await transaction { connection in
+            let exists = try await connection.query("SELECT 1 FROM runs WHERE id = \(id)", logger: Self.logger)
+                .collect()
+            guard !exists.isEmpty else { return false }
+            if let label, !label.isEmpty {
+                try await connection.query(
+                    """
+                    INSERT INTO run_labels (run_id, label) VALUES (\(id), \(label))
+                    ON CONFLICT (run_id) DO UPDATE SET label = excluded.label
+                    """,
+                    logger: Self.logger
+                )
+            } else {
+                try await connection.query("DELETE FROM run_labels WHERE run_id = \(id)", logger: Self.logger)
+            }
+            return true
+        }
+    }
+
+    public func deleteRun(id: String) async throws -> Bool {
+        !(try await execute("DELETE FROM runs WHERE id = \(id) RETURNING id")).isEmpty
+    }
+}
