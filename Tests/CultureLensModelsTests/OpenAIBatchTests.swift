@@ -151,7 +151,9 @@ struct OpenAIBatchTests {
                 let coordinator = coordinator(client, clock: clock)
                 let pending = try await runner.uncachedRequests(for: OpenAIBatchTests.suite)
                 let state = try #require(try await coordinator.submit(pending))
-                let collection = try await coordinator.collect(try await clock.run { try await coordinator.wait(state) })
+                let collection = try await coordinator.collect(
+                    try await clock.run { try await coordinator.wait(state) }
+                )
                 let model = BatchAnsweredModel(inner: interactive, results: collection.results, fallback: fallback)
                 var batchRunner = runner
                 batchRunner.model = model
@@ -464,7 +466,9 @@ struct OpenAIBatchTests {
             let clock = TestClock()
             let statuses = Mutex<[(Duration, String)]>([])
             let coordinator = harness.coordinator(client, pollInterval: .seconds(1), clock: clock) { line in
-                guard let status = ["in_progress", "completed"].first(where: { line.contains(": \($0)") }) else { return }
+                guard let status = ["in_progress", "completed"].first(where: { line.contains(": \($0)") }) else {
+                    return
+                }
                 statuses.withLock { $0.append((clock.now.offset, status)) }
             }
             let state = try #require(

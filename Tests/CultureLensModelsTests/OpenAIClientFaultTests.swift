@@ -94,15 +94,19 @@ struct OpenAIClientFaultTests {
     @Test func rateLimitWithRetryAfterIsHonouredThenSucceeds() async throws {
         let calls = Counter()
         let clock = TestClock()
-        try await Self.withClient(clock: clock, advancing: false, handler: { _ in
-            calls.next() == 1
-                ? .respond(
-                    status: 429,
-                    headers: [("Content-Type", "application/json"), ("Retry-After", "1")],
-                    body: FakeOpenAI.error(message: "slow down", type: "rate_limit_exceeded")
-                )
-                : .json(FakeOpenAI.completion(text: " A", topLogprobs: Self.letters))
-        }) { client, server in
+        try await Self.withClient(
+            clock: clock,
+            advancing: false,
+            handler: { _ in
+                calls.next() == 1
+                    ? .respond(
+                        status: 429,
+                        headers: [("Content-Type", "application/json"), ("Retry-After", "1")],
+                        body: FakeOpenAI.error(message: "slow down", type: "rate_limit_exceeded")
+                    )
+                    : .json(FakeOpenAI.completion(text: " A", topLogprobs: Self.letters))
+            }
+        ) { client, server in
             let task = Task { try await client.send(Self.request(.completions)) }
             await clock.waitForSleepers()
             // Retry-After: 1 wins over the 10 ms back-off, and is waited out to the nanosecond.
@@ -122,9 +126,12 @@ struct OpenAIClientFaultTests {
 
     @Test func persistentServerErrorGivesUpAfterMaxAttempts() async throws {
         let clock = TestClock()
-        try await Self.withClient(clock: clock, handler: { _ in
-            .respond(status: 500, body: FakeOpenAI.error(message: "boom", type: "server_error"))
-        }) { client, server in
+        try await Self.withClient(
+            clock: clock,
+            handler: { _ in
+                .respond(status: 500, body: FakeOpenAI.error(message: "boom", type: "server_error"))
+            }
+        ) { client, server in
             let failure = try await Self.expectFailure(client, Self.request(.completions))
             #expect(failure.kind == .serverError)
             #expect(failure.status == 500)
@@ -138,11 +145,14 @@ struct OpenAIClientFaultTests {
     @Test func serviceUnavailableTwiceThenSuccess() async throws {
         let calls = Counter()
         let clock = TestClock()
-        try await Self.withClient(clock: clock, handler: { _ in
-            calls.next() <= 2
-                ? .respond(status: 503, body: FakeOpenAI.error(message: "overloaded", type: "server_error"))
-                : .json(FakeOpenAI.completion(text: " C", topLogprobs: Self.letters))
-        }) { client, server in
+        try await Self.withClient(
+            clock: clock,
+            handler: { _ in
+                calls.next() <= 2
+                    ? .respond(status: 503, body: FakeOpenAI.error(message: "overloaded", type: "server_error"))
+                    : .json(FakeOpenAI.completion(text: " C", topLogprobs: Self.letters))
+            }
+        ) { client, server in
             let reply = try await client.send(Self.request(.completions))
             #expect(reply.attempts == 3)
             #expect(reply.response.text == " C")
@@ -166,9 +176,12 @@ struct OpenAIClientFaultTests {
     @Test func connectionResetOnceThenSuccess() async throws {
         let calls = Counter()
         let clock = TestClock()
-        try await Self.withClient(clock: clock, handler: { _ in
-            calls.next() == 1 ? .reset : .json(FakeOpenAI.completion(text: " D", topLogprobs: Self.letters))
-        }) { client, server in
+        try await Self.withClient(
+            clock: clock,
+            handler: { _ in
+                calls.next() == 1 ? .reset : .json(FakeOpenAI.completion(text: " D", topLogprobs: Self.letters))
+            }
+        ) { client, server in
             let reply = try await client.send(Self.request(.completions))
             #expect(reply.attempts == 2)
             #expect(reply.response.text == " D")
