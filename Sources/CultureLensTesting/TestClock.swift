@@ -160,8 +160,9 @@ public final class TestClock: Clock, Sendable {
     }
 
     /// Runs `operation`, advancing the clock to the earliest deadline whenever something sleeps on it, until the
-    /// operation returns. Meant for code that sleeps on one task at a time (retry back-off, polling); with several
-    /// sleepers, advance by hand.
+    /// operation returns. Meant for code that sleeps on one task at a time (retry back-off, polling), whose every
+    /// `now` and sleep it then makes exact. Several sleepers are still woken in deadline order, but the clock moves
+    /// on without waiting for a woken task to run, so times across tasks mean little: advance by hand for those.
     public func run<T>(_ operation: () async throws -> T) async rethrows -> T {
         let driver = Task {
             while await waitForSleepers(1) {
