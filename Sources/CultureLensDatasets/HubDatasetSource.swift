@@ -126,10 +126,15 @@ public final class HubDatasetSource: DatasetSource {
     /// The settings in force.
     public let configuration: Configuration
     private let http: HTTPClient
+    private let clock: any Clock<Duration>
 
     /// Creates a source with its own connection pool. Call ``shutdown()`` when done.
-    public init(configuration: Configuration) {
+    /// - Parameters:
+    ///   - configuration: Settings.
+    ///   - clock: The clock the delay between attempts sleeps on; a test passes a manual one.
+    public init(configuration: Configuration, clock: any Clock<Duration> = ContinuousClock()) {
         self.configuration = configuration
+        self.clock = clock
         var httpConfiguration = HTTPClient.Configuration()
         httpConfiguration.redirectConfiguration = .disallow
         httpConfiguration.timeout = .init(
@@ -223,7 +228,7 @@ public final class HubDatasetSource: DatasetSource {
                     throw DatasetError(kind: error.kind, message: message + ")")
                 }
                 let delay = configuration.retryDelay * pow(2, Double(attempt - 1))
-                if delay > 0 { try await Task.sleep(for: .milliseconds(Int64(delay * 1000))) }
+                if delay > 0 { try await clock.sleep(for: .milliseconds(Int64(delay * 1000))) }
             }
         }
         guard let result else { throw DatasetError(kind: .transport, message: "download of \(file) did not finish") }

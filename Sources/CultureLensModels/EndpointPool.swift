@@ -69,14 +69,26 @@ public final class EndpointPool: LanguageModel {
     public let identity: ModelIdentity
     private let models: [any LanguageModel]
     private let state: Mutex<PoolState>
-    private let origin = ContinuousClock.now
+    private let clock: any Clock<Duration>
+    /// Time since the pool was created, on `clock`.
+    private let elapsed: @Sendable () -> Duration
 
     /// Creates a pool over `models`, which must all serve the same model name and should make a single attempt per
     /// `send` (the pool retries).
-    public init(models: [any LanguageModel], configuration: Configuration = .init()) {
+    /// - Parameters:
+    ///   - models: The endpoints.
+    ///   - configuration: Settings.
+    ///   - clock: The clock for latencies, cooldowns, rate limits and back-off; a test passes a manual one.
+    public init(
+        models: [any LanguageModel],
+        configuration: Configuration = .init(),
+        clock: any Clock<Duration> = ContinuousClock()
+    ) {
         precondition(!models.isEmpty, "an endpoint pool needs at least one endpoint")
         self.models = models
         self.configuration = configuration
+        self.clock = clock
+        elapsed = Self.stopwatch(clock)
         identity = ModelIdentity(
             name: models[0].identity.name,
             endpoint: models.map(\.identity.endpoint).joined(separator: ",")
@@ -92,7 +104,8 @@ public final class EndpointPool: LanguageModel {
         timeout: Double,
         connectTimeout: Double? = nil,
         maxConnections: Int,
-        configuration: Configuration = .init()
+        configuration: Configuration = .init(),
+        clock: any Clock<Duration> = ContinuousClock()
     ) {
         let clients = baseURLs.map { url in
             OpenAIClient(
@@ -108,7 +121,7 @@ public final class EndpointPool: LanguageModel {
                 )
             )
         }
-        self.init(models: clients, configuration: configuration)
+        self.init(models: clients, configuration: configuration, clock: clock)
     }
 
     /// Closes the connection pools of the ``OpenAIClient`` endpoints.
@@ -157,10 +170,10 @@ public final class EndpointPool: LanguageModel {
                 throw CancellationError()
             }
             machine.attemptStarted()
-            let started = ContinuousClock.now
+            let started = elapsed()
             do {
                 let reply = try await models[slot.index].send(request)
-                let latency = Self.seconds(ContinuousClock.now - started)
+                let latency = Self.seconds(elapsed() - started)
                 let used =
                     RateLimiter.estimatedTokens(characters: request.prompt.count)
                     + RateLimiter.estimatedTokens(characters: reply.response.text.count)
@@ -176,7 +189,7 @@ public final class EndpointPool: LanguageModel {
                     if Self.isFailoverWorthy(failure) { avoid.insert(slot.index) }
                     // Another usable endpoint can take the retry at once; the back-off is for the same endpoint.
                     if !hasAlternative(avoiding: avoid) {
-                        try await Task.sleep(for: .milliseconds(Int64(delay * 1000)))
+                        try await clock.sleep(for: .milliseconds(Int64(delay * 1000)))
                     }
                 }
             } catch {
@@ -235,7 +248,7 @@ public final class EndpointPool: LanguageModel {
                 // Granted even if cancelled meanwhile: `send` checks cancellation and releases it.
                 return slot
             case .wait(let seconds):
-                try await Task.sleep(for: .milliseconds(max(1, Int64((seconds * 1000).rounded(.up)))))
+                try await clock.sleep(for: .milliseconds(max(1, Int64((seconds * 1000).rounded(.up)))))
             case .retry:
                 continue
             case .cancelled:
@@ -260,7 +273,13 @@ public final class EndpointPool: LanguageModel {
         }
     }
 
-    private func seconds() -> Double { Self.seconds(ContinuousClock.now - origin) }
+    private func seconds() -> Double { Self.seconds(elapsed()) }
+
+    /// A function reading the time since now on `clock`.
+    private static func stopwatch<C: Clock<Duration>>(_ clock: C) -> @Sendable () -> Duration {
+        let origin = clock.now
+        return { origin.duration(to: clock.now) }
+    }
 
     private static func seconds(_ duration: Duration) -> Double {
         Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18

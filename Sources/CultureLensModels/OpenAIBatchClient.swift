@@ -124,10 +124,15 @@ public final class OpenAIBatchClient: Sendable {
     /// The settings in force.
     public let configuration: Configuration
     private let http: HTTPClient
+    private let retry: RetryDriver
 
     /// Creates a client with its own connection pool. Call ``shutdown()`` when done.
-    public init(configuration: Configuration) {
+    /// - Parameters:
+    ///   - configuration: Settings.
+    ///   - clock: The clock retry back-off sleeps on; a test passes a manual one.
+    public init(configuration: Configuration, clock: any Clock<Duration> = ContinuousClock()) {
         self.configuration = configuration
+        retry = RetryDriver(configuration: configuration.retry, clock: clock)
         var httpConfiguration = HTTPClient.Configuration()
         let millis = Int64(configuration.timeout * 1000)
         httpConfiguration.timeout = .init(
@@ -221,34 +226,20 @@ public final class OpenAIBatchClient: Sendable {
         retryTransport: Bool,
         build: () -> HTTPClientRequest
     ) async throws -> Data {
-        var machine = RetryStateMachine(configuration: configuration.retry)
-        var generator = SplitMix64(seed: configuration.jitterSeed ^ OpenAIClient.fnv1a(call))
-        while true {
-            try Task.checkCancellation()
-            machine.attemptStarted()
-            do {
-                let (status, body, retryAfter) = try await execute(
-                    build(),
-                    timeout: timeout,
-                    call: call,
-                    retryTransport: retryTransport
-                )
-                guard status == 200 else {
-                    var failure = ModelFailure.httpStatus(status, body: body, retryAfter: retryAfter)
-                    failure.detail = "\(call): \(failure.detail)"
-                    throw failure
-                }
-                return body
-            } catch var failure as ModelFailure {
-                failure.attempts = machine.attempts
-                switch machine.failed(failure, using: &generator) {
-                case .giveUp:
-                    throw failure
-                case .retry(let seconds):
-                    try await Task.sleep(for: .milliseconds(Int64(seconds * 1000)))
-                }
+        try await retry.run(seed: configuration.jitterSeed ^ OpenAIClient.fnv1a(call)) {
+            let (status, body, retryAfter) = try await execute(
+                build(),
+                timeout: timeout,
+                call: call,
+                retryTransport: retryTransport
+            )
+            guard status == 200 else {
+                var failure = ModelFailure.httpStatus(status, body: body, retryAfter: retryAfter)
+                failure.detail = "\(call): \(failure.detail)"
+                throw failure
             }
-        }
+            return body
+        }.value
     }
 
     private func execute(

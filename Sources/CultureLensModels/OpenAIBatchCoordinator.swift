@@ -60,19 +60,23 @@ public struct OpenAIBatchCoordinator: Sendable {
     /// The settings in force.
     public let configuration: Configuration
     private let log: @Sendable (String) -> Void
+    private let clock: any Clock<Duration>
 
     /// Creates a coordinator.
     /// - Parameters:
     ///   - client: The batch API client.
     ///   - configuration: Settings.
+    ///   - clock: The clock the wait between polls sleeps on; a test passes a manual one.
     ///   - log: Receives one human-readable line per step and per status change (the CLI prints them on stderr).
     public init(
         client: OpenAIBatchClient,
         configuration: Configuration,
+        clock: any Clock<Duration> = ContinuousClock(),
         log: @escaping @Sendable (String) -> Void = { _ in }
     ) {
         self.client = client
         self.configuration = configuration
+        self.clock = clock
         self.log = log
     }
 
@@ -188,16 +192,31 @@ public struct OpenAIBatchCoordinator: Sendable {
                 }
             }
             if state.isTerminal { return state }
-            let deadline = ContinuousClock.now + configuration.pollInterval
-            while true {
-                if shouldStop() {
-                    throw OpenAIBatchError(.interrupted, "stopped while the batches run at the provider")
-                }
-                let remaining = deadline - ContinuousClock.now
-                guard remaining > .zero else { break }
-                try await Task.sleep(for: min(.milliseconds(200), remaining))
-            }
+            try await Self.pause(configuration.pollInterval, on: clock, shouldStop: shouldStop)
         }
+    }
+
+    /// Sleeps `interval` on `clock` in steps of at most 200 ms, checking `shouldStop` before each.
+    private static func pause(
+        _ interval: Duration,
+        on clock: any Clock<Duration>,
+        shouldStop: () -> Bool
+    ) async throws {
+        let elapsed = stopwatch(clock)
+        while true {
+            if shouldStop() {
+                throw OpenAIBatchError(.interrupted, "stopped while the batches run at the provider")
+            }
+            let remaining = interval - elapsed()
+            guard remaining > .zero else { break }
+            try await clock.sleep(for: min(.milliseconds(200), remaining))
+        }
+    }
+
+    /// A function reading the time since now on `clock`.
+    private static func stopwatch<C: Clock<Duration>>(_ clock: C) -> @Sendable () -> Duration {
+        let origin = clock.now
+        return { origin.duration(to: clock.now) }
     }
 
     // MARK: - Collect

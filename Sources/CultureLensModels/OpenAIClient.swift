@@ -61,6 +61,7 @@ public final class OpenAIClient: LanguageModel {
     /// The settings in force.
     public let configuration: Configuration
     private let http: HTTPClient
+    private let retry: RetryDriver
 
     /// Name and display endpoint.
     public var identity: ModelIdentity {
@@ -68,8 +69,12 @@ public final class OpenAIClient: LanguageModel {
     }
 
     /// Creates a client with its own connection pool. Call ``shutdown()`` when done.
-    public init(configuration: Configuration) {
+    /// - Parameters:
+    ///   - configuration: Settings.
+    ///   - clock: The clock retry back-off sleeps on; a test passes a manual one.
+    public init(configuration: Configuration, clock: any Clock<Duration> = ContinuousClock()) {
         self.configuration = configuration
+        retry = RetryDriver(configuration: configuration.retry, clock: clock)
         var httpConfiguration = HTTPClient.Configuration()
         httpConfiguration.connectionPool = .init(
             idleTimeout: .seconds(60),
@@ -88,24 +93,9 @@ public final class OpenAIClient: LanguageModel {
 
     /// Sends `request`, retrying transient failures.
     public func send(_ request: ModelRequest) async throws -> ModelReply {
-        var machine = RetryStateMachine(configuration: configuration.retry)
-        var generator = SplitMix64(seed: configuration.jitterSeed ^ Self.fnv1a(request.prompt))
-        while true {
-            try Task.checkCancellation()
-            machine.attemptStarted()
-            do {
-                let response = try await attempt(request)
-                return ModelReply(response: response, attempts: machine.attempts)
-            } catch var failure as ModelFailure {
-                failure.attempts = machine.attempts
-                switch machine.failed(failure, using: &generator) {
-                case .giveUp:
-                    throw failure
-                case .retry(let seconds):
-                    try await Task.sleep(for: .milliseconds(Int64(seconds * 1000)))
-                }
-            }
-        }
+        let seed = configuration.jitterSeed ^ Self.fnv1a(request.prompt)
+        let (response, attempts) = try await retry.run(seed: seed) { try await attempt(request) }
+        return ModelReply(response: response, attempts: attempts)
     }
 
     /// Lists the model ids the server offers (`GET /models`).

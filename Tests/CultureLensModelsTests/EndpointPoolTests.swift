@@ -34,7 +34,8 @@ struct EndpointPoolTests {
         // Long: under CI load (the whole suite beside the real model) a 10 s read timeout fired on a healthy
         // server, and the retry was served twice.
         timeout: Double = 60,
-        connectTimeout: Double? = nil
+        connectTimeout: Double? = nil,
+        clock: any Clock<Duration> = ContinuousClock()
     ) -> EndpointPool {
         EndpointPool(
             baseURLs: urls.map { $0 + "/v1" },
@@ -43,7 +44,8 @@ struct EndpointPoolTests {
             timeout: timeout,
             connectTimeout: connectTimeout,
             maxConnections: 64,
-            configuration: configuration
+            configuration: configuration,
+            clock: clock
         )
     }
 
@@ -82,13 +84,20 @@ struct EndpointPoolTests {
 
     /// A server that serves at most `cap` requests at once and answers 429 to any beyond: the pool's limit settles
     /// around the cap, every request eventually succeeds, and 429s stay a small fraction.
+    ///
+    /// The HTTP is real; the server's service times, the pool's latencies and its back-off are on a test clock that
+    /// moves only when every request is either being served or asleep, so the pool's count of requests in flight is
+    /// exactly the server's.
     @Test func adaptiveConcurrencyConvergesBelowAServersCapAndLosesNothing() async throws {
         let cap = 6
         let total = 300
-        let server = LoadCappedServer(cap: cap)
+        let clock = TestClock()
+        let server = LoadCappedServer(cap: cap, clock: clock)
         try await ScriptedHTTPServer.withServer(handler: { _ in await server.handle() }) { http in
-            let pool = Self.pool([http.baseURL], Self.configuration(maxAttempts: 10))
-            let results = await Self.sendAll(pool, count: total, concurrency: 32)
+            // The read timeout is real time, while a request is served only as fast as the test moves the clock:
+            // long, so that a starved test process does not time out requests the server is still serving.
+            let pool = Self.pool([http.baseURL], Self.configuration(maxAttempts: 10), timeout: 600, clock: clock)
+            let results = try await Self.sendAllAdvancing(pool, count: total, clock: clock)
             let snapshot = try #require(pool.snapshot().first)
             try await pool.shutdown()
 
@@ -99,7 +108,7 @@ struct EndpointPoolTests {
             #expect(failures.isEmpty, "lost: \(failures.prefix(3))")
             let stats = server.stats()
             #expect(snapshot.succeeded == total)
-            // An attempt the client gave up on (timeout, dropped connection) may still have been served, so the
+            // An attempt the client gave up on (a real-time read timeout) may still have been served, so the
             // server can count more than `total`, but never more than the pool's non-429 failures allow.
             #expect(stats.served >= total)
             #expect(stats.served <= total + snapshot.failures - snapshot.rateLimited)
@@ -107,12 +116,10 @@ struct EndpointPoolTests {
             #expect(stats.rejected > 0, "the limit never probed above the cap")
             let share = Double(stats.rejected) / Double(stats.served + stats.rejected)
             #expect(share < 0.15, "429 share \(share)")
-            // AIMD saw-tooth: on a quiet machine the limit tops out one above the cap (the probe that draws a 429),
-            // then halves. The pool counts a request from its slot to its decoded reply, so when a loaded machine
-            // stretches the client's side the server sees fewer in flight than the limit (2.7 against a limit of 8
-            // in one CI-like run) and the limit may sit above the cap without a 429. What must hold is that the
-            // server is never pushed past the cap on average and the limit never runs away to the maximum (32).
-            #expect(snapshot.limit <= 2 * cap, "final limit \(snapshot.limit)")
+            // AIMD saw-tooth: the limit tops out one above the cap (the probe that draws a 429), then halves. With
+            // time on the test clock the client's own work takes no time, so this holds exactly, however loaded
+            // the machine (a timeout there only lowers the limit).
+            #expect(snapshot.limit <= cap + 1, "final limit \(snapshot.limit)")
             #expect(stats.meanArrivalLoadLastThird <= Double(cap), "mean load \(stats.meanArrivalLoadLastThird)")
             #expect(snapshot.rateLimited == stats.rejected)
             #expect(snapshot.outstanding == 0)
@@ -178,15 +185,21 @@ struct EndpointPoolTests {
                 : .respond(status: 500, body: FakeOpenAI.error(message: "boom", type: "server_error"))
         }) { flaky in
             try await ScriptedHTTPServer.withServer(handler: { _ in .json(Self.okBody) }) { good in
+                let clock = TestClock()
                 let pool = Self.pool(
                     [flaky.baseURL, good.baseURL],
-                    Self.configuration(.fixed(4), cooldown: 1)
+                    Self.configuration(.fixed(4), cooldown: 1),
+                    clock: clock
                 )
                 let first = try await pool.send(Self.request(0))  // to the flaky one (first), then the good one
                 #expect(first.attempts == 2)
-                #expect(pool.snapshot()[0].health != .up)
+                #expect(clock.sleeps.isEmpty, "the retry went to the good endpoint at once")
+                #expect(pool.snapshot()[0].health == .down)
                 healthy.set()
-                try await Task.sleep(for: .milliseconds(1200))
+                // The cooldown is exactly 1 s.
+                clock.advance(by: .seconds(1) - .nanoseconds(1))
+                #expect(pool.snapshot()[0].health == .down)
+                clock.advance(by: .nanoseconds(1))
                 #expect(pool.snapshot()[0].health == .probing)
                 // Tied on load and requests sent, the first endpoint takes the next request as its probe.
                 _ = try await pool.send(Self.request(1))
@@ -264,21 +277,36 @@ struct EndpointPoolTests {
 
     // MARK: - Rate limit
 
-    /// Real time, kept tiny: 120 rpm lets 2 go at once (one second of burst), then one every 0.5 s.
+    /// 120 rpm lets 2 go at once (one second of burst), then one every 0.5 s: on the test clock the requests reach
+    /// the server at exactly 0, 0, 0.5, 1 and 1.5 s.
     @Test func requestsPerMinuteSpaceRequestsOut() async throws {
-        try await ScriptedHTTPServer.withServer(handler: { _ in .json(Self.okBody) }) { http in
-            let pool = Self.pool([http.baseURL], Self.configuration(rateLimit: .init(requestsPerMinute: 120)))
-            let clock = ContinuousClock()
-            let start = clock.now
-            let results = await Self.sendAll(pool, count: 5, concurrency: 5)
-            let elapsed = clock.now - start
+        let clock = TestClock()
+        let arrivals = Mutex<[Duration]>([])
+        try await ScriptedHTTPServer.withServer(handler: { _ in
+            arrivals.withLock { $0.append(clock.now.offset) }
+            return .json(Self.okBody)
+        }) { http in
+            let pool = Self.pool(
+                [http.baseURL],
+                Self.configuration(rateLimit: .init(requestsPerMinute: 120)),
+                clock: clock
+            )
+            async let sent = Self.sendAll(pool, count: 5, concurrency: 5)
+            // Each step: every request has reached the server or is asleep on the rate limit; then 0.5 s passes.
+            for served in 2...4 {
+                try await Self.waitUntil { http.requestCount == served && clock.sleeperCount == 5 - served }
+                clock.advance(by: .milliseconds(500))
+            }
+            let results = await sent
             try await pool.shutdown()
             #expect(results.allSatisfy { (try? $0.get()) != nil })
             #expect(http.requestCount == 5)
             #expect(
-                elapsed >= .milliseconds(1400),
-                "5 requests at 2/s after a burst of 2 take ≥ 1.5 s, took \(elapsed)"
+                arrivals.withLock { $0.sorted() }
+                    == [.zero, .zero, .milliseconds(500), .milliseconds(1000), .milliseconds(1500)]
             )
+            // The three held back at 0 s each sleep 0.5 s; two of them again at 0.5 s, the last once more at 1 s.
+            #expect(clock.sleeps == Array(repeating: .milliseconds(500), count: 6))
         }
     }
 
@@ -345,18 +373,72 @@ struct EndpointPoolTests {
         }
     }
 
+    /// Sends requests 0..<count all at once (the pool queues what its limit does not let through) while moving
+    /// `clock` to the next deadline each time every unfinished request is asleep on it or queued in the pool.
+    static func sendAllAdvancing(
+        _ pool: EndpointPool,
+        count: Int,
+        clock: TestClock
+    ) async throws -> [Result<ModelReply, any Error>] {
+        let finished = Tally()
+        return try await withThrowingTaskGroup(of: (Int, Result<ModelReply, any Error>)?.self) { group in
+            for index in 0..<count {
+                group.addTask {
+                    let result: Result<ModelReply, any Error>
+                    do {
+                        result = .success(try await pool.send(Self.request(index)))
+                    } catch {
+                        result = .failure(error)
+                    }
+                    finished.increment()
+                    return (index, result)
+                }
+            }
+            group.addTask {
+                while true {
+                    var done = false
+                    try await Self.waitUntil(within: .seconds(300)) {
+                        let unfinished = count - finished.count
+                        done = unfinished == 0
+                        return done || clock.sleeperCount + pool.waitingCount == unfinished
+                    }
+                    if done { return nil }
+                    guard let next = clock.nextDeadline else {
+                        Issue.record("every request is queued and none is being served")
+                        return nil
+                    }
+                    clock.advance(to: next)
+                }
+            }
+            var results = [Result<ModelReply, any Error>?](repeating: nil, count: count)
+            for try await case let (index, result)? in group { results[index] = result }
+            return results.compactMap { $0 }
+        }
+    }
+
     // MARK: - Helpers
 
-    static func waitUntil(_ condition: () -> Bool) async throws {
-        let deadline = ContinuousClock.now + .seconds(60)
+    /// Polls `condition`: a few yields first (cheap when the tasks it waits for are runnable), then every 5 ms.
+    /// The deadline only turns a hang into a failure.
+    static func waitUntil(within limit: Duration = .seconds(60), _ condition: () -> Bool) async throws {
+        let deadline = ContinuousClock.now + limit
         while !condition() {
             guard ContinuousClock.now < deadline else {
-                Issue.record("condition not reached within 60 s")
+                Issue.record("condition not reached within \(limit)")
                 return
             }
+            for _ in 0..<8 { await Task.yield() }
+            if condition() { return }
             try await Task.sleep(for: .milliseconds(5))
         }
     }
+}
+
+/// A count shared between tasks.
+private final class Tally: Sendable {
+    private let value = Mutex(0)
+    var count: Int { value.withLock { $0 } }
+    func increment() { value.withLock { $0 += 1 } }
 }
 
 /// A flag shared with a handler.
@@ -367,7 +449,7 @@ private final class Flag: Sendable {
 }
 
 /// A server that can serve `cap` requests at once: each request entering above that is answered 429 at once,
-/// the others after 20–50 ms. It records the load each arriving request found.
+/// the others after 20–50 ms on a test clock. It records the load each arriving request found.
 private final class LoadCappedServer: Sendable {
     struct Stats {
         var served = 0
@@ -385,9 +467,13 @@ private final class LoadCappedServer: Sendable {
     }
 
     let cap: Int
+    private let clock: TestClock
     private let state = Mutex(State())
 
-    init(cap: Int) { self.cap = cap }
+    init(cap: Int, clock: TestClock) {
+        self.cap = cap
+        self.clock = clock
+    }
 
     func handle() async -> ScriptedAction {
         let admitted = state.withLock { state -> Int? in
@@ -408,7 +494,7 @@ private final class LoadCappedServer: Sendable {
             )
         }
         // 20–50 ms, spread deterministically.
-        try? await Task.sleep(for: .milliseconds(20 + (ordinal * 7919) % 31))
+        try? await clock.sleep(for: .milliseconds(20 + (ordinal * 7919) % 31))
         state.withLock { state in
             state.inFlight -= 1
             state.served += 1

@@ -31,11 +31,14 @@ struct HubDatasetSourceTests {
 
     // MARK: - Helpers
 
-    /// Runs `body` with a server, a source pointed at it, and a temporary cache directory.
+    /// Runs `body` with a server, a source pointed at it, and a temporary cache directory. The delay between
+    /// attempts (none unless `retryDelay` is given) is slept on `clock`, which `body` must move on.
     static func withSource<T>(
         token: String? = nil,
         offline: Bool = false,
         maxAttempts: Int = 1,
+        retryDelay: Double = 0,
+        clock: TestClock = TestClock(),
         handler: @escaping ScriptedHTTPServer.Handler,
         _ body: (HubDatasetSource, ScriptedHTTPServer, URL) async throws -> T
     ) async throws -> T {
@@ -50,10 +53,11 @@ struct HubDatasetSourceTests {
                     offline: offline,
                     cacheDirectory: cache,
                     maxAttempts: maxAttempts,
-                    retryDelay: 0,
+                    retryDelay: retryDelay,
                     connectTimeout: 30,
                     readTimeout: 30
-                )
+                ),
+                clock: clock
             )
             do {
                 let result = try await body(source, server, cache)
@@ -196,10 +200,14 @@ struct HubDatasetSourceTests {
         }
     }
 
+    /// Retries wait `retryDelay`, doubled per further attempt: exactly 1 s, then 2 s on the test clock.
     @Test func serverErrorsAreRetriedAndThenReported() async throws {
         let calls = Mutex(0)
+        let clock = TestClock()
         try await Self.withSource(
             maxAttempts: 3,
+            retryDelay: 1,
+            clock: clock,
             handler: { _ in
                 let call = calls.withLock { value -> Int in
                     value += 1
@@ -208,18 +216,26 @@ struct HubDatasetSourceTests {
                 return call < 3 ? .respond(status: 503, body: "busy") : Self.ok()
             }
         ) { source, server, _ in
-            let fetched = try await source.localURL(for: Self.file)
+            let fetched = try await clock.run { try await source.localURL(for: Self.file) }
             #expect(Self.contents(fetched) == Self.body)
             #expect(server.requestCount == 3)
+            #expect(clock.sleeps == [.seconds(1), .seconds(2)])
         }
-        try await Self.withSource(maxAttempts: 2, handler: { _ in .respond(status: 500, body: "boom") }) {
-            source,
-            server,
-            _ in
-            let error = await Self.expectDatasetError(.http) { try await source.localURL(for: Self.file) }
+        let giveUpClock = TestClock()
+        try await Self.withSource(
+            maxAttempts: 2,
+            retryDelay: 1,
+            clock: giveUpClock,
+            handler: { _ in .respond(status: 500, body: "boom") }
+        ) { source, server, _ in
+            let error = await giveUpClock.run {
+                await Self.expectDatasetError(.http) { try await source.localURL(for: Self.file) }
+            }
             #expect(error?.message.contains("HTTP 500") == true)
             #expect(error?.message.contains("gave up after 2 attempts") == true)
             #expect(server.requestCount == 2)
+            // No wait after the last attempt.
+            #expect(giveUpClock.sleeps == [.seconds(1)])
         }
     }
 

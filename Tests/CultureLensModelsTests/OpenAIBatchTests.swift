@@ -116,6 +116,7 @@ struct OpenAIBatchTests {
             _ client: OpenAIBatchClient,
             pollInterval: Duration = .milliseconds(50),
             maxRequestsPerBatch: Int = BatchPlan.defaultMaxRequests,
+            clock: any Clock<Duration> = ContinuousClock(),
             log: @escaping @Sendable (String) -> Void = { _ in }
         ) -> OpenAIBatchCoordinator {
             OpenAIBatchCoordinator(
@@ -128,6 +129,7 @@ struct OpenAIBatchTests {
                     pollInterval: pollInterval,
                     maxRequestsPerBatch: maxRequestsPerBatch
                 ),
+                clock: clock,
                 log: log
             )
         }
@@ -144,10 +146,14 @@ struct OpenAIBatchTests {
                     store: store,
                     configuration: OpenAIBatchTests.runnerConfiguration
                 )
-                let coordinator = coordinator(client)
+                // The waits between polls are on a test clock, moved on as soon as the coordinator sleeps.
+                let clock = TestClock()
+                let coordinator = coordinator(client, clock: clock)
                 let pending = try await runner.uncachedRequests(for: OpenAIBatchTests.suite)
                 let state = try #require(try await coordinator.submit(pending))
-                let collection = try await coordinator.collect(try await coordinator.wait(state))
+                let collection = try await coordinator.collect(
+                    try await clock.run { try await coordinator.wait(state) }
+                )
                 let model = BatchAnsweredModel(inner: interactive, results: collection.results, fallback: fallback)
                 var batchRunner = runner
                 batchRunner.model = model
@@ -432,20 +438,61 @@ struct OpenAIBatchTests {
     @Test func cancellationEndsTheWaitPromptly() async throws {
         try await Self.withHarness(.init(pollsPerPhase: 1000)) { harness in
             let client = harness.batchClient()
-            let coordinator = harness.coordinator(client, pollInterval: .seconds(3600))
+            let clock = TestClock()
+            let coordinator = harness.coordinator(client, pollInterval: .seconds(3600), clock: clock)
             let state = try #require(
                 try await coordinator.submit([
                     ModelRequest(api: .completions, prompt: "p", maxTokens: 1, topLogprobs: 5)
                 ])
             )
-            let started = ContinuousClock.now
             let task = Task { try await coordinator.wait(state) }
-            try await Task.sleep(for: .milliseconds(300))
+            // Polled once, then asleep in the first 200 ms step of the hour-long interval.
+            await clock.waitForSleepers()
+            #expect(harness.fake.counters.polls == 1)
             task.cancel()
             await #expect(throws: CancellationError.self) { _ = try await task.value }
-            // Far below the hour-long poll interval; loose because CI machines are loaded.
-            #expect(ContinuousClock.now - started < .seconds(60))
+            // Ended without the clock moving at all, let alone the hour.
+            #expect(clock.now == TestClock.Instant())
+            #expect(clock.sleeps == [.milliseconds(200)])
+            #expect(harness.fake.counters.polls == 1)
             try await client.shutdown()
+        }
+    }
+
+    /// Polls are exactly one poll interval apart, slept in steps of 200 ms (so `shouldStop` is checked that often).
+    @Test func pollsAreExactlyOnePollIntervalApart() async throws {
+        try await Self.withHarness(.init(pollsPerPhase: 1)) { harness in
+            let client = harness.batchClient()
+            let clock = TestClock()
+            let statuses = Mutex<[(Duration, String)]>([])
+            let coordinator = harness.coordinator(client, pollInterval: .seconds(1), clock: clock) { line in
+                guard let status = ["in_progress", "completed"].first(where: { line.contains(": \($0)") }) else {
+                    return
+                }
+                statuses.withLock { $0.append((clock.now.offset, status)) }
+            }
+            let state = try #require(
+                try await coordinator.submit([
+                    ModelRequest(api: .completions, prompt: "p", maxTokens: 1, topLogprobs: 5)
+                ])
+            )
+            let stops = Mutex(0)
+            let final = try await clock.run {
+                try await coordinator.wait(state) {
+                    stops.withLock { $0 += 1 }
+                    return false
+                }
+            }
+            try await client.shutdown()
+            #expect(final.isTerminal)
+            // validating at 0 s, in_progress at 1 s, completed at 2 s.
+            #expect(harness.fake.counters.polls == 3)
+            #expect(statuses.withLock { $0.map(\.0) } == [.seconds(1), .seconds(2)])
+            #expect(statuses.withLock { $0.map(\.1) } == ["in_progress", "completed"])
+            #expect(clock.now.offset == .seconds(2))
+            #expect(clock.sleeps == Array(repeating: .milliseconds(200), count: 10))
+            // Checked before each step, and once more when the interval is over.
+            #expect(stops.withLock { $0 } == 12)
         }
     }
 

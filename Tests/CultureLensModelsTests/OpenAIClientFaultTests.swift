@@ -93,51 +93,71 @@ struct OpenAIClientFaultTests {
 
     @Test func rateLimitWithRetryAfterIsHonouredThenSucceeds() async throws {
         let calls = Counter()
-        try await Self.withClient(handler: { _ in
-            calls.next() == 1
-                ? .respond(
-                    status: 429,
-                    headers: [("Content-Type", "application/json"), ("Retry-After", "1")],
-                    body: FakeOpenAI.error(message: "slow down", type: "rate_limit_exceeded")
-                )
-                : .json(FakeOpenAI.completion(text: " A", topLogprobs: Self.letters))
-        }) { client, server in
-            let clock = ContinuousClock()
-            let start = clock.now
-            let reply = try await client.send(Self.request(.completions))
-            let elapsed = Self.seconds(clock.now - start)
+        let clock = TestClock()
+        try await Self.withClient(
+            clock: clock,
+            advancing: false,
+            handler: { _ in
+                calls.next() == 1
+                    ? .respond(
+                        status: 429,
+                        headers: [("Content-Type", "application/json"), ("Retry-After", "1")],
+                        body: FakeOpenAI.error(message: "slow down", type: "rate_limit_exceeded")
+                    )
+                    : .json(FakeOpenAI.completion(text: " A", topLogprobs: Self.letters))
+            }
+        ) { client, server in
+            let task = Task { try await client.send(Self.request(.completions)) }
+            await clock.waitForSleepers()
+            // Retry-After: 1 wins over the 10 ms back-off, and is waited out to the nanosecond.
+            #expect(clock.sleeps == [.seconds(1)])
+            clock.advance(by: .seconds(1) - .nanoseconds(1))
+            #expect(clock.sleeperCount == 1)
+            #expect(server.requestCount == 1)
+            clock.advance(by: .nanoseconds(1))
+            let reply = try await task.value
             #expect(reply.attempts == 2)
             #expect(reply.response.text == " A")
             #expect(server.requestCount == 2)
-            #expect(elapsed >= 0.95, "Retry-After: 1 must be waited out (took \(elapsed) s)")
         }
     }
 
     // MARK: - 3. Server errors
 
     @Test func persistentServerErrorGivesUpAfterMaxAttempts() async throws {
-        try await Self.withClient(handler: { _ in
-            .respond(status: 500, body: FakeOpenAI.error(message: "boom", type: "server_error"))
-        }) { client, server in
+        let clock = TestClock()
+        try await Self.withClient(
+            clock: clock,
+            handler: { _ in
+                .respond(status: 500, body: FakeOpenAI.error(message: "boom", type: "server_error"))
+            }
+        ) { client, server in
             let failure = try await Self.expectFailure(client, Self.request(.completions))
             #expect(failure.kind == .serverError)
             #expect(failure.status == 500)
             #expect(failure.attempts == 3)
             #expect(server.requestCount == 3)
+            // No jitter: exactly 10 ms, then 20 ms, and no sleep after the last attempt.
+            #expect(clock.sleeps == [.milliseconds(10), .milliseconds(20)])
         }
     }
 
     @Test func serviceUnavailableTwiceThenSuccess() async throws {
         let calls = Counter()
-        try await Self.withClient(handler: { _ in
-            calls.next() <= 2
-                ? .respond(status: 503, body: FakeOpenAI.error(message: "overloaded", type: "server_error"))
-                : .json(FakeOpenAI.completion(text: " C", topLogprobs: Self.letters))
-        }) { client, server in
+        let clock = TestClock()
+        try await Self.withClient(
+            clock: clock,
+            handler: { _ in
+                calls.next() <= 2
+                    ? .respond(status: 503, body: FakeOpenAI.error(message: "overloaded", type: "server_error"))
+                    : .json(FakeOpenAI.completion(text: " C", topLogprobs: Self.letters))
+            }
+        ) { client, server in
             let reply = try await client.send(Self.request(.completions))
             #expect(reply.attempts == 3)
             #expect(reply.response.text == " C")
             #expect(server.requestCount == 3)
+            #expect(clock.sleeps == [.milliseconds(10), .milliseconds(20)])
         }
     }
 
@@ -155,21 +175,28 @@ struct OpenAIClientFaultTests {
 
     @Test func connectionResetOnceThenSuccess() async throws {
         let calls = Counter()
-        try await Self.withClient(handler: { _ in
-            calls.next() == 1 ? .reset : .json(FakeOpenAI.completion(text: " D", topLogprobs: Self.letters))
-        }) { client, server in
+        let clock = TestClock()
+        try await Self.withClient(
+            clock: clock,
+            handler: { _ in
+                calls.next() == 1 ? .reset : .json(FakeOpenAI.completion(text: " D", topLogprobs: Self.letters))
+            }
+        ) { client, server in
             let reply = try await client.send(Self.request(.completions))
             #expect(reply.attempts == 2)
             #expect(reply.response.text == " D")
             #expect(server.requestCount == 2)
+            #expect(clock.sleeps == [.milliseconds(10)])
         }
     }
 
     // MARK: - 5. Timeouts
 
     @Test func slowResponseTimesOutWithBoundedAttempts() async throws {
+        let testClock = TestClock()
         try await Self.withClient(
             timeout: 0.5,
+            clock: testClock,
             handler: { _ in
                 .delay(.seconds(60), then: .json(FakeOpenAI.completion(text: " A", topLogprobs: Self.letters)))
             }
@@ -181,8 +208,10 @@ struct OpenAIClientFaultTests {
             #expect(failure.kind == .timeout, "got \(failure)")
             #expect(failure.attempts == 3)
             #expect(server.requestCount == 3)
-            // 3 × 0.5 s timeouts + 30 ms of back-off ≈ 1.5 s. The bound is loose so a loaded machine does not
-            // fail it; it only has to be far below one 60 s server delay, which proves the timeout cut in.
+            // The back-off is on the test clock, exactly 10 ms then 20 ms. The timeouts are the real network's,
+            // 3 × 0.5 s, so their bound stays loose for a loaded machine; it only has to be far below one 60 s
+            // server delay, which proves the timeout cut in.
+            #expect(testClock.sleeps == [.milliseconds(10), .milliseconds(20)])
             #expect(elapsed >= 1.4, "took \(elapsed) s")
             #expect(elapsed < 30, "took \(elapsed) s")
         }
@@ -191,11 +220,15 @@ struct OpenAIClientFaultTests {
     // MARK: - 6. Broken bodies
 
     @Test func malformedJSONIsMalformedResponseAndRetried() async throws {
-        try await Self.withClient(handler: { _ in .json("{\"choices\": [ {\"text\": ") }) { client, server in
+        let clock = TestClock()
+        try await Self.withClient(clock: clock, handler: { _ in .json("{\"choices\": [ {\"text\": ") }) {
+            client,
+            server in
             let failure = try await Self.expectFailure(client, Self.request(.completions))
             #expect(failure.kind == .malformedResponse)
             #expect(failure.attempts == 3)
             #expect(server.requestCount == 3)
+            #expect(clock.sleeps == [.milliseconds(10), .milliseconds(20)])
         }
     }
 
@@ -554,6 +587,10 @@ struct OpenAIClientFaultTests {
         // their own.
         timeout: Double = 60,
         maxConnections: Int = 4,
+        // Back-off sleeps on this clock; `advancing` moves it to each deadline as soon as the client sleeps, a test
+        // that moves it itself passes `false`.
+        clock: TestClock = TestClock(),
+        advancing: Bool = true,
         handler: @escaping ScriptedHTTPServer.Handler,
         _ body: (OpenAIClient, ScriptedHTTPServer) async throws -> T
     ) async throws -> T {
@@ -566,11 +603,16 @@ struct OpenAIClientFaultTests {
                 timeout: timeout,
                 retry: fastRetry,
                 maxConnections: maxConnections
-            )
+            ),
+            clock: clock
         )
         let result: T
         do {
-            result = try await body(client, server)
+            if advancing {
+                result = try await clock.run { try await body(client, server) }
+            } else {
+                result = try await body(client, server)
+            }
         } catch {
             try? await client.shutdown()
             try? await server.shutdown()
