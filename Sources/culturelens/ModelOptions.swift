@@ -1,9 +1,11 @@
 import ArgumentParser
 import CultureLensCore
+import CultureLensModels
 import Foundation
 
 /// Options choosing and reaching the model.
 struct ModelOptions: ParsableArguments {
+    // The help text is pinned by the `run --help` golden; `local:smollm2` is listed by `culturelens models`.
     @Option(name: .long, help: "`local` (the managed Gemma 3 270M) or a model name served at --base-url.")
     var model: String = "local"
 
@@ -53,6 +55,9 @@ struct ModelOptions: ParsableArguments {
     )
     var adaptive = true
 
+    /// Whether the model is a managed local one (`local` or `local:NAME`).
+    var isLocal: Bool { LocalModelInstallation.Model.isLocal(model) }
+
     /// The first `--base-url`, for code that talks to one server (the work queue records one endpoint per run).
     var baseURL: String? { baseURLs.first }
 
@@ -60,9 +65,15 @@ struct ModelOptions: ParsableArguments {
     var endpointDescription: String { baseURLs.isEmpty ? model : baseURLs.joined(separator: ",") }
 
     func validate() throws {
-        if model != "local", baseURL == nil {
+        if isLocal {
+            do {
+                _ = try LocalModelInstallation.Model.named(model)
+            } catch {
+                throw ValidationError(error.message)
+            }
+        } else if baseURL == nil {
             throw ValidationError(
-                "unknown model '\(model)'. Choices: 'local' (the managed Gemma 3 270M), or any model name together with --base-url URL of an OpenAI-compatible server."
+                "unknown model '\(model)'. Choices: 'local' (the managed Gemma 3 270M), 'local:smollm2' (the managed SmolLM2-135M-Instruct), or any model name together with --base-url URL of an OpenAI-compatible server."
             )
         }
         for baseURL in baseURLs where URL(string: baseURL)?.scheme == nil {
@@ -70,7 +81,7 @@ struct ModelOptions: ParsableArguments {
         }
         if let rpm, !(rpm > 0) { throw ValidationError("--rpm must be positive") }
         if let tpm, !(tpm > 0) { throw ValidationError("--tpm must be positive") }
-        if model == "local", rpm != nil || tpm != nil {
+        if isLocal, rpm != nil || tpm != nil {
             throw ValidationError("--rpm and --tpm apply to --base-url endpoints, not the local model")
         }
         guard timeout > 0 else { throw ValidationError("--timeout must be positive") }

@@ -51,7 +51,7 @@ final class ModelSession: Sendable {
         runDirectory: (String, ModelAPI, ScoringMode) -> String
     ) async throws -> ModelSession {
         let apiKey = ProcessInfo.processInfo.environment[options.apiKeyEnv]
-        guard options.model == "local" else {
+        guard options.isLocal else {
             guard !options.baseURLs.isEmpty else {
                 throw LocalModelError(message: "--base-url is required for model \(options.model)")
             }
@@ -73,10 +73,10 @@ final class ModelSession: Sendable {
                 throw error
             }
         }
-        let installation = try LocalModelInstallation.locate()
-        let api = options.api ?? .completions
+        let installation = try LocalModelInstallation.locate(model: try LocalModelInstallation.Model.named(options.model))
+        let api = options.api ?? installation.model.defaultAPI
         let scoring = options.scoring ?? .logprobs
-        let logPath = runDirectory(LocalModelInstallation.modelName, api, scoring) + "/llama-server.log"
+        let logPath = runDirectory(installation.model.name, api, scoring) + "/llama-server.log"
         let local = ManagedLocalModel(
             server: .init(installation: installation, home: StoreOptions.home, logPath: logPath),
             timeout: max(options.timeout, 300),
