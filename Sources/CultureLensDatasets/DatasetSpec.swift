@@ -916,11 +916,13 @@ public struct PromptMessageSpec: Sendable, Hashable, Codable {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         let raw = try container.decode(String.self, forKey: .role)
         guard let role = ChatMessage.Role(rawValue: raw) else {
-            let path = (decoder.codingPath + [CodingKeys.role]).map { key in
-                key.intValue.map { "[\($0)]" } ?? "." + key.stringValue
-            }.joined().drop { $0 == "." }
+            // A DecodingError (not a SpecError), so the message names the key's whole path.
             let known = ChatMessage.Role.allCases.map(\.rawValue).joined(separator: ", ")
-            throw SpecError("\(path): unknown role '\(raw)' (expected one of: \(known))")
+            throw DecodingError.dataCorruptedError(
+                forKey: .role,
+                in: container,
+                debugDescription: "unknown role '\(raw)' (expected one of: \(known))"
+            )
         }
         self.role = role
         template = try container.decode(String.self, forKey: .template)
