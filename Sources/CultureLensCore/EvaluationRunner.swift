@@ -111,7 +111,12 @@ public struct EvaluationRunner: Sendable {
                 prompt.variant.reasoning == .reasonFirst
                 ? max(256, configuration.generateMaxTokens) : configuration.generateMaxTokens
             guard configuration.temperature > 0 else {
-                return ModelRequest(api: configuration.api, messages: prompt.messages, maxTokens: tokens, topLogprobs: nil)
+                return ModelRequest(
+                    api: configuration.api,
+                    messages: prompt.messages,
+                    maxTokens: tokens,
+                    topLogprobs: nil
+                )
             }
             return ModelRequest(
                 api: configuration.api,

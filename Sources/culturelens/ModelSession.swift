@@ -73,7 +73,8 @@ final class ModelSession: Sendable {
                 throw error
             }
         }
-        let installation = try LocalModelInstallation.locate(model: try LocalModelInstallation.Model.named(options.model))
+        let localModel = try LocalModelInstallation.Model.named(options.model)
+        let installation = try LocalModelInstallation.locate(model: localModel)
         let api = options.api ?? installation.model.defaultAPI
         let scoring = options.scoring ?? .logprobs
         let logPath = runDirectory(installation.model.name, api, scoring) + "/llama-server.log"

@@ -9,7 +9,10 @@ struct ChatMessageTests {
     @Test func messagesCodeRolesAndTypedParts() throws {
         let message = ChatMessage(
             role: .user,
-            content: [.text("What is shown?"), .image(ImageReference(url: "https://example.org/a.png", mediaType: "image/png"))]
+            content: [
+                .text("What is shown?"),
+                .image(ImageReference(url: "https://example.org/a.png", mediaType: "image/png")),
+            ]
         )
         #expect(
             Self.json(message)
@@ -52,8 +55,18 @@ struct ChatMessageTests {
         let question = "Question: x\nAnswer:"
         let plain = ModelRequest(api: .chat, prompt: question, maxTokens: 1, topLogprobs: 20)
         let asMessages = ModelRequest(api: .chat, messages: [.user(question)], maxTokens: 1, topLogprobs: 20)
-        let withSystem = ModelRequest(api: .chat, messages: [.system("Be brief."), .user(question)], maxTokens: 1, topLogprobs: 20)
-        let otherSystem = ModelRequest(api: .chat, messages: [.system("Be kind."), .user(question)], maxTokens: 1, topLogprobs: 20)
+        let withSystem = ModelRequest(
+            api: .chat,
+            messages: [.system("Be brief."), .user(question)],
+            maxTokens: 1,
+            topLogprobs: 20
+        )
+        let otherSystem = ModelRequest(
+            api: .chat,
+            messages: [.system("Be kind."), .user(question)],
+            maxTokens: 1,
+            topLogprobs: 20
+        )
         let multiTurn = ModelRequest(
             api: .chat,
             messages: [.user("Question: y\nAnswer:"), .assistant("A"), .user(question)],

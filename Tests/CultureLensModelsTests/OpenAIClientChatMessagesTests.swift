@@ -51,7 +51,9 @@ struct OpenAIClientChatMessagesTests {
                     == #"{"logprobs":20,"max_tokens":1,"model":"fake-model","prompt":"Answer as a survey respondent.\n\nQuestion: Is bowing polite?\nAnswer: A\n\nQuestion: Is tipping expected?\nAnswer:","temperature":0}"#
             )
             // A plain prompt is sent exactly as before messages existed.
-            _ = try await client.send(ModelRequest(api: .completions, prompt: "Q?\nAnswer:", maxTokens: 1, topLogprobs: 20))
+            _ = try await client.send(
+                ModelRequest(api: .completions, prompt: "Q?\nAnswer:", maxTokens: 1, topLogprobs: 20)
+            )
             #expect(
                 server.requests.last?.bodyString
                     == #"{"logprobs":20,"max_tokens":1,"model":"fake-model","prompt":"Q?\nAnswer:","temperature":0}"#
