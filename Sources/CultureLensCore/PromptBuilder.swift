@@ -10,8 +10,11 @@ public enum LabelKind: String, Sendable, Hashable, Codable {
 
 /// A prompt ready to send, with the labels that stand for each option in it.
 public struct RenderedPrompt: Sendable, Hashable, Codable {
-    /// The prompt text (sent as-is to `/completions`, as one user message to `/chat/completions`).
+    /// The prompt text: the final user message (sent as-is to `/completions` when it is the only message).
     public var text: String
+    /// Messages sent before ``text``: a system message and earlier turns from the dataset's prompt, `nil` for a
+    /// plain prompt.
+    public var context: [ChatMessage]?
     /// `labels[i]` is what stands for the option shown at position `i`.
     public var labels: [String]
     /// `order[i]` is the canonical option index shown at position `i`.
@@ -28,6 +31,16 @@ public struct RenderedPrompt: Sendable, Hashable, Codable {
         self.order = order
         self.labelKind = labelKind
         self.variant = variant
+    }
+
+    /// The conversation to send: ``context``, then ``text`` as a user message.
+    public var messages: [ChatMessage] { (context ?? []) + [.user(text)] }
+
+    /// The prompt as recorded with a sample: ``text`` for a plain prompt, else a transcript of ``messages``
+    /// (see ``ChatMessage/transcript(_:)``).
+    public var displayText: String {
+        guard let context, !context.isEmpty else { return text }
+        return ChatMessage.transcript(messages)
     }
 
     /// Maps a shown position back to the canonical option index.

@@ -12,12 +12,25 @@ public struct PromptTemplate: Sendable, Codable, Hashable {
     public var optionFormat: String?
     /// Fixed variables for this item (e.g. a persona's `country`).
     public var variables: [String: String]
+    /// A system message template, sent first; `nil` for none.
+    public var system: String?
+    /// Earlier turns sent before the final user message ``text`` (e.g. few-shot questions and answers); each
+    /// text part is a template filled like ``text``. `nil` for none.
+    public var turns: [ChatMessage]?
 
     /// Creates a template.
-    public init(text: String, optionFormat: String? = nil, variables: [String: String] = [:]) {
+    public init(
+        text: String,
+        optionFormat: String? = nil,
+        variables: [String: String] = [:],
+        system: String? = nil,
+        turns: [ChatMessage]? = nil
+    ) {
         self.text = text
         self.optionFormat = optionFormat
         self.variables = variables
+        self.system = system
+        self.turns = turns
     }
 
     /// Replaces every `{name}` whose name is a key of `values`, in one pass (values are not re-scanned).
@@ -98,12 +111,23 @@ extension PromptBuilder {
         if variant.reasoning == .reasonFirst {
             prompt += "\n" + Self.answerLines(variant: variant, prompt: "").joined(separator: "\n")
         }
-        return RenderedPrompt(
+        var context: [ChatMessage] = []
+        if let system = template.system { context.append(.system(PromptTemplate.fill(system, with: values))) }
+        for turn in template.turns ?? [] {
+            let content = turn.content.map { part -> ContentPart in
+                if case .text(let text) = part { return .text(PromptTemplate.fill(text, with: values)) }
+                return part
+            }
+            context.append(ChatMessage(role: turn.role, content: content))
+        }
+        var rendered = RenderedPrompt(
             text: prompt,
             labels: item.kind == .shortAnswer ? [] : labels,
             order: item.kind == .shortAnswer ? [] : order,
             labelKind: labelKind,
             variant: variant
         )
+        if !context.isEmpty { rendered.context = context }
+        return rendered
     }
 }

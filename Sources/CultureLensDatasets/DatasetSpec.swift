@@ -1,3 +1,4 @@
+public import CultureLensCore
 import CultureLensFormats
 import CultureLensStatistics
 import Foundation
@@ -172,8 +173,21 @@ public struct DatasetSpec: Sendable, Hashable, Codable {
         var seen = Set<String>()
         for prompt in prompts {
             guard seen.insert(prompt.id).inserted else { throw SpecError("duplicate prompt id '\(prompt.id)'") }
-            guard prompt.template != nil || prompt.fromFile != nil else {
-                throw SpecError("prompt '\(prompt.id)' needs 'template' or 'from_file'")
+            if let messages = prompt.messages {
+                guard prompt.template == nil, prompt.fromFile == nil else {
+                    throw SpecError(
+                        "prompt '\(prompt.id)': 'messages' holds the whole conversation; drop 'template'/'from_file'"
+                    )
+                }
+                guard let last = messages.last, last.role == .user else {
+                    throw SpecError(
+                        "prompt '\(prompt.id)': the last of 'messages' must have role user (the question answered)"
+                    )
+                }
+            } else {
+                guard prompt.template != nil || prompt.fromFile != nil else {
+                    throw SpecError("prompt '\(prompt.id)' needs 'template', 'from_file' or 'messages'")
+                }
             }
             if prompt.perCulture, task.kind != .surveyDistribution {
                 throw SpecError("prompt '\(prompt.id)': per_culture needs task kind survey-distribution")
@@ -827,9 +841,14 @@ public struct PromptSpec: Sendable, Hashable, Codable {
     public var response: PromptResponse
     /// Whether the prompt runs when the suite is named without `:ID` (default true).
     public var isDefault: Bool
+    /// A system message template, sent before the conversation (filled like ``template``).
+    public var system: String?
+    /// The whole conversation instead of ``template``: earlier turns (e.g. few-shot examples) and, last, the
+    /// user message asking the item's question.
+    public var messages: [PromptMessageSpec]?
 
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case id, template, languages, response
+        case id, template, languages, response, system, messages
         case fromFile = "from_file"
         case optionFormat = "option_format"
         case perCulture = "per_culture"
@@ -845,8 +864,12 @@ public struct PromptSpec: Sendable, Hashable, Codable {
         languages: [String]? = nil,
         perCulture: Bool = false,
         response: PromptResponse = .answer,
-        isDefault: Bool = true
+        isDefault: Bool = true,
+        system: String? = nil,
+        messages: [PromptMessageSpec]? = nil
     ) {
+        self.system = system
+        self.messages = messages
         self.id = id
         self.template = template
         self.fromFile = fromFile
@@ -868,6 +891,41 @@ public struct PromptSpec: Sendable, Hashable, Codable {
         perCulture = try container.decodeIfPresent(Bool.self, forKey: .perCulture) ?? false
         response = try container.decodeIfPresent(PromptResponse.self, forKey: .response) ?? .answer
         isDefault = try container.decodeIfPresent(Bool.self, forKey: .isDefault) ?? true
+        system = try container.decodeIfPresent(String.self, forKey: .system)
+        messages = try container.decodeIfPresent([PromptMessageSpec].self, forKey: .messages)
+    }
+}
+
+/// One turn of a prompt's ``PromptSpec/messages``: a role and a template filled like ``PromptSpec/template``.
+public struct PromptMessageSpec: Sendable, Hashable, Codable {
+    /// `system`, `user` or `assistant`.
+    public var role: ChatMessage.Role
+    /// The template text.
+    public var template: String
+
+    enum CodingKeys: String, CodingKey, CaseIterable { case role, template }
+
+    /// Creates a turn.
+    public init(role: ChatMessage.Role, template: String) {
+        self.role = role
+        self.template = template
+    }
+
+    public init(from decoder: any Decoder) throws {
+        try rejectUnknownKeys(decoder, CodingKeys.self)
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        let raw = try container.decode(String.self, forKey: .role)
+        guard let role = ChatMessage.Role(rawValue: raw) else {
+            // A DecodingError (not a SpecError), so the message names the key's whole path.
+            let known = ChatMessage.Role.allCases.map(\.rawValue).joined(separator: ", ")
+            throw DecodingError.dataCorruptedError(
+                forKey: .role,
+                in: container,
+                debugDescription: "unknown role '\(raw)' (expected one of: \(known))"
+            )
+        }
+        self.role = role
+        template = try container.decode(String.self, forKey: .template)
     }
 }
 

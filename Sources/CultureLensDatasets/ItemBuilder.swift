@@ -132,7 +132,14 @@ struct ItemBuilder {
                 item.id = baseID + suffix
                 item.metadata["prompt"] = prompt.id
                 if languages.count > 1 { item.metadata["language_variant"] = tag == language ? "local" : tag }
-                item.promptTemplate = PromptTemplate(text: text, optionFormat: prompt.optionFormat)
+                item.promptTemplate = PromptTemplate(
+                    text: text,
+                    optionFormat: prompt.optionFormat,
+                    system: prompt.system,
+                    turns: prompt.messages.map { turns in
+                        turns.dropLast().map { ChatMessage(role: $0.role, text: $0.template) }
+                    }.flatMap { $0.isEmpty ? nil : $0 }
+                )
                 if prompt.response == .longForm {
                     item.kind = .shortAnswer
                     item.choices = []
@@ -438,6 +445,7 @@ struct ItemBuilder {
 
     func templateText(_ prompt: PromptSpec, record: SpecLoader.Record, column: String?) throws -> String {
         if let template = prompt.template { return template }
+        if let last = prompt.messages?.last { return last.template }
         guard let fromFile = prompt.fromFile, let column else {
             throw RowError(field: nil, message: "prompt '\(prompt.id)' has no template")
         }

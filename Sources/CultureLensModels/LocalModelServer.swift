@@ -8,7 +8,8 @@ public import Foundation
 #endif
 
 /// Starts, health-checks and stops the managed llama.cpp server (`python -m llama_cpp.server`) for the local
-/// model.
+/// model. No `--chat_format` is given, so `/chat/completions` renders messages with the chat template in the
+/// GGUF's `tokenizer.chat_template` metadata.
 ///
 /// The server never outlives CultureLens: a watchdog thread inside the server process exits it when its parent
 /// changes (CultureLens was killed, even with `kill -9`), and each server is recorded in a pidfile under
@@ -79,7 +80,7 @@ public final class LocalModelServer: Sendable {
         process.arguments = [
             "-c", watchdogScript,
             "--model", configuration.installation.modelPath,
-            "--model_alias", LocalModelInstallation.modelName,
+            "--model_alias", configuration.installation.model.name,
             "--host", "127.0.0.1",
             "--port", String(port),
             "--n_ctx", String(configuration.contextSize),

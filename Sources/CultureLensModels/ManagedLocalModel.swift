@@ -11,8 +11,10 @@ public final class ManagedLocalModel: LanguageModel {
         case closed
     }
 
-    /// Name and display endpoint.
-    public let identity = ModelIdentity(name: LocalModelInstallation.modelName, endpoint: "local llama.cpp")
+    /// Name (the installation's model) and display endpoint.
+    public var identity: ModelIdentity {
+        ModelIdentity(name: configuration.installation.model.name, endpoint: "local llama.cpp")
+    }
     private let configuration: LocalModelServer.Configuration
     private let clientTimeout: Double
     private let maxConnections: Int
@@ -28,6 +30,11 @@ public final class ManagedLocalModel: LanguageModel {
     /// Sends a request, starting the server first if needed.
     public func send(_ request: ModelRequest) async throws -> ModelReply {
         try await client().send(request)
+    }
+
+    /// The running server's base URL (e.g. `http://127.0.0.1:41234/v1`), `nil` until it has started.
+    public var baseURL: String? {
+        state.withLock { if case .running(let server, _) = $0 { server.baseURL } else { nil } }
     }
 
     /// Whether the server has been started.
@@ -53,7 +60,7 @@ public final class ManagedLocalModel: LanguageModel {
                     let client = OpenAIClient(
                         configuration: .init(
                             baseURL: server.baseURL,
-                            model: LocalModelInstallation.modelName,
+                            model: configuration.installation.model.name,
                             timeout: timeout,
                             maxConnections: connections,
                             displayEndpoint: "local llama.cpp"

@@ -90,6 +90,7 @@ public struct OpenAIBatchCoordinator: Sendable {
     /// - Throws: ``OpenAIBatchError`` when the state file belongs to another run, model or endpoint, or cannot be
     ///   read; ``ModelFailure`` when the provider refuses; `CancellationError`.
     public func submit(_ pending: [ModelRequest]) async throws -> BatchJobState? {
+        if let failure = pending.lazy.compactMap(OpenAIClient.unsupportedContent(in:)).first { throw failure }
         let model = configuration.model
         let body: (ModelRequest) -> Data = { OpenAIClient.requestBody(for: $0, model: model) }
         let plan = BatchPlan(requests: pending, model: model)

@@ -93,6 +93,7 @@ public final class OpenAIClient: LanguageModel {
 
     /// Sends `request`, retrying transient failures.
     public func send(_ request: ModelRequest) async throws -> ModelReply {
+        if let failure = Self.unsupportedContent(in: request) { throw failure }
         let seed = configuration.jitterSeed ^ Self.fnv1a(request.prompt)
         let (response, attempts) = try await retry.run(seed: seed) { try await attempt(request) }
         return ModelReply(response: response, attempts: attempts)
@@ -164,13 +165,16 @@ public final class OpenAIClient: LanguageModel {
 
     /// The JSON body sent for `request` to `/completions` or `/chat/completions`: canonical JSON, so the batch
     /// path (which embeds it in each input line) sends byte-for-byte what an interactive call sends.
+    ///
+    /// `/completions` gets the messages rendered by ``CompletionTemplate`` (a plain prompt as its text);
+    /// `/chat/completions` gets each message with its role, its content a string when it is one text part.
     public static func requestBody(for request: ModelRequest, model: String) -> Data {
         switch request.api {
         case .completions:
             CanonicalJSON.encode(
                 CompletionBody(
                     model: model,
-                    prompt: request.prompt,
+                    prompt: CompletionTemplate.render(request.messages),
                     maxTokens: request.maxTokens,
                     temperature: request.temperature,
                     logprobs: request.topLogprobs,
@@ -181,7 +185,7 @@ public final class OpenAIClient: LanguageModel {
             CanonicalJSON.encode(
                 ChatBody(
                     model: model,
-                    messages: [.init(role: "user", content: request.prompt)],
+                    messages: request.messages.map(ChatBody.Message.init),
                     maxTokens: request.maxTokens,
                     temperature: request.temperature,
                     logprobs: request.topLogprobs != nil ? true : nil,
@@ -190,6 +194,16 @@ public final class OpenAIClient: LanguageModel {
                 )
             )
         }
+    }
+
+    /// The failure for a request this client cannot send, else `nil`: image parts are reserved and not sent yet
+    /// (a request is rejected rather than sent without its image).
+    public static func unsupportedContent(in request: ModelRequest) -> ModelFailure? {
+        guard request.messages.contains(where: \.hasImage) else { return nil }
+        return ModelFailure(
+            kind: .clientError,
+            detail: "the request has an image part; image input is not supported by the OpenAI-compatible client yet"
+        )
     }
 
     /// FNV-1a: a stable per-prompt seed (Swift's `hashValue` changes from process to process).
@@ -291,7 +305,53 @@ private struct CompletionBody: Encodable {
 private struct ChatBody: Encodable {
     struct Message: Encodable {
         var role: String
-        var content: String
+        var content: Content
+
+        init(_ message: ChatMessage) {
+            role = message.role.rawValue
+            content = message.singleText.map(Content.text) ?? .parts(message.content.map(Part.init))
+        }
+    }
+
+    /// A string for one text part, else OpenAI's array of typed parts.
+    enum Content: Encodable {
+        case text(String)
+        case parts([Part])
+
+        func encode(to encoder: any Encoder) throws {
+            var container = encoder.singleValueContainer()
+            switch self {
+            case .text(let text): try container.encode(text)
+            case .parts(let parts): try container.encode(parts)
+            }
+        }
+    }
+
+    /// `{"type": "text", "text": …}` or `{"type": "image_url", "image_url": {"url": …}}`.
+    struct Part: Encodable {
+        struct ImageURL: Encodable {
+            var url: String
+        }
+
+        var type: String
+        var text: String?
+        var imageURL: ImageURL?
+
+        init(_ part: ContentPart) {
+            switch part {
+            case .text(let text):
+                type = "text"
+                self.text = text
+            case .image(let image):
+                type = "image_url"
+                imageURL = ImageURL(url: image.url)
+            }
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case type, text
+            case imageURL = "image_url"
+        }
     }
 
     var model: String

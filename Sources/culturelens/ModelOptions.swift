@@ -1,11 +1,12 @@
 import ArgumentParser
 import CultureLensApp
 import CultureLensCore
+import CultureLensModels
 import Foundation
 
 /// Options choosing and reaching the model.
 struct ModelOptions: ParsableArguments {
-    @Option(name: .long, help: "`local` (the managed Gemma 3 270M) or a model name served at --base-url.")
+    @Option(name: .long, help: "`local` (the managed Gemma 3 270M), `local:smollm2` (SmolLM2-135M-Instruct, chat) or a model name served at --base-url.")
     var model: String = "local"
 
     @Option(
@@ -54,6 +55,9 @@ struct ModelOptions: ParsableArguments {
     )
     var adaptive = true
 
+    /// Whether the model is a managed local one (`local` or `local:NAME`).
+    var isLocal: Bool { LocalModelInstallation.Model.isLocal(model) }
+
     /// The first `--base-url`, for code that talks to one server (the work queue records one endpoint per run).
     var baseURL: String? { baseURLs.first }
 
@@ -78,9 +82,15 @@ struct ModelOptions: ParsableArguments {
     }
 
     func validate() throws {
-        if model != "local", baseURL == nil {
+        if isLocal {
+            do {
+                _ = try LocalModelInstallation.Model.named(model)
+            } catch {
+                throw ValidationError(error.message)
+            }
+        } else if baseURL == nil {
             throw ValidationError(
-                "unknown model '\(model)'. Choices: 'local' (the managed Gemma 3 270M), or any model name together with --base-url URL of an OpenAI-compatible server."
+                "unknown model '\(model)'. Choices: 'local' (the managed Gemma 3 270M), 'local:smollm2' (the managed SmolLM2-135M-Instruct), or any model name together with --base-url URL of an OpenAI-compatible server."
             )
         }
         for baseURL in baseURLs where URL(string: baseURL)?.scheme == nil {
@@ -88,7 +98,7 @@ struct ModelOptions: ParsableArguments {
         }
         if let rpm, !(rpm > 0) { throw ValidationError("--rpm must be positive") }
         if let tpm, !(tpm > 0) { throw ValidationError("--tpm must be positive") }
-        if model == "local", rpm != nil || tpm != nil {
+        if isLocal, rpm != nil || tpm != nil {
             throw ValidationError("--rpm and --tpm apply to --base-url endpoints, not the local model")
         }
         guard timeout > 0 else { throw ValidationError("--timeout must be positive") }

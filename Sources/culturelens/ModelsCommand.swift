@@ -16,14 +16,16 @@ struct ModelsCommand: AsyncParsableCommand {
     var apiKeyEnv: String = "OPENAI_API_KEY"
 
     func run() async throws {
-        let local: String
-        do {
-            let installation = try LocalModelInstallation.locate()
-            local = "installed: \(installation.modelPath)"
-        } catch {
-            local = "not installed: \(error)"
+        for (model, name) in zip(LocalModelInstallation.Model.all, LocalModelInstallation.Model.commandLineNames) {
+            let local: String
+            do {
+                let installation = try LocalModelInstallation.locate(model: model)
+                local = "installed: \(installation.modelPath)"
+            } catch {
+                local = "not installed: \(error)"
+            }
+            print("\(name)  \(model.name) via llama.cpp (\(local))")
         }
-        print("local  \(LocalModelInstallation.modelName) via llama.cpp (\(local))")
         guard let baseURL else { return }
         let client = OpenAIClient(
             configuration: .init(

@@ -14,7 +14,7 @@ import Foundation
 /// failures. Re-running the command resumes recorded batches: nothing is uploaded or created twice.
 extension RunCommand {
     func validateBatch() throws {
-        guard modelOptions.model != "local" else {
+        guard !modelOptions.isLocal else {
             throw ValidationError(
                 "--batch needs a provider with a batch API: give --model NAME --base-url URL (the local model answers interactively; drop --batch)"
             )

@@ -10,7 +10,7 @@ extension RunCommand {
         guard storeOptions.isPostgres else {
             throw ValidationError("--enqueue needs a shared store: --store postgres://user@host:port/database")
         }
-        guard modelOptions.model != "local", modelOptions.baseURL != nil else {
+        guard !modelOptions.isLocal, modelOptions.baseURL != nil else {
             throw ValidationError(
                 "--enqueue needs a model served at --base-url (workers on other machines cannot reach this machine's local model)"
             )
