@@ -40,7 +40,9 @@ struct OpenAIBatchTests {
     final class Harness: Sendable {
         let fake: FakeOpenAIBatchServer
         let server: Mutex<ScriptedHTTPServer>
-        let port: Int
+        /// The provider's address as the state file records it: the first server's. A restarted server listens
+        /// on another port (see ``restart()``) but stands for the same provider.
+        let endpoint: String
         let store = InMemoryResultStore()
         let directory: URL
 
@@ -49,20 +51,19 @@ struct OpenAIBatchTests {
             behaviour.apiKey = OpenAIBatchTests.apiKey
             fake = FakeOpenAIBatchServer(behaviour: behaviour, answer: OpenAIBatchTests.answer)
             let server = try await Self.startBelowTheEphemeralRange(fake)
-            port = server.port
+            endpoint = "http://127.0.0.1:\(server.port)/v1"
             self.server = Mutex(server)
             directory = FileManager.default.temporaryDirectory.appendingPathComponent("batch-\(UUID().uuidString)")
         }
 
-        var baseURL: String { "http://127.0.0.1:\(port)/v1" }
+        /// Where the provider listens now.
+        var baseURL: String { "http://127.0.0.1:\(server.withLock { $0.port })/v1" }
         var stateFile: URL { directory.appendingPathComponent(BatchJobState.fileName) }
 
         /// Starts the fake on a port below the kernel's ephemeral range (32768 and up on Linux).
         ///
-        /// ``restart()`` must bind the same port again. An ephemeral port, once free, can be handed to any other
-        /// test's outgoing connection as its source port, and a bind then fails with "Address already in use" for
-        /// as long as that connection lives (seen in full-suite runs). No outgoing connection takes a port below the
-        /// ephemeral range, so only another listener can collide, and then another port is tried.
+        /// An ephemeral port, once free, can be handed to any other test's outgoing connection as its source port,
+        /// so only another listener can collide with one below that range, and then another port is tried.
         static func startBelowTheEphemeralRange(_ fake: FakeOpenAIBatchServer) async throws -> ScriptedHTTPServer {
             var lastError: (any Error)?
             for _ in 0..<64 {
@@ -75,11 +76,15 @@ struct OpenAIBatchTests {
             throw lastError ?? CancellationError()
         }
 
-        /// Stops the HTTP server and starts a new one on the same port with the fake's state intact.
+        /// Stops the HTTP server and starts a new one with the fake's state intact, on a new port.
+        ///
+        /// Binding the old port again failed with "Address already in use" in full-suite runs, even below the
+        /// ephemeral range (the old port's connections can outlive the server's close). The state file keeps the
+        /// provider's recorded ``endpoint``, so the second invocation is still checked against the same provider.
         func restart() async throws {
             let old = server.withLock { $0 }
             try await old.shutdown()
-            let new = try await fake.start(port: port)
+            let new = try await Self.startBelowTheEphemeralRange(fake)
             server.withLock { $0 = new }
         }
 
@@ -125,7 +130,7 @@ struct OpenAIBatchTests {
                     stateFile: stateFile,
                     runID: "run-1",
                     model: "fake-model",
-                    endpoint: baseURL,
+                    endpoint: endpoint,
                     pollInterval: pollInterval,
                     maxRequestsPerBatch: maxRequestsPerBatch
                 ),
@@ -417,7 +422,7 @@ struct OpenAIBatchTests {
             var other = BatchJobState(
                 runID: "another-run",
                 model: "fake-model",
-                endpoint: harness.baseURL,
+                endpoint: harness.endpoint,
                 createdAt: Date(timeIntervalSince1970: 1_700_000_000),
                 jobs: [.init(api: .chat, keys: ["k"])]
             )
