@@ -1,6 +1,5 @@
 import AsyncHTTPClient
 public import CultureLensCore
-import CultureLensStatistics
 import Foundation
 import NIOCore
 import NIOHTTP1
