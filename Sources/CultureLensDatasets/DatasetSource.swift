@@ -256,28 +256,28 @@ public struct LocalDatasetSource: DatasetSource {
 
 /// An incremental SHA-256, for hashing a download while it streams (wraps swift-crypto so that modules without a
 /// direct Crypto dependency can use it).
-public struct StreamingSHA256: Sendable {
+package struct StreamingSHA256: Sendable {
     private var hasher = SHA256()
     /// Bytes fed so far.
-    public private(set) var byteCount: Int64 = 0
+    package private(set) var byteCount: Int64 = 0
 
     /// Creates an empty hasher.
-    public init() {}
+    package init() {}
 
     /// Feeds bytes.
-    public mutating func update(_ bytes: UnsafeRawBufferPointer) {
+    package mutating func update(_ bytes: UnsafeRawBufferPointer) {
         hasher.update(bufferPointer: bytes)
         byteCount += Int64(bytes.count)
     }
 
     /// Feeds bytes.
-    public mutating func update(_ data: Data) {
+    package mutating func update(_ data: Data) {
         hasher.update(data: data)
         byteCount += Int64(data.count)
     }
 
     /// The lower-case hex digest of everything fed so far.
-    public func hexDigest() -> String {
+    package func hexDigest() -> String {
         DatasetCache.hex(hasher.finalize())
     }
 }

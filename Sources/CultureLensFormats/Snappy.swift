@@ -15,16 +15,16 @@
 ///
 /// Every length and offset is checked: a malformed block throws ``Snappy/Error`` and never reads or writes out of
 /// bounds. The declared length is checked against the largest expansion the format allows before any allocation.
-public enum Snappy {
+enum Snappy {
     /// A malformed Snappy block.
-    public struct Error: Swift.Error, Sendable, Hashable, CustomStringConvertible {
+    struct Error: Swift.Error, Sendable, Hashable, CustomStringConvertible {
         /// What is wrong, with the byte offset in the compressed block.
-        public var message: String
+        var message: String
 
         /// Creates an error.
-        public init(_ message: String) { self.message = message }
+        init(_ message: String) { self.message = message }
 
-        public var description: String { message }
+        var description: String { message }
     }
 
     /// The most output one compressed byte can give: a 3-byte copy of 64 bytes (64/3 < 22).
@@ -32,7 +32,7 @@ public enum Snappy {
 
     /// The uncompressed length a block declares in its preamble, and the preamble's size.
     /// - Throws: ``Error`` when the varint is truncated or longer than 32 bits.
-    public static func declaredLength(of block: ArraySlice<UInt8>) throws(Error) -> (length: Int, preamble: Int) {
+    static func declaredLength(of block: ArraySlice<UInt8>) throws(Error) -> (length: Int, preamble: Int) {
         var length: UInt64 = 0
         var index = block.startIndex
         var shift: UInt64 = 0
@@ -57,7 +57,7 @@ public enum Snappy {
     /// - Returns: The uncompressed bytes.
     /// - Throws: ``Error`` naming the first malformed element.
     /// - Complexity: O(output length).
-    public static func decompress(_ block: ArraySlice<UInt8>, expectedLength: Int? = nil) throws(Error) -> [UInt8] {
+    static func decompress(_ block: ArraySlice<UInt8>, expectedLength: Int? = nil) throws(Error) -> [UInt8] {
         let (length, preamble) = try declaredLength(of: block)
         if let expectedLength, expectedLength != length {
             throw Error("the block declares \(length) uncompressed bytes, expected \(expectedLength)")

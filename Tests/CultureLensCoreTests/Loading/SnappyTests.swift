@@ -1,8 +1,9 @@
 import CultureLensCore
-import CultureLensFormats
 import Foundation
 import PropertyBased
 import Testing
+
+@testable import CultureLensFormats
 
 /// Snappy raw blocks built by hand from the format description: a varint length, then literal and copy elements.
 struct SnappyTests {
