@@ -98,6 +98,7 @@ let package = Package(
             dependencies: [
                 "CultureLensCore",
                 "CultureLensStatistics",
+                "CultureLensFormats",
                 "CultureLensDatasets",
                 "CultureLensAnalysis",
                 .product(name: "Mustache", package: "swift-mustache"),
@@ -185,6 +186,7 @@ let package = Package(
             dependencies: [
                 "CultureLensCore",
                 "CultureLensStatistics",
+                "CultureLensFormats",
                 "CultureLensDatasets",
                 "CultureLensReport",
                 "CultureLensTesting",

@@ -1,5 +1,6 @@
 public import CultureLensCore
 import CultureLensDatasets
+import CultureLensFormats
 public import Foundation
 
 /// One run as the HTML report and the dashboard see it: metadata, summary, samples and any extra sections of

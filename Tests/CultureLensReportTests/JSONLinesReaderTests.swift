@@ -1,4 +1,5 @@
 import CultureLensCore
+import CultureLensFormats
 import CultureLensStatistics
 import Foundation
 import Testing
