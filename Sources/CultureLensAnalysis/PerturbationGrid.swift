@@ -92,8 +92,11 @@ public struct PerturbationGrid: Sendable, Hashable, Codable {
     /// map its answer back through the perturbed order, so those factors are not applicable to such a suite.
     public func inapplicableFactors(for suite: Suite) -> [Factor] {
         guard !Self.rendersOptions(suite) else { return [] }
-        return factors.filter { [.order, .labels, .scale].contains($0) }
+        return factors.filter(Self.optionFactors.contains)
     }
+
+    /// The factors that act only on how options are shown: reordering (the descending scale too) and relabelling.
+    static let optionFactors: Set<Factor> = [.order, .labels, .scale]
 
     /// Whether every multiple-choice or survey item of `suite` shows its options from fields (the default rendering,
     /// or a dataset template with `{options}`).
@@ -109,7 +112,7 @@ public struct PerturbationGrid: Sendable, Hashable, Codable {
     /// The levels of `factor` for `suite`, each as a change to a variant; the first level leaves it unchanged. An
     /// inapplicable factor (``inapplicableFactors(for:)``) has only its unchanged level.
     func levels(of factor: Factor, for suite: Suite) -> [(name: String, apply: (inout PromptVariant) -> Void)] {
-        if [.order, .labels, .scale].contains(factor), !Self.rendersOptions(suite) {
+        if Self.optionFactors.contains(factor), !Self.rendersOptions(suite) {
             return [("original", { _ in })]
         }
         switch factor {

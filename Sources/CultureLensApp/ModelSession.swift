@@ -209,12 +209,5 @@ public func withModelSession<T>(
     _ body: (ModelSession) async throws -> T
 ) async throws -> T {
     let session = try await ModelSession.open(options: settings, concurrency: concurrency, runDirectory: runDirectory)
-    do {
-        let result = try await body(session)
-        await session.close()
-        return result
-    } catch {
-        await session.close()
-        throw error
-    }
+    return try await scoped(session, close: { await $0.close() }, body)
 }

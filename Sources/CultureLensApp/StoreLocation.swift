@@ -73,13 +73,5 @@ public func withStore<T>(
     at location: StoreLocation,
     _ body: (OpenedStore) async throws -> T
 ) async throws -> T {
-    let opened = try await location.open()
-    do {
-        let result = try await body(opened)
-        await opened.close()
-        return result
-    } catch {
-        await opened.close()
-        throw error
-    }
+    try await scoped(try await location.open(), close: { await $0.close() }, body)
 }

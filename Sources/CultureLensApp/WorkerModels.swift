@@ -66,12 +66,5 @@ public actor WorkerModels: RunModelProvider {
 
 /// Runs `body` with `models`, shutting every endpoint pool it made down on every path.
 public func withWorkerModels<T>(_ models: WorkerModels, _ body: (WorkerModels) async throws -> T) async throws -> T {
-    do {
-        let result = try await body(models)
-        await models.close()
-        return result
-    } catch {
-        await models.close()
-        throw error
-    }
+    try await scoped(models, close: { await $0.close() }, body)
 }

@@ -624,7 +624,8 @@ public enum ResultStoreConformance {
         return "\(date.timeIntervalSince1970)"
     }
 
-    private static func require(
+    /// Throws a ``ConformanceFailure`` for `check` unless `condition` holds; shared with the other conformance suites.
+    package static func require(
         _ check: String, _ condition: Bool, _ message: @autoclosure () -> String,
         fileID: String = #fileID, line: Int = #line
     ) throws {

@@ -19,30 +19,26 @@ public enum RunAdministrationConformance {
             )
         }
 
-        try require(check, try await store.setRunLabel(id: kept.id, label: "baseline"), "labelling an existing run must say it exists")
-        try require(check, try await store.setRunLabel(id: doomed.id, label: "first"), "labelling an existing run must say it exists")
-        try require(check, try await store.setRunLabel(id: doomed.id, label: "second"), "relabelling must say the run exists")
+        try ResultStoreConformance.require(check, try await store.setRunLabel(id: kept.id, label: "baseline"), "labelling an existing run must say it exists")
+        try ResultStoreConformance.require(check, try await store.setRunLabel(id: doomed.id, label: "first"), "labelling an existing run must say it exists")
+        try ResultStoreConformance.require(check, try await store.setRunLabel(id: doomed.id, label: "second"), "relabelling must say the run exists")
         var labels = try await store.runLabels()
-        try require(check, labels[kept.id] == "baseline" && labels[doomed.id] == "second", "labels must read back, the last one winning: got \(labels)")
-        try require(check, !(try await store.setRunLabel(id: ResultStoreConformance.uniqueID("admin-missing"), label: "x")), "labelling an unknown run must say it does not exist")
+        try ResultStoreConformance.require(check, labels[kept.id] == "baseline" && labels[doomed.id] == "second", "labels must read back, the last one winning: got \(labels)")
+        try ResultStoreConformance.require(check, !(try await store.setRunLabel(id: ResultStoreConformance.uniqueID("admin-missing"), label: "x")), "labelling an unknown run must say it does not exist")
 
-        try require(check, try await store.setRunLabel(id: kept.id, label: ""), "removing a label must say the run exists")
+        try ResultStoreConformance.require(check, try await store.setRunLabel(id: kept.id, label: ""), "removing a label must say the run exists")
         labels = try await store.runLabels()
-        try require(check, labels[kept.id] == nil, "an empty label removes the label: got \(labels[kept.id] ?? "nil")")
-        try require(check, try await store.setRunLabel(id: kept.id, label: nil), "a nil label on an unlabelled run must say the run exists")
+        try ResultStoreConformance.require(check, labels[kept.id] == nil, "an empty label removes the label: got \(labels[kept.id] ?? "nil")")
+        try ResultStoreConformance.require(check, try await store.setRunLabel(id: kept.id, label: nil), "a nil label on an unlabelled run must say the run exists")
 
-        try require(check, try await store.deleteRun(id: doomed.id), "deleting an existing run must say it existed")
-        try require(check, try await store.run(id: doomed.id) == nil, "a deleted run must be gone")
-        try require(check, try await store.results(runID: doomed.id).isEmpty, "a deleted run's results must be gone")
-        try require(check, try await store.runLabels()[doomed.id] == nil, "a deleted run's label must be gone")
-        try require(check, !(try await store.deleteRun(id: doomed.id)), "deleting a run twice must say nothing was there")
-        try require(check, try await store.cachedResponse(key: key) == response, "deleting a run keeps the shared response cache")
+        try ResultStoreConformance.require(check, try await store.deleteRun(id: doomed.id), "deleting an existing run must say it existed")
+        try ResultStoreConformance.require(check, try await store.run(id: doomed.id) == nil, "a deleted run must be gone")
+        try ResultStoreConformance.require(check, try await store.results(runID: doomed.id).isEmpty, "a deleted run's results must be gone")
+        try ResultStoreConformance.require(check, try await store.runLabels()[doomed.id] == nil, "a deleted run's label must be gone")
+        try ResultStoreConformance.require(check, !(try await store.deleteRun(id: doomed.id)), "deleting a run twice must say nothing was there")
+        try ResultStoreConformance.require(check, try await store.cachedResponse(key: key) == response, "deleting a run keeps the shared response cache")
         let keptRun = try await store.run(id: kept.id)
         let keptResults = try await store.results(runID: kept.id)
-        try require(check, keptRun != nil && keptResults.count == 1, "deleting one run leaves the others")
-    }
-
-    private static func require(_ check: String, _ condition: Bool, _ message: String, line: Int = #line) throws {
-        if !condition { throw ConformanceFailure(check: check, message: message, fileID: #fileID, line: line) }
+        try ResultStoreConformance.require(check, keptRun != nil && keptResults.count == 1, "deleting one run leaves the others")
     }
 }
