@@ -38,7 +38,10 @@ private final class RawConnection {
     private var buffer: [UInt8] = []
     private var isClosed = false
 
-    init(port: Int, receiveTimeoutSeconds: Int = 10) throws {
+    /// `receiveTimeoutSeconds` only guards against a hang: no test measures it. It is long because the server answers
+    /// from a task on the cooperative pool, which CI's two cores share with every other test starting at once (a
+    /// 10 s guard fired there once, on a response that was on its way).
+    init(port: Int, receiveTimeoutSeconds: Int = 120) throws {
         #if canImport(Glibc)
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         #else
