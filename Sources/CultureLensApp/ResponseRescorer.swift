@@ -74,25 +74,7 @@ public enum ResponseRescorer {
             seen[itemPosition] = record.line
             let item = suite.items[itemPosition]
             let prompt = builder.render(item)
-            var result = ItemResult(
-                runID: runID,
-                itemID: item.id,
-                itemIndex: itemPosition,
-                culture: item.culture,
-                topic: item.topic,
-                prompt: prompt.displayText,
-                response: nil,
-                distribution: nil,
-                outsideMass: nil,
-                predicted: nil,
-                gold: item.gold,
-                score: nil,
-                failure: nil,
-                failureDetail: nil,
-                cacheKey: "",
-                cached: false,
-                attempts: 0
-            )
+            var result = ItemResult.unanswered(runID: runID, item: item, index: itemPosition, prompt: prompt.displayText)
             let optionCount = item.choices.count
             if let answer = response.answer {
                 let outcome = ItemScorer(mode: .generate).score(

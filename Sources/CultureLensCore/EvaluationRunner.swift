@@ -296,26 +296,8 @@ public struct EvaluationRunner: Sendable {
         let prompt = builder.render(item, variant: variant)
         let request = request(for: prompt, item: item)
         let key = request.cacheKey(model: model.identity.name)
-        var result = ItemResult(
-            runID: runID,
-            itemID: item.id,
-            itemIndex: index,
-            variant: variant.id,
-            culture: item.culture,
-            topic: item.topic,
-            prompt: prompt.displayText,
-            response: nil,
-            distribution: nil,
-            outsideMass: nil,
-            predicted: nil,
-            gold: item.gold,
-            score: nil,
-            failure: nil,
-            failureDetail: nil,
-            cacheKey: key,
-            cached: false,
-            attempts: 0
-        )
+        var result = ItemResult.unanswered(
+            runID: runID, item: item, index: index, variant: variant.id, prompt: prompt.displayText, cacheKey: key)
         var entry: CacheEntry?
         let response: ModelResponse
         if let hit = try await store.cachedResponse(key: key) {

@@ -398,18 +398,24 @@ private struct PythonLiteralParser {
                 return values
             }
             values.append(try parseValue(depth: depth))
-            skipWhitespace()
-            if current == "," {
-                position += 1
-                skipWhitespace()
-                continue
-            }
-            if current == closing {
-                position += 1
-                return values
-            }
-            throw error("expected ',' or '\(closing)'", found: describeCurrent())
+            if try endOfElement(closing: closing) { return values }
         }
+    }
+
+    /// After an element of a list, tuple or dict: consumes `,` and the spaces after it (more may follow: `false`)
+    /// or `closing` (the container ends: `true`); anything else is an error naming both.
+    mutating func endOfElement(closing: Unicode.Scalar) throws(PythonLiteralError) -> Bool {
+        skipWhitespace()
+        if current == "," {
+            position += 1
+            skipWhitespace()
+            return false
+        }
+        if current == closing {
+            position += 1
+            return true
+        }
+        throw error("expected ',' or '\(closing)'", found: describeCurrent())
     }
 
     /// `()`, `(a,)`, `(a, b)`, or `(a)` which is just `a`.
@@ -438,17 +444,7 @@ private struct PythonLiteralParser {
                 return .tuple(values)
             }
             values.append(try parseValue(depth: depth))
-            skipWhitespace()
-            if current == "," {
-                position += 1
-                skipWhitespace()
-                continue
-            }
-            if current == ")" {
-                position += 1
-                return .tuple(values)
-            }
-            throw error("expected ',' or ')'", found: describeCurrent())
+            if try endOfElement(closing: ")") { return .tuple(values) }
         }
     }
 
@@ -484,17 +480,7 @@ private struct PythonLiteralParser {
                 throw error("duplicate dict key \(key.pythonRepr)", at: keyOffset)
             }
             entries.append(PythonDictEntry(key: key, value: value))
-            skipWhitespace()
-            if current == "," {
-                position += 1
-                skipWhitespace()
-                continue
-            }
-            if current == "}" {
-                position += 1
-                return entries
-            }
-            throw error("expected ',' or '}'", found: describeCurrent())
+            if try endOfElement(closing: "}") { return entries }
         }
     }
 

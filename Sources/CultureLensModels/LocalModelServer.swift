@@ -69,7 +69,8 @@ public final class LocalModelServer: Sendable {
         let serversFolder = configuration.home + "/servers"
         try FileManager.default.createDirectory(atPath: serversFolder, withIntermediateDirectories: true)
         reapOrphans(in: serversFolder)
-        let port = try freePort()
+        let port: Int
+        do { port = try LoopbackPort.free() } catch { throw LocalModelError(message: error.description) }
         let logURL = URL(fileURLWithPath: configuration.logPath)
         try FileManager.default.createDirectory(at: logURL.deletingLastPathComponent(), withIntermediateDirectories: true)
         FileManager.default.createFile(atPath: logURL.path, contents: nil)
@@ -175,26 +176,6 @@ public final class LocalModelServer: Sendable {
     static func commandLine(of pid: Int32) -> String {
         guard let data = FileManager.default.contents(atPath: "/proc/\(pid)/cmdline") else { return "" }
         return String(decoding: data.map { $0 == 0 ? 0x20 : $0 }, as: UTF8.self)
-    }
-
-    /// A free TCP port on 127.0.0.1, found by binding port 0.
-    static func freePort() throws -> Int {
-        let socketFD = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard socketFD >= 0 else { throw LocalModelError(message: "cannot open a socket to find a free port") }
-        defer { close(socketFD) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = 0
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        let bound = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(socketFD, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-        }
-        guard bound == 0 else { throw LocalModelError(message: "cannot bind a loopback port") }
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        _ = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(socketFD, $0, &length) }
-        }
-        return Int(UInt16(bigEndian: address.sin_port))
     }
 
     /// Whether `GET /v1/models` answers 200, over a plain blocking socket (no client pool to tear down).

@@ -90,6 +90,16 @@ public enum KMeans {
         return total
     }
 
+    /// The centre closest to `point` and its squared distance; ties go to the lowest cluster index.
+    static func nearest(_ point: [Double], among centroids: [[Double]]) -> (cluster: Int, distance: Double) {
+        var best = (cluster: 0, distance: Double.infinity)
+        for (cluster, centroid) in centroids.enumerated() {
+            let distance = squaredDistance(point, centroid)
+            if distance < best.distance { best = (cluster, distance) }
+        }
+        return best
+    }
+
     /// k-means++ seeding: the first centre uniformly, each next one with probability ∝ D(x)².
     static func plusPlus(_ points: [[Double]], k: Int, using generator: inout some RandomNumberGenerator)
         -> [[Double]]
@@ -130,15 +140,7 @@ public enum KMeans {
         for _ in 0..<maxIterations {
             var changed = false
             for (index, point) in points.enumerated() {
-                var bestCluster = 0
-                var bestDistance = Double.infinity
-                for (cluster, centroid) in centroids.enumerated() {
-                    let distance = squaredDistance(point, centroid)
-                    if distance < bestDistance {
-                        bestDistance = distance
-                        bestCluster = cluster
-                    }
-                }
+                let bestCluster = nearest(point, among: centroids).cluster
                 if labels[index] != bestCluster {
                     labels[index] = bestCluster
                     changed = true
@@ -172,15 +174,7 @@ public enum KMeans {
         // Final assignment against the final centres, so labels, centres and inertia are consistent.
         var inertia = 0.0
         for (index, point) in points.enumerated() {
-            var bestCluster = 0
-            var bestDistance = Double.infinity
-            for (cluster, centroid) in centroids.enumerated() {
-                let distance = squaredDistance(point, centroid)
-                if distance < bestDistance {
-                    bestDistance = distance
-                    bestCluster = cluster
-                }
-            }
+            let (bestCluster, bestDistance) = nearest(point, among: centroids)
             labels[index] = bestCluster
             inertia += bestDistance
         }

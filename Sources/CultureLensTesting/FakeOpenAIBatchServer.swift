@@ -335,26 +335,17 @@ public final class FakeOpenAIBatchServer: Sendable {
         batch.completed = output.count
         batch.failed = errors.count
         state.withLock { state in
-            if !output.isEmpty {
-                let id = "file-out-\(state.nextID)"
+            // Like the real API: a file only for a non-empty side, each with its own id.
+            func store(_ lines: [String], prefix: String, filename: String) -> String? {
+                guard !lines.isEmpty else { return nil }
+                let id = "\(prefix)-\(state.nextID)"
                 state.nextID += 1
                 state.files[id] = StoredFile(
-                    filename: "output.jsonl",
-                    purpose: "batch_output",
-                    bytes: Array((output.joined(separator: "\n") + "\n").utf8)
-                )
-                batch.outputFileID = id
+                    filename: filename, purpose: "batch_output", bytes: Array((lines.joined(separator: "\n") + "\n").utf8))
+                return id
             }
-            if !errors.isEmpty {
-                let id = "file-err-\(state.nextID)"
-                state.nextID += 1
-                state.files[id] = StoredFile(
-                    filename: "errors.jsonl",
-                    purpose: "batch_output",
-                    bytes: Array((errors.joined(separator: "\n") + "\n").utf8)
-                )
-                batch.errorFileID = id
-            }
+            if let id = store(output, prefix: "file-out", filename: "output.jsonl") { batch.outputFileID = id }
+            if let id = store(errors, prefix: "file-err", filename: "errors.jsonl") { batch.errorFileID = id }
         }
     }
 

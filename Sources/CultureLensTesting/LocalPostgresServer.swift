@@ -1,3 +1,4 @@
+import CultureLensModels
 import Dispatch
 import Foundation
 
@@ -140,7 +141,7 @@ public final class LocalPostgresServer: Sendable {
             if !durable { settings += ["-c fsync=off", "-c synchronous_commit=off", "-c full_page_writes=off"] }
             var lastError: (any Error)?
             for _ in 0..<5 {
-                let port = try freePort()
+                let port = try LoopbackPort.free()
                 do {
                     _ = try execute(
                         binaries + "/pg_ctl",
@@ -177,27 +178,6 @@ public final class LocalPostgresServer: Sendable {
             )
             try? FileManager.default.removeItem(atPath: folder)
         }
-    }
-
-    /// A TCP port on 127.0.0.1 that was free a moment ago.
-    private static func freePort() throws -> Int {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard fd >= 0 else { throw Failure(description: "socket() failed: \(errno)") }
-        defer { close(fd) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = 0
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        let bound = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-        }
-        guard bound == 0 else { throw Failure(description: "bind() failed: \(errno)") }
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let named = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
-        }
-        guard named == 0 else { throw Failure(description: "getsockname() failed: \(errno)") }
-        return Int(UInt16(bigEndian: address.sin_port))
     }
 
     /// Runs a tool to completion and returns its output; throws with the output on a non-zero exit.

@@ -36,20 +36,7 @@ public struct ConformanceFailure: Error, Sendable, CustomStringConvertible {
 /// return the same normalised value every time, starting with the record returned by the first `openRun`.
 public enum ResultStoreConformance {
     /// One named check over a single store.
-    public struct Check: Sendable, CustomStringConvertible {
-        /// Name of the check (its function name).
-        public let name: String
-        /// Runs the check against a store.
-        public let run: @Sendable (any ResultStore) async throws -> Void
-
-        /// Creates a check.
-        public init(name: String, run: @escaping @Sendable (any ResultStore) async throws -> Void) {
-            self.name = name
-            self.run = run
-        }
-
-        public var description: String { name }
-    }
+    public typealias Check = ConformanceCheck<any ResultStore>
 
     /// Every single-store check, for `@Test(arguments: ResultStoreConformance.checks)`.
     public static let checks: [Check] = [

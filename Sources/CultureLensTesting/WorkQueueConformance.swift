@@ -28,21 +28,8 @@ public struct WorkQueueHarness: Sendable {
 /// real one). Each check uses fresh run ids and scopes every claim to its own run, so checks can share one queue
 /// or a database that is not empty. Failures throw ``ConformanceFailure``.
 public enum WorkQueueConformance {
-    /// One named check.
-    public struct Check: Sendable, CustomStringConvertible {
-        /// Name of the check.
-        public let name: String
-        /// Runs the check.
-        public let run: @Sendable (WorkQueueHarness) async throws -> Void
-
-        /// Creates a check.
-        public init(name: String, run: @escaping @Sendable (WorkQueueHarness) async throws -> Void) {
-            self.name = name
-            self.run = run
-        }
-
-        public var description: String { name }
-    }
+    /// One named check over a queue and its harness.
+    public typealias Check = ConformanceCheck<WorkQueueHarness>
 
     /// Every check, for `@Test(arguments: WorkQueueConformance.checks)`.
     public static let checks: [Check] = [
