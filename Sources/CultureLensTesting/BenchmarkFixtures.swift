@@ -113,12 +113,4 @@ public enum BenchmarkFixtures {
         try Data(text.utf8).write(to: url)
         return url
     }
-
-    /// `../shared/data`, beside the package checkout (from this file's path).
-    public static var sharedDataDirectory: URL {
-        URL(fileURLWithPath: #filePath)
-            .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent()
-            .appendingPathComponent("shared/data", isDirectory: true)
-    }
 }

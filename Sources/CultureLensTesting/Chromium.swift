@@ -44,7 +44,7 @@ public enum Chromium {
     }
 
     /// Runs headless Chromium on `url` with `arguments`, killed after `timeout` seconds.
-    public static func run(_ url: String, _ arguments: [String], timeout: Int = 120) throws -> Outcome {
+    public static func run(_ url: String, _ arguments: [String], timeout: Int = 120) async throws -> Outcome {
         let browser = try executable()
         let scratch = FileManager.default.temporaryDirectory.appendingPathComponent(
             "culturelens-chromium-\(UUID().uuidString)"
@@ -74,8 +74,7 @@ public enum Chromium {
         process.standardOutput = out
         process.standardError = err
         process.standardInput = FileHandle.nullDevice
-        try process.run()
-        process.waitUntilExit()
+        try await process.runUntilExit()
         try out.close()
         try err.close()
         return Outcome(
@@ -86,13 +85,13 @@ public enum Chromium {
     }
 
     /// The DOM after loading `url`.
-    public static func dumpDOM(_ url: String) throws -> Outcome {
-        try run(url, ["--dump-dom"])
+    public static func dumpDOM(_ url: String) async throws -> Outcome {
+        try await run(url, ["--dump-dom"])
     }
 
     /// A PNG screenshot of `url` at 1280 × `height`.
-    public static func screenshot(_ url: String, to path: URL, height: Int = 2000) throws -> Outcome {
+    public static func screenshot(_ url: String, to path: URL, height: Int = 2000) async throws -> Outcome {
         try? FileManager.default.removeItem(at: path)
-        return try run(url, ["--screenshot=\(path.path)", "--window-size=1280,\(height)"])
+        return try await run(url, ["--screenshot=\(path.path)", "--window-size=1280,\(height)"])
     }
 }

@@ -1,3 +1,4 @@
+import CultureLensTesting
 import Foundation
 import Testing
 
@@ -74,8 +75,8 @@ import Testing
         }
     }
 
-    @Test func everyTargetImportsExactlyWhatItDeclares() throws {
-        let declared = try Self.declaredDependencies()
+    @Test func everyTargetImportsExactlyWhatItDeclares() async throws {
+        let declared = try await Self.declaredDependencies()
         var checked = 0
         for (target, directory) in Self.targetDirectories() {
             guard let dependencies = declared[target] else { continue }
@@ -181,7 +182,7 @@ import Testing
     }
 
     /// Each target's declared dependencies (targets and products, by module name), from `swift package dump-package`.
-    static func declaredDependencies() throws -> [String: Set<String>] {
+    static func declaredDependencies() async throws -> [String: Set<String>] {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         // Its own scratch folder: `swift test` holds the lock of .build while this runs.
@@ -190,13 +191,16 @@ import Testing
         process.arguments = [
             "swift", "package", "dump-package", "--package-path", root.path, "--scratch-path", scratch.path,
         ]
-        let pipe = Pipe()
-        process.standardOutput = pipe
+        try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
+        let outputURL = scratch.appendingPathComponent("package.json")
+        FileManager.default.createFile(atPath: outputURL.path, contents: nil)
+        let output = try FileHandle(forWritingTo: outputURL)
+        process.standardOutput = output
         process.standardError = FileHandle.nullDevice
-        try process.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
+        try await process.runUntilExit()
+        try output.close()
         #expect(process.terminationStatus == 0)
+        let data = try Data(contentsOf: outputURL)
         let object = try JSONSerialization.jsonObject(with: data) as? [String: Any]
         let targets = object?["targets"] as? [[String: Any]] ?? []
         var result: [String: Set<String>] = [:]

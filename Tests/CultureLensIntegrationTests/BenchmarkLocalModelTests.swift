@@ -7,7 +7,7 @@ import Testing
 /// data in `../shared/data`. Serialized: the model takes both cores.
 @Suite(.serialized)
 struct BenchmarkLocalModelTests {
-    static var dataDirectory: String { BenchmarkFixtures.sharedDataDirectory.path }
+    static var dataDirectory: String { TestData.directory.path }
 
     static func run(_ arguments: [String]) async throws -> [String: Any] {
         let home = try CLIProcess.temporaryDirectory("bench-local-home")
@@ -20,7 +20,7 @@ struct BenchmarkLocalModelTests {
         return try #require(try JSONSerialization.jsonObject(with: Data(output.stdout.utf8)) as? [String: Any])
     }
 
-    @Test func blendShortAnswersOnTheLocalModel() async throws {
+    @Test(.requiresTestData("blend")) func blendShortAnswersOnTheLocalModel() async throws {
         let document = try await Self.run(["run", "blend-saq", "--data", Self.dataDirectory + "/blend", "--limit", "8"])
         let summary = try #require(document["summary"] as? [String: Any])
         #expect(summary["done"] as? Int == 8)
@@ -39,7 +39,7 @@ struct BenchmarkLocalModelTests {
         #expect((breakdowns["culture"] as? [[String: Any]])?.count == 8)
     }
 
-    @Test func civicsAgreementAndRefusalsOnTheLocalModel() async throws {
+    @Test(.requiresTestData("civics")) func civicsAgreementAndRefusalsOnTheLocalModel() async throws {
         let document = try await Self.run(["run", "civics", "--data", Self.dataDirectory + "/civics", "--limit", "12"])
         let metrics = try #require(document["metrics"] as? [String: Any])
         let agreement = try #require(metrics["agreement"] as? [String: Any])

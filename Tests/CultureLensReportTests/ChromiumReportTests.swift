@@ -26,9 +26,9 @@ import Testing
         return url
     }
 
-    @Test func reportLoadsCleanlyAndKeepsHostileTextInert() throws {
+    @Test func reportLoadsCleanlyAndKeepsHostileTextInert() async throws {
         let url = try Self.report.get()
-        let outcome = try Chromium.dumpDOM(url.absoluteString)
+        let outcome = try await Chromium.dumpDOM(url.absoluteString)
         #expect(outcome.status == 0, "chromium exited \(outcome.status): \(outcome.stderr.suffix(2000))")
         #expect(outcome.consoleProblems.isEmpty, "console: \(outcome.consoleProblems)")
         let dom = outcome.stdout
@@ -47,7 +47,7 @@ import Testing
         HostileContentTests.assertInert(dom)
     }
 
-    @Test func screenshotsShowChartsAndMap() throws {
+    @Test func screenshotsShowChartsAndMap() async throws {
         let url = try Self.report.get()
         let directory = try Fixtures.artifactsDirectory("report")
         // Headless screenshots ignore #fragments, so the map and the sample browser also get pages of their own.
@@ -92,7 +92,7 @@ import Testing
             ("report-samples.png", samplesPage, 2000),
         ] {
             let png = directory.appendingPathComponent(name)
-            let outcome = try Chromium.screenshot(page.absoluteString, to: png, height: height)
+            let outcome = try await Chromium.screenshot(page.absoluteString, to: png, height: height)
             #expect(outcome.consoleProblems.isEmpty, "console: \(outcome.consoleProblems)")
             let data = try Data(contentsOf: png)
             #expect(data.starts(with: [0x89, 0x50, 0x4E, 0x47]), "\(name) is not a PNG")

@@ -37,7 +37,7 @@ import Testing
                 ),
             ]
             for page in pages {
-                let dom = try Chromium.dumpDOM(base + page.path)
+                let dom = try await Chromium.dumpDOM(base + page.path)
                 #expect(dom.status == 0, "chromium exited \(dom.status) on \(page.path): \(dom.stderr.suffix(1500))")
                 #expect(dom.consoleProblems.isEmpty, "console on \(page.path): \(dom.consoleProblems)")
                 for needle in page.needles {
@@ -48,7 +48,7 @@ import Testing
                 #expect(!lower.contains("<img"), "\(page.path)")
                 MarkupChecks.assertInert(dom.stdout)
                 let png = Self.artifacts.appendingPathComponent(page.screenshot)
-                let shot = try Chromium.screenshot(base + page.path, to: png, height: 1600)
+                let shot = try await Chromium.screenshot(base + page.path, to: png, height: 1600)
                 #expect(shot.consoleProblems.isEmpty, "console on \(page.path): \(shot.consoleProblems)")
                 let data = try Data(contentsOf: png)
                 #expect(

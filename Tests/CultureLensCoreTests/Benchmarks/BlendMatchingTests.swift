@@ -485,7 +485,7 @@ struct BlendMatchingTests {
     }
 
     static func references(region: String, id: String) throws -> [String] {
-        let url = BenchmarkFixtures.sharedDataDirectory.appendingPathComponent("blend/annotations/\(region)_data.json")
+        let url = TestData.directory.appendingPathComponent("blend/annotations/\(region)_data.json")
         let all = try JSONDecoder().decode([String: Annotation].self, from: Data(contentsOf: url))
         let annotation = try #require(all[id], "\(region) \(id) is not in the annotations")
         return annotation.annotations.flatMap { $0.answers + $0.en_answers }
@@ -517,7 +517,7 @@ struct BlendMatchingTests {
         #expect(Self.sample.filter(\.shouldMatch).count == 46)
     }
 
-    @Test func matcherAgreesWithHandLabels() throws {
+    @Test(.requiresTestData("blend")) func matcherAgreesWithHandLabels() throws {
         var stemmed = Confusion()
         var exact = Confusion()
         var disagreements: [String] = []

@@ -1,5 +1,6 @@
 import CultureLensCore
 import CultureLensFormats
+import CultureLensTesting
 import Foundation
 import PropertyBased
 import Testing
@@ -122,7 +123,7 @@ struct CSVTableTests {
 
     /// Every BLEnD question file: 500 records, the unnamed pandas index column, record lines 2…501, and the total
     /// length of all fields in Unicode scalars as Python's csv module reads them.
-    @Test(arguments: [
+    @Test(.requiresTestData("blend"), arguments: [
         ("Algeria", 84457), ("Assam", 85252), ("Azerbaijan", 92543), ("China", 64556), ("Ethiopia", 79896),
         ("Greece", 95465), ("Indonesia", 95349), ("Iran", 84507), ("Mexico", 94079), ("North_Korea", 74516),
         ("Northern_Nigeria", 100483), ("South_Korea", 75866), ("Spain", 92805), ("UK", 87789), ("US", 87719),
@@ -147,7 +148,7 @@ struct CSVTableTests {
         #expect(scalars == totalScalars)
     }
 
-    @Test func readsEveryBLEnDCSVFile() throws {
+    @Test(.requiresTestData("blend")) func readsEveryBLEnDCSVFile() throws {
         let fileManager = FileManager.default
         var total = 0
         for folder in ["questions", "prompts"] {

@@ -103,7 +103,7 @@ struct DatasetSourceTests {
         }
     }
 
-    @Test func localSourceFindsTheSharedBLEnDAndCIVICSCopies() async throws {
+    @Test(.requiresTestData("blend"), .requiresTestData("civics")) func localSourceFindsTheSharedBLEnDAndCIVICSCopies() async throws {
         let blend = LocalDatasetSource(path: LoadingFixtures.url("blend").path)
         let questions = DatasetFile(repo: "nayeon212/BLEnD", path: "data/questions/South_Korea_questions.csv")
         let url = try await blend.localURL(for: questions)

@@ -1,5 +1,6 @@
 import CultureLensCore
 import CultureLensFormats
+import CultureLensTesting
 import Foundation
 import PropertyBased
 import Testing
@@ -121,7 +122,7 @@ struct JSONLReaderTests {
         }
     }
 
-    @Test func readsTheCIVICSDataset() throws {
+    @Test(.requiresTestData("civics")) func readsTheCIVICSDataset() throws {
         let url = LoadingFixtures.url("civics/civics_dataset.json")
         let records = try JSONLReader.decodeArray(CIVICSRecord.self, contentsOf: url, file: "civics_dataset.json")
         #expect(records.count == 700)
@@ -154,7 +155,7 @@ struct JSONLReaderTests {
         #expect(again.last?.line == 700)
     }
 
-    @Test func civicsTypeErrorNamesRowAndField() throws {
+    @Test(.requiresTestData("civics")) func civicsTypeErrorNamesRowAndField() throws {
         let url = LoadingFixtures.url("civics/civics_dataset.json")
         var array = try JSONSerialization.jsonObject(with: Data(contentsOf: url)) as? [[String: Any]] ?? []
         try #require(array.count == 700)

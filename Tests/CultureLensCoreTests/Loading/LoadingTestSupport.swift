@@ -1,9 +1,10 @@
 import CultureLensCore
 import CultureLensFormats
+import CultureLensTesting
 import Foundation
 import PropertyBased
 
-/// Paths of the shared test data (`../shared/data` beside the package root; this file is four components below it).
+/// Paths of the third-party test data (``TestData``) and of the package root (this file is four components below it).
 enum LoadingFixtures {
     static let packageRoot: URL = {
         var url = URL(fileURLWithPath: #filePath)
@@ -11,12 +12,8 @@ enum LoadingFixtures {
         return url
     }()
 
-    static let sharedData: URL = packageRoot.deletingLastPathComponent()
-        .appendingPathComponent("shared")
-        .appendingPathComponent("data")
-
     static func url(_ relativePath: String) -> URL {
-        sharedData.appendingPathComponent(relativePath)
+        TestData.url(relativePath)
     }
 
     /// A fresh temporary directory.

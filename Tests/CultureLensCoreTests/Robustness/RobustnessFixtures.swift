@@ -1,5 +1,6 @@
 import CultureLensCore
 import CultureLensFormats
+import CultureLensTesting
 import Foundation
 
 /// Small suites and result tables built in code for the robustness tests.
@@ -108,13 +109,7 @@ struct GlobalOpinionsSteerabilityFixture {
     var options: [[String]]
     var stems: [String]
 
-    static var folder: URL {
-        URL(fileURLWithPath: #filePath)
-            .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent()
-            .deletingLastPathComponent()
-            .appendingPathComponent("shared/data/global-opinions")
-    }
+    static var folder: URL { TestData.url("global-opinions") }
 
     static func load() throws -> GlobalOpinionsSteerabilityFixture {
         var countries: [String] = []

@@ -122,7 +122,7 @@ struct SteerabilityTests {
         #expect(card.notes.contains { $0.contains("template=1, template=2, template=3") })
     }
 
-    @Test func theRnRTableGivesFiniteSpreadsDespiteMissingCells() throws {
+    @Test(.requiresTestData("global-opinions")) func theRnRTableGivesFiniteSpreadsDespiteMissingCells() throws {
         let fixture = try GlobalOpinionsSteerabilityFixture.load()
         #expect(fixture.countries.count == 17)
         #expect(fixture.meanPositions.flatMap { $0 }.filter { $0 == nil }.count == 32)
@@ -149,7 +149,7 @@ struct SteerabilityTests {
         #expect(abs(try #require(steering.templates[0].spreadRatio.value) - 1) < 1e-12)
     }
 
-    @Test func extrapolabilityReportsDistributionsOverSeededSplits() throws {
+    @Test(.requiresTestData("global-opinions")) func extrapolabilityReportsDistributionsOverSeededSplits() throws {
         let fixture = try GlobalOpinionsSteerabilityFixture.load()
         let us = try #require(fixture.countries.firstIndex(of: "United States"))
         let input = SteeringInput(
@@ -184,7 +184,7 @@ struct SteerabilityTests {
         #expect(RobustnessAnalysis.extrapolability(input, configuration: configuration) == result)
     }
 
-    @Test func surveyCardOnTheRnRQuestionsReproducesTheTablesYardstick() throws {
+    @Test(.requiresTestData("global-opinions")) func surveyCardOnTheRnRQuestionsReproducesTheTablesYardstick() throws {
         let fixture = try GlobalOpinionsSteerabilityFixture.load()
         let suite = fixture.suite()
         let analysis = RobustnessAnalysis(

@@ -1,21 +1,11 @@
+import CultureLensTesting
 import Foundation
 import Testing
 
-/// Paths of the shared test data: `../shared/data` beside the package root. This file lives in
-/// `<root>/Tests/CultureLensCoreTests/Statistics/`, so the root is four path components up from `#filePath`.
+/// Paths of the third-party test data (``TestData``).
 enum StatisticsFixtures {
-    static let packageRoot: URL = {
-        var url = URL(fileURLWithPath: #filePath)
-        for _ in 0..<4 { url.deleteLastPathComponent() }
-        return url
-    }()
-
-    static let sharedData: URL = packageRoot.deletingLastPathComponent()
-        .appendingPathComponent("shared")
-        .appendingPathComponent("data")
-
     static func url(_ relativePath: String) -> URL {
-        sharedData.appendingPathComponent(relativePath)
+        TestData.url(relativePath)
     }
 
     /// The rows of a CSV fixture as dictionaries keyed by header.
@@ -288,10 +278,6 @@ struct StatisticsFixtureSupportTests {
         #expect(entries[0].value == .number(0.5))
         #expect(entries[1].value == .list([.number(1), .string("x"), .none]))
         #expect(entries[2].value == .list([.bool(true)]))
-    }
-
-    @Test func sharedDataFolderIsBesideThePackage() {
-        #expect(FileManager.default.fileExists(atPath: StatisticsFixtures.url("README.md").path))
     }
 }
 

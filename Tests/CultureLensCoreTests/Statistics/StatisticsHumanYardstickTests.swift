@@ -1,5 +1,6 @@
 import CultureLensCore
 import CultureLensStatistics
+import CultureLensTesting
 import Foundation
 import Testing
 
@@ -16,7 +17,7 @@ struct StatisticsHumanYardstickTests {
         }
     }
 
-    @Test func fixtureShapeIs77QuestionsTimes8VariantsTimes15Countries() throws {
+    @Test(.requiresTestData("global-opinions")) func fixtureShapeIs77QuestionsTimes8VariantsTimes15Countries() throws {
         let rows = try Self.rows()
         #expect(rows.count == 616)
         #expect(Set(rows.map(\.question)).count == 77)
@@ -30,7 +31,7 @@ struct StatisticsHumanYardstickTests {
         }
     }
 
-    @Test func populationSDOverTheUniqueQuestionsReproducesSigmaBar() throws {
+    @Test(.requiresTestData("global-opinions")) func populationSDOverTheUniqueQuestionsReproducesSigmaBar() throws {
         var seen = Set<String>()
         let unique = try Self.rows().filter { seen.insert($0.question).inserted }
         let yardstick = try HumanYardstick(meanPositions: unique.map { $0.values.map { Optional($0.value) } })
@@ -39,13 +40,13 @@ struct StatisticsHumanYardstickTests {
         #expect(abs(yardstick.value - Self.expected) < 1e-12)
     }
 
-    @Test func averagingOverAll616RowsGivesTheSameValue() throws {
+    @Test(.requiresTestData("global-opinions")) func averagingOverAll616RowsGivesTheSameValue() throws {
         let yardstick = try HumanYardstick(meanPositions: try Self.rows().map { $0.values.map { Optional($0.value) } })
         #expect(yardstick.perQuestion.count == 616)
         #expect(abs(yardstick.value - Self.expected) < 1e-12)
     }
 
-    @Test func theSampleSDDoesNotReproduceIt() throws {
+    @Test(.requiresTestData("global-opinions")) func theSampleSDDoesNotReproduceIt() throws {
         var seen = Set<String>()
         let unique = try Self.rows().filter { seen.insert($0.question).inserted }
         let sample = try HumanYardstick(meanPositions: unique.map { $0.values.map { Optional($0.value) } }, ddof: 1)

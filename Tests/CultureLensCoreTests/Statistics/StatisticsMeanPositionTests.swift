@@ -1,5 +1,6 @@
 import CultureLensCore
 import CultureLensStatistics
+import CultureLensTesting
 import Foundation
 import Testing
 
@@ -41,7 +42,7 @@ struct StatisticsMeanPositionTests {
     /// order is the original (21) or its reverse (55), μ must be equal or 1 − μ (MeanPosition's reversal identity),
     /// which checks both files and the linspace(0, 1, K) weighting on 1,064 real values. The 77th question (a
     /// 5-option non-monotone re-ordering) cannot be checked without the raw counts.
-    @Test func stabilityAndSteerabilityFilesAgreeUnderCanonicalReordering() throws {
+    @Test(.requiresTestData("global-opinions")) func stabilityAndSteerabilityFilesAgreeUnderCanonicalReordering() throws {
         var canonicalOptions: [String: [String]] = [:]
         var stability: [String: [String: Double]] = [:]
         for record in try StatisticsFixtures.csv("global-opinions/explicit_stability_77q_15c.csv") {

@@ -1,6 +1,7 @@
 import CultureLensAnalysis
 import CultureLensCore
 import CultureLensStatistics
+import CultureLensTesting
 import Foundation
 import Testing
 
@@ -31,7 +32,7 @@ struct StatisticsRnRFixtureTests {
 
     /// Context: weighted SD of condition means on raw likert-5 ratings, Hiring Manager vs Job Applicant
     /// (non-reasoning bulk). Expected 0.125 / 0.5 / 0.25.
-    @Test func contextEffectSizes() throws {
+    @Test(.requiresTestData("rnr-fixtures")) func contextEffectSizes() throws {
         let rows =
             try Self.ratings("non_reasoning__bulk__context_hiring_manager.csv")
             + Self.ratings("non_reasoning__bulk__context_job_applicant.csv")
@@ -48,7 +49,7 @@ struct StatisticsRnRFixtureTests {
 
     /// Reasoning: WMD |w₀m₀ − w₁m₁| on raw likert-5 ratings, reasoning vs non-reasoning, hiring-manager context
     /// (one reasoning rating is empty and is dropped before the weights). Expected 0.125 / 0.25 / 0.125.
-    @Test func reasoningEffectSizes() throws {
+    @Test(.requiresTestData("rnr-fixtures")) func reasoningEffectSizes() throws {
         let with = try Self.ratings("reasoning__bulk__context_hiring_manager.csv")
         let without = try Self.ratings("non_reasoning__bulk__context_hiring_manager.csv")
         let expected = [0.125, 0.25, 0.125]
@@ -65,7 +66,7 @@ struct StatisticsRnRFixtureTests {
 
     /// Scale: weighted SD of condition means on normalised ratings (r − 1)/(L − 1), scales 3 and 5,
     /// hiring-manager non-reasoning. Expected 0.25 / 0.0625 / 0.03125 (the CSV rounds to 0.062 and 0.031).
-    @Test func scaleEffectSizes() throws {
+    @Test(.requiresTestData("rnr-fixtures")) func scaleEffectSizes() throws {
         let rows = try Self.ratings("non_reasoning__bulk__context_hiring_manager.csv")
         let expected = [0.25, 0.0625, 0.03125]
         for (dimension, value) in zip(Self.dimensions, expected) {
@@ -84,7 +85,7 @@ struct StatisticsRnRFixtureTests {
     /// Comparative vs absolute: WMD of comparative (r − 3)/2 against absolute (High − Low)/4, likert 5,
     /// hiring-manager non-reasoning. Expected 0.21875 / 0.03125 / 0.28125 (CSV: 0.219 / 0.031 / 0.281). The
     /// absolute file has no missing ratings, so RnR's fill-with-3 imputation is never triggered here.
-    @Test func comparativeEffectSizes() throws {
+    @Test(.requiresTestData("rnr-fixtures")) func comparativeEffectSizes() throws {
         let comparative = try Self.ratings("non_reasoning__bulk__context_hiring_manager.csv")
         let absolute = try StatisticsFixtures.csv(
             "rnr-fixtures/stability__implicit__experiments__comparative__results__context_hiring_manager_likert_scale_5_non_reasoning_bulk.csv"
@@ -116,7 +117,7 @@ struct StatisticsRnRFixtureTests {
     }
 
     /// The published analysis CSVs agree with the recomputed values at their 3-decimal rounding.
-    @Test func publishedEffectSizesMatchAtTheirRounding() throws {
+    @Test(.requiresTestData("rnr-fixtures")) func publishedEffectSizesMatchAtTheirRounding() throws {
         let files = [
             ("context__analysis__context_statistical_analysis.csv", [0.125, 0.5, 0.25]),
             ("reason__analysis__reasoning_statistical_analysis.csv", [0.125, 0.25, 0.125]),
@@ -133,7 +134,7 @@ struct StatisticsRnRFixtureTests {
     }
 
     /// A.8.5: forced choice (L = 4) India 0.6667, China 0.5, United States 0.3333; standard (L = 5) all 0.5.
-    @Test func caseStudyScores() throws {
+    @Test(.requiresTestData("rnr-fixtures")) func caseStudyScores() throws {
         func scores(_ file: String, scalePoints: Int) throws -> [String: Double] {
             let comparisons = try StatisticsFixtures.csv("rnr-fixtures/" + file).map { record in
                 PairwisePreference.Comparison(
@@ -168,7 +169,7 @@ struct StatisticsRnRFixtureTests {
     /// A.7.1: `scale_position` is already canonical. Llama and Claude answered "3" ascending and "2" descending,
     /// both scale position 3 — the same option — so the shift is 0 (RnR's double inversion reports 1/3). GPT-4o
     /// and Gemini moved from position 3 (resp. 1) to 4: shift 1/3 (resp. 1) on the 4-point scale.
-    @Test func categoryShiftOnExplicitToyRowsUsesCanonicalPositions() throws {
+    @Test(.requiresTestData("rnr-fixtures")) func categoryShiftOnExplicitToyRowsUsesCanonicalPositions() throws {
         let expected = [
             "Meta_Llama_3.1_405B_Instruct": 0.0,
             "claude_3_5_sonnet_20241022": 0.0,

@@ -1,11 +1,12 @@
 import CultureLensCore
 import CultureLensStatistics
+import CultureLensTesting
 import Foundation
 import Testing
 
 /// Methodology A.8.6: the VSM-2013 indices of RnR's toy LLM runs.
 struct StatisticsVSM2013Tests {
-    @Test func theQuestionnaireHas24FivePointItems() throws {
+    @Test(.requiresTestData("vsm2013")) func theQuestionnaireHas24FivePointItems() throws {
         let items = try StatisticsFixtures.csv("vsm2013/vsm_2013_items.csv")
         #expect(items.count == VSM2013.itemCount)
         for item in items {
@@ -14,7 +15,7 @@ struct StatisticsVSM2013Tests {
         }
     }
 
-    @Test func indicesFromRawResponsesReproduceTheLLMSurveyResults() throws {
+    @Test(.requiresTestData("rnr-fixtures")) func indicesFromRawResponsesReproduceTheLLMSurveyResults() throws {
         let raw = try StatisticsFixtures.csv(
             "rnr-fixtures/extrapolability__results__hofstredes_dimensional_data_raw_responses.csv"
         )
