@@ -325,15 +325,25 @@ public struct SourceSpec: Sendable, Hashable, Codable {
     public var files: [SourceFile]
     /// A page about the dataset.
     public var homepage: String?
+    /// The name `culturelens datasets` lists the files under (default: the spec id); specs reading the same
+    /// dataset share it (`culturalbench` for the easy and hard specs).
+    public var dataset: String?
 
-    enum CodingKeys: String, CodingKey, CaseIterable { case repo, revision, files, homepage }
+    enum CodingKeys: String, CodingKey, CaseIterable { case repo, revision, files, homepage, dataset }
 
     /// Creates a source.
-    public init(repo: String?, revision: String?, files: [SourceFile] = [], homepage: String? = nil) {
+    public init(
+        repo: String?,
+        revision: String?,
+        files: [SourceFile] = [],
+        homepage: String? = nil,
+        dataset: String? = nil
+    ) {
         self.repo = repo
         self.revision = revision
         self.files = files
         self.homepage = homepage
+        self.dataset = dataset
     }
 
     public init(from decoder: any Decoder) throws {
@@ -343,6 +353,7 @@ public struct SourceSpec: Sendable, Hashable, Codable {
         revision = try container.decodeIfPresent(String.self, forKey: .revision)
         files = try container.decodeIfPresent([SourceFile].self, forKey: .files) ?? []
         homepage = try container.decodeIfPresent(String.self, forKey: .homepage)
+        dataset = try container.decodeIfPresent(String.self, forKey: .dataset)
     }
 }
 
