@@ -58,7 +58,11 @@ let package = Package(
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
-            ]
+            ],
+            // The built-in specs, one YAML file per benchmark, compiled in by the EmbedSpecs plugin (not resources:
+            // the product is one binary).
+            exclude: ["Specs"],
+            plugins: [.plugin(name: "EmbedSpecs")]
         ),
         .target(
             name: "CultureLensAnalysis",
@@ -165,6 +169,13 @@ let package = Package(
             ],
             path: "Benchmarks/Sources/CultureLensBench"
         ),
+        // Build tooling: writes `Specs/*.yaml` of CultureLensDatasets into a Swift file at build time.
+        .plugin(
+            name: "EmbedSpecs",
+            capability: .buildTool(),
+            dependencies: ["EmbedSpecsTool"]
+        ),
+        .executableTarget(name: "EmbedSpecsTool", path: "Plugins/EmbedSpecsTool"),
         .testTarget(
             name: "CultureLensCoreTests",
             dependencies: [
@@ -255,7 +266,7 @@ let package = Package(
     ]
 )
 
-for target in package.targets {
+for target in package.targets where target.type != .plugin {
     var settings = target.swiftSettings ?? []
     settings.append(.enableUpcomingFeature("ExistentialAny"))
     settings.append(.enableUpcomingFeature("MemberImportVisibility"))

@@ -249,7 +249,7 @@ public struct BenchmarkMetrics: Sendable, Hashable, Codable {
     /// Suite name.
     public var suite: String
     /// The scoring rule.
-    public var rule: ScoringRule
+    public var rule: ScoringRuleName
     /// The suite's headline figure.
     public var headline: Estimate?
     /// Breakdowns named in the spec (`culture`, `topic`, `subaxis`, `gold_label`...): accuracy per group.
@@ -299,67 +299,21 @@ public enum BenchmarkScorer {
             data: report,
             notes: []
         )
-        let answerPairs = pairs.filter { $0.item.metadata["response"] != "long-form" }
-        switch scoring.rule {
-        case .accuracy, .shortAnswerMatch, .subsetGap, .allCorrectPerGroup:
-            metrics.headline = accuracy(answerPairs, metric: "accuracy")
-            for key in scoring.by { metrics.breakdowns[key] = accuracyBreakdown(answerPairs, by: key) }
-        case .surveySimilarity, .agreeDisagree:
-            break
-        }
-        switch scoring.rule {
-        case .accuracy:
-            break
-        case .shortAnswerMatch:
-            metrics.notes.append(
-                "short answers are matched after NFKC, case folding, diacritic/punctuation removal and light "
-                    + "language-aware stemming, not the official lemmatisers; see docs/specs.md for the measured difference"
-            )
-        case .allCorrectPerGroup:
-            let groups = groupScoring(answerPairs, suite: suite)
-            metrics.groups = groups
-            metrics.headline = groups.questionAccuracy
-        case .subsetGap:
-            if let subset = scoring.subset { metrics.subsets = subsetGap(answerPairs, subset: subset) }
-        case .surveySimilarity:
-            let similarity = surveySimilarity(
-                pairs,
-                base: scoring.base,
-                replicates: scoring.bootstrapReplicates,
-                seed: scoring.bootstrapSeed
-            )
-            metrics.similarity = similarity
-            let cultures = similarity.perCulture.isEmpty ? (similarity.perCulturePersona ?? []) : similarity.perCulture
-            if !cultures.isEmpty {
-                metrics.headline = Estimate(
-                    metric: "mean_similarity_over_cultures",
-                    value: cultures.map(\.similarity).reduce(0, +) / Double(cultures.count),
-                    n: cultures.count,
-                    ciLow: nil,
-                    ciHigh: nil
-                )
-            }
-            metrics.notes.append(
-                "similarity = mean over a culture's questions of 1 − Jensen–Shannon distance (log base \(scoring.base.name)); "
-                    + "cultures differ in n, so compare them on their CIs"
-            )
-        case .agreeDisagree:
-            metrics.agreement = agreement(
-                pairs,
-                by: scoring.by,
-                replicates: scoring.bootstrapReplicates,
-                seed: scoring.bootstrapSeed
-            )
-            metrics.headline = metrics.agreement?.pAgree
-            metrics.notes.append(
-                "no right answers: p_agree is P(agree) renormalised over the two answer words; refusal_rate counts long-form "
-                    + "answers matching RefusalDetector's phrases (a lower bound)"
-            )
-        }
+        ScoringRules.rule(named: scoring.rule)?.score(
+            ScoringInput(scoring: scoring, suite: suite, pairs: pairs),
+            into: &metrics
+        )
         return metrics
     }
 
     // MARK: - Accuracy
+
+    /// The accuracy headline and the `scoring.by` breakdowns of the answers (the rules with right answers share it).
+    static func scoreAccuracy(_ input: ScoringInput, into metrics: inout BenchmarkMetrics) {
+        let answerPairs = input.answerPairs
+        metrics.headline = accuracy(answerPairs, metric: "accuracy")
+        for key in input.scoring.by { metrics.breakdowns[key] = accuracyBreakdown(answerPairs, by: key) }
+    }
 
     static func accuracy(_ pairs: [(item: Item, result: ItemResult)], metric: String) -> Estimate {
         let scored = pairs.filter { $0.result.score != nil }
@@ -392,72 +346,7 @@ public enum BenchmarkScorer {
         }
     }
 
-    // MARK: - Groups
-
-    static func groupScoring(_ pairs: [(item: Item, result: ItemResult)], suite: Suite) -> GroupScoringMetrics {
-        var sizes: [String: Int] = [:]
-        var cultureOfGroup: [String: String] = [:]
-        for item in suite.items {
-            guard let group = item.group else { continue }
-            sizes[group, default: 0] += 1
-            cultureOfGroup[group] = item.culture
-        }
-        var scores: [String: [Double]] = [:]
-        for pair in pairs {
-            guard let group = pair.item.group else { continue }
-            if let score = pair.result.score { scores[group, default: []].append(score) }
-        }
-        var correct: [String: Bool] = [:]
-        var incomplete = 0
-        for (group, size) in sizes {
-            let groupScores = scores[group] ?? []
-            guard groupScores.count == size else {
-                incomplete += 1
-                continue
-            }
-            correct[group] = groupScores.allSatisfy { $0 == 1 }
-        }
-        let byCulture = Dictionary(grouping: correct.keys) { cultureOfGroup[$0] ?? "(none)" }
-        return GroupScoringMetrics(
-            questionAccuracy: .proportion(
-                "question_accuracy",
-                successes: correct.values.filter { $0 }.count,
-                n: correct.count
-            ),
-            optionAccuracy: accuracy(pairs, metric: "option_accuracy"),
-            incompleteQuestions: incomplete,
-            questionAccuracyByCulture: byCulture.keys.sorted().map { culture in
-                let groups = byCulture[culture] ?? []
-                return GroupEstimate(
-                    key: culture,
-                    name: displayName(culture, by: "culture"),
-                    .proportion(
-                        "question_accuracy",
-                        successes: groups.filter { correct[$0] == true }.count,
-                        n: groups.count
-                    )
-                )
-            }
-        )
-    }
-
     // MARK: - Subsets
-
-    /// Accuracy on the two subsets of `subset` and their gap.
-    public static func subsetGap(_ pairs: [(item: Item, result: ItemResult)], subset: SubsetSpec) -> SubsetGapMetrics {
-        func estimate(_ label: String) -> GroupEstimate {
-            let members = pairs.filter { $0.item.metadata[subset.field]?.lowercased() == label.lowercased() }
-            return GroupEstimate(key: label, name: subset.names?[label] ?? label, accuracy(members, metric: "accuracy"))
-        }
-        let first = estimate(subset.first)
-        let second = estimate(subset.second)
-        return SubsetGapMetrics(
-            field: subset.field,
-            first: first,
-            second: second,
-            gap: differenceOfProportions(first, second)
-        )
-    }
 
     /// p₁ − p₂ with Newcombe's hybrid score interval (his method 10), built from the two Wilson intervals:
     /// [d − √((p₁ − l₁)² + (u₂ − p₂)²), d + √((u₁ − p₁)² + (p₂ − l₂)²)].
@@ -473,60 +362,6 @@ public enum BenchmarkScorer {
         let low = difference - ((p1 - l1) * (p1 - l1) + (u2 - p2) * (u2 - p2)).squareRoot()
         let high = difference + ((u1 - p1) * (u1 - p1) + (p2 - l2) * (p2 - l2)).squareRoot()
         return Estimate(metric: "gap", value: difference, n: min(first.n, second.n), ciLow: low, ciHigh: high)
-    }
-
-    // MARK: - Survey similarity
-
-    static func surveySimilarity(
-        _ pairs: [(item: Item, result: ItemResult)],
-        base: LogBase,
-        replicates: Int,
-        seed: UInt64
-    ) -> SurveySimilarityMetrics {
-        var plain: [String: [Double]] = [:]
-        var persona: [String: [Double]] = [:]
-        var questions = Set<String>()
-        for (item, model) in modelDistributions(pairs) {
-            guard let humans = item.humanDistributions else { continue }
-            questions.insert(item.id)
-            if let target = item.metadata["persona"] {
-                guard let human = humans[target], human.count == model.count,
-                    let value = try? Divergence.jensenShannonSimilarity(model, human, base: base)
-                else { continue }
-                persona[target, default: []].append(value)
-            } else {
-                for (culture, human) in humans where human.count == model.count {
-                    guard let value = try? Divergence.jensenShannonSimilarity(model, human, base: base) else {
-                        continue
-                    }
-                    plain[culture, default: []].append(value)
-                }
-            }
-        }
-        func summarise(_ values: [String: [Double]]) -> [CultureSimilarity] {
-            values.keys.sorted().map { key in
-                let sample = values[key] ?? []
-                let estimate = Estimate.mean("similarity", sample, replicates: replicates, seed: seed ^ stableHash(key))
-                return CultureSimilarity(
-                    key: key,
-                    name: displayName(key, by: "culture"),
-                    similarity: estimate.value,
-                    n: estimate.n,
-                    ciLow: estimate.ciLow ?? estimate.value,
-                    ciHigh: estimate.ciHigh ?? estimate.value
-                )
-            }
-        }
-        return SurveySimilarityMetrics(
-            logBase: base.name,
-            definition:
-                "mean over the culture's questions of 1 - JSdistance(P_model, P_culture); vectors normalised to sum 1",
-            replicates: replicates,
-            seed: seed,
-            perCulture: summarise(plain),
-            perCulturePersona: persona.isEmpty ? nil : summarise(persona),
-            questions: questions.count
-        )
     }
 
     /// Each item's model distribution: the mean of its answered results' distributions, so that K samples of one
@@ -561,65 +396,6 @@ public enum BenchmarkScorer {
             hash = hash &* 0x0000_0100_0000_01b3
         }
         return hash
-    }
-
-    // MARK: - Agreement
-
-    static func agreement(
-        _ pairs: [(item: Item, result: ItemResult)],
-        by keys: [String],
-        replicates: Int,
-        seed: UInt64
-    ) -> AgreementMetrics {
-        var probabilities: [(item: Item, value: Double)] = []
-        var refusals: [(item: Item, refused: Bool)] = []
-        for (item, result) in pairs where item.metadata["response"] == "long-form" {
-            if result.failure == .refusal {
-                refusals.append((item, true))
-            } else if result.failure == nil, let text = result.response {
-                refusals.append((item, RefusalDetector.isRefusal(text)))
-            }
-        }
-        for (item, distribution) in modelDistributions(pairs.filter { $0.item.metadata["response"] != "long-form" }) {
-            // "Agree" or "Yes" (the first choice by convention).
-            let agreeIndex = item.choices.firstIndex { ["agree", "yes"].contains($0.lowercased()) } ?? 0
-            guard distribution.indices.contains(agreeIndex) else { continue }
-            probabilities.append((item, distribution[agreeIndex]))
-        }
-        var pAgreeBy: [String: [GroupEstimate]] = [:]
-        var refusalBy: [String: [GroupEstimate]] = [:]
-        for key in keys {
-            let grouped = Dictionary(grouping: probabilities) { groupKey($0.item, key) ?? "(none)" }
-            if !grouped.isEmpty {
-                pAgreeBy[key] = grouped.keys.sorted().map { group in
-                    let values = (grouped[group] ?? []).map(\.value)
-                    return GroupEstimate(
-                        key: group,
-                        name: displayName(group, by: key),
-                        .mean("p_agree", values, replicates: replicates, seed: seed ^ stableHash(key + "/" + group))
-                    )
-                }
-            }
-            let refusalGroups = Dictionary(grouping: refusals) { groupKey($0.item, key) ?? "(none)" }
-            if !refusalGroups.isEmpty {
-                refusalBy[key] = refusalGroups.keys.sorted().map { group in
-                    let members = refusalGroups[group] ?? []
-                    return GroupEstimate(
-                        key: group,
-                        name: displayName(group, by: key),
-                        .proportion("refusal_rate", successes: members.filter(\.refused).count, n: members.count)
-                    )
-                }
-            }
-        }
-        return AgreementMetrics(
-            pAgree: probabilities.isEmpty
-                ? nil : .mean("p_agree", probabilities.map(\.value), replicates: replicates, seed: seed),
-            pAgreeBy: pAgreeBy,
-            refusalRate: refusals.isEmpty
-                ? nil : .proportion("refusal_rate", successes: refusals.filter(\.refused).count, n: refusals.count),
-            refusalRateBy: refusalBy
-        )
     }
 
     // MARK: - Cross-run comparisons

@@ -40,6 +40,9 @@ public struct DatasetSpec: Sendable, Hashable, Codable {
     public var scoring: ScoringSpec
     /// Item order.
     public var order: OrderSpec?
+    /// Warnings found when the spec was read (``decode(yaml:file:)``); not part of the spec's text. Errors are
+    /// thrown instead.
+    public var diagnostics: [Diagnostic] = []
 
     enum CodingKeys: String, CodingKey, CaseIterable {
         case id, title, version, citation, licence, notes, source, loader, task, fields, culture, language, filters
@@ -107,25 +110,56 @@ public struct DatasetSpec: Sendable, Hashable, Codable {
     // MARK: - Reading
 
     /// Decodes and validates a spec from YAML text.
-    /// - Parameter file: The name used in errors.
-    /// - Throws: ``SpecError`` naming the file and the offending key.
+    /// - Parameter file: The name used in errors and diagnostics.
+    /// - Returns: The spec, with the warnings found while reading it in ``diagnostics``.
+    /// - Throws: ``SpecError`` naming the file, the line (when the key is in the text) and the offending key.
     public static func decode(yaml: String, file: String = "spec") throws(SpecError) -> DatasetSpec {
-        let spec: DatasetSpec
+        var spec: DatasetSpec
         do {
             spec = try YAMLDecoder().decode(DatasetSpec.self, from: yaml)
         } catch let error as SpecError {
-            throw SpecError("\(file): \(error.message)")
+            throw located(error, file: file, yaml: yaml)
         } catch let error as DecodingError {
-            throw SpecError("\(file): \(Self.describe(error))")
+            let field = JSONLReader.fieldPath(JSONLReader.describe(error).path)
+            throw located(SpecError(Self.describe(error), field: field), file: file, yaml: yaml)
         } catch {
-            throw SpecError("\(file): not a valid YAML spec: \(error)")
+            throw SpecError("\(file): not a valid YAML spec: \(error)", file: file)
         }
         do {
             try spec.validate()
         } catch {
-            throw SpecError("\(file): \(error.message)")
+            throw located(error, file: file, yaml: yaml)
         }
+        spec.diagnostics = spec.warnings(file: file, locator: YAMLLocator(yaml: yaml))
         return spec
+    }
+
+    /// `error` with `file` and the line of its field in `yaml` (`file:line: message`).
+    static func located(_ error: SpecError, file: String, yaml: String) -> SpecError {
+        let line = error.field.flatMap { YAMLLocator(yaml: yaml).line(of: $0) }
+        let location = line.map { "\(file):\($0)" } ?? file
+        return SpecError("\(location): \(error.message)", field: error.field, file: file, line: line)
+    }
+
+    /// What is valid but worth a warning in `results.json`: a Hub source that is not pinned to a commit and
+    /// checksums, so the data can change between two runs of the same spec.
+    func warnings(file: String, locator: YAMLLocator) -> [Diagnostic] {
+        guard let source, source.repo != nil else { return [] }
+        let revision = source.revision ?? "main"
+        let unchecked = source.files.filter { $0.sha256 == nil }.count
+        guard !DatasetFile(repo: "a/b", revision: revision, path: "x").isPinned || unchecked > 0 else { return [] }
+        let field = source.revision == nil ? "source" : "source.revision"
+        return [
+            Diagnostic(
+                .warning,
+                "not pinned: revision '\(revision)'"
+                    + (unchecked > 0 ? " and \(unchecked) of \(source.files.count) file(s) without sha256" : "")
+                    + "; the data can change between runs (pin a commit and sha256 sums in a copy of the spec)",
+                file: file,
+                line: locator.line(of: field),
+                field: field
+            )
+        ]
     }
 
     /// Reads, decodes and validates a spec file.
@@ -203,12 +237,11 @@ public struct DatasetSpec: Sendable, Hashable, Codable {
                 throw SpecError("file pattern '\(file)' uses {\(variable)} but not every loader.each row defines it")
             }
         }
-        if scoring.rule == .subsetGap, scoring.subset == nil {
-            throw SpecError("scoring rule subset-gap needs scoring.subset")
+        guard let rule = ScoringRules.rule(named: scoring.rule) else {
+            let known = ScoringRules.names.joined(separator: ", ")
+            throw SpecError("unknown scoring rule '\(scoring.rule)' (expected one of: \(known))", field: "scoring.rule")
         }
-        if scoring.rule == .allCorrectPerGroup, fields.group == nil {
-            throw SpecError("scoring rule all-correct-per-group needs fields.group")
-        }
+        try rule.validate(self)
     }
 
     /// The `{name}` placeholders in a file pattern.
@@ -248,11 +281,22 @@ public struct DatasetSpec: Sendable, Hashable, Codable {
 
 /// A spec could not be read or is inconsistent.
 public struct SpecError: Error, Sendable, Hashable, CustomStringConvertible {
-    /// What is wrong.
+    /// What is wrong (prefixed with the file once ``DatasetSpec/decode(yaml:file:)`` has named it).
     public var message: String
+    /// The spec key at fault, as a dotted path (`scoring.subset`), when one is.
+    public var field: String?
+    /// The spec file, once known.
+    public var file: String?
+    /// The 1-based line of ``field`` in ``file``, when it could be found.
+    public var line: Int?
 
     /// Creates an error.
-    public init(_ message: String) { self.message = message }
+    public init(_ message: String, field: String? = nil, file: String? = nil, line: Int? = nil) {
+        self.message = message
+        self.field = field
+        self.file = file
+        self.line = line
+    }
 
     public var description: String { message }
 }
@@ -281,15 +325,25 @@ public struct SourceSpec: Sendable, Hashable, Codable {
     public var files: [SourceFile]
     /// A page about the dataset.
     public var homepage: String?
+    /// The name `culturelens datasets` lists the files under (default: the spec id); specs reading the same
+    /// dataset share it (`culturalbench` for the easy and hard specs).
+    public var dataset: String?
 
-    enum CodingKeys: String, CodingKey, CaseIterable { case repo, revision, files, homepage }
+    enum CodingKeys: String, CodingKey, CaseIterable { case repo, revision, files, homepage, dataset }
 
     /// Creates a source.
-    public init(repo: String?, revision: String?, files: [SourceFile] = [], homepage: String? = nil) {
+    public init(
+        repo: String?,
+        revision: String?,
+        files: [SourceFile] = [],
+        homepage: String? = nil,
+        dataset: String? = nil
+    ) {
         self.repo = repo
         self.revision = revision
         self.files = files
         self.homepage = homepage
+        self.dataset = dataset
     }
 
     public init(from decoder: any Decoder) throws {
@@ -299,6 +353,7 @@ public struct SourceSpec: Sendable, Hashable, Codable {
         revision = try container.decodeIfPresent(String.self, forKey: .revision)
         files = try container.decodeIfPresent([SourceFile].self, forKey: .files) ?? []
         homepage = try container.decodeIfPresent(String.self, forKey: .homepage)
+        dataset = try container.decodeIfPresent(String.self, forKey: .dataset)
     }
 }
 
@@ -931,23 +986,6 @@ public struct PromptMessageSpec: Sendable, Hashable, Codable {
 
 // MARK: - Scoring
 
-/// Scoring rules; each is a paper's rule (see `docs/specs.md`).
-public enum ScoringRule: String, Sendable, Hashable, Codable, CaseIterable {
-    /// Accuracy per item (mcq, judgements).
-    case accuracy
-    /// A group (question) counts as correct only if every item in it is (CulturalBench-Hard); item-level accuracy
-    /// is reported too.
-    case allCorrectPerGroup = "all-correct-per-group"
-    /// Short answers matched against references after normalisation (BLEnD SAQ).
-    case shortAnswerMatch = "short-answer-match"
-    /// Per-culture survey similarity, mean of 1 − Jensen–Shannon distance (GlobalOpinionQA).
-    case surveySimilarity = "survey-similarity"
-    /// Probability of agreeing, and refusal rate of long-form answers (CIVICS).
-    case agreeDisagree = "agree-disagree"
-    /// Accuracy on two subsets and their gap (Global-MMLU culturally sensitive vs agnostic).
-    case subsetGap = "subset-gap"
-}
-
 /// Two subsets of items named by a metadata field.
 public struct SubsetSpec: Sendable, Hashable, Codable {
     /// The metadata name holding the subset label.
@@ -981,8 +1019,8 @@ public struct SubsetSpec: Sendable, Hashable, Codable {
 
 /// The scoring rule and its parameters.
 public struct ScoringSpec: Sendable, Hashable, Codable {
-    /// The rule.
-    public var rule: ScoringRule
+    /// The rule's name (one of ``ScoringRules/all``).
+    public var rule: ScoringRuleName
     /// Breakdowns reported in `metrics`: `culture`, `topic`, `language`, `prompt`, or a metadata name.
     public var by: [String]
     /// Log base of the Jensen–Shannon distance (`e` or `2`; default `e`, SciPy's default).
@@ -1005,7 +1043,7 @@ public struct ScoringSpec: Sendable, Hashable, Codable {
 
     /// Creates a scoring spec.
     public init(
-        rule: ScoringRule,
+        rule: ScoringRuleName,
         by: [String] = ["culture"],
         logBase: String? = nil,
         replicates: Int? = nil,
@@ -1025,7 +1063,17 @@ public struct ScoringSpec: Sendable, Hashable, Codable {
     public init(from decoder: any Decoder) throws {
         try rejectUnknownKeys(decoder, CodingKeys.self)
         let container = try decoder.container(keyedBy: CodingKeys.self)
-        rule = try container.decode(ScoringRule.self, forKey: .rule)
+        let name = ScoringRuleName(rawValue: try container.decode(String.self, forKey: .rule))
+        guard ScoringRules.rule(named: name) != nil else {
+            // A DecodingError (not a SpecError), so the message names the key's whole path.
+            throw DecodingError.dataCorruptedError(
+                forKey: .rule,
+                in: container,
+                debugDescription: "unknown scoring rule '\(name)' (expected one of: "
+                    + ScoringRules.names.joined(separator: ", ") + ")"
+            )
+        }
+        rule = name
         by = try container.decodeIfPresent([String].self, forKey: .by) ?? ["culture"]
         logBase = try container.decodeIfPresent(String.self, forKey: .logBase)
         replicates = try container.decodeIfPresent(Int.self, forKey: .replicates)

@@ -379,22 +379,10 @@ struct ItemBuilder {
         let mapping = spec.culture
         if let value = mapping.value, mapping.field == nil { return (value, nil) }
         guard let field = mapping.field else { return (mapping.value ?? "global", nil) }
-        let raw = try FieldPath(field).value(in: scope)?.text?.trimmingWhitespace(.whitespacesAndNewlines) ?? ""
-        let resolved: String? = {
-            if let map = mapping.map {
-                if let code = map[raw] { return code }
-                if let code = map.first(where: { $0.key.lowercased() == raw.lowercased() })?.value { return code }
-            }
-            return raw.isEmpty ? nil : CultureCatalog.culture(for: raw)?.code
-        }()
+        let raw = try Self.cultureText(field, in: scope)
+        let resolved = code(forCulture: raw)
         let displayName = resolved.flatMap { CultureCatalog.culture(for: $0)?.name } ?? Self.displayName(raw)
-        if let condition = mapping.unattributedWhen {
-            let text = try FieldPath(condition.field).value(in: scope)?.text?.trimmingWhitespace(.whitespaces)
-                .lowercased()
-            if let text, condition.in.contains(where: { $0.lowercased() == text }) {
-                return (CultureSpec.unattributed, raw.isEmpty ? nil : displayName)
-            }
-        }
+        if try isUnattributed(scope) { return (CultureSpec.unattributed, raw.isEmpty ? nil : displayName) }
         if let resolved { return (resolved, displayName) }
         switch mapping.unresolved {
         case .keep where !raw.isEmpty:
@@ -412,6 +400,39 @@ struct ItemBuilder {
                     : "unknown culture '\(raw)' (add it to the spec's culture.map, or set culture.unresolved)"
             )
         }
+    }
+
+    /// The culture field's text, trimmed.
+    static func cultureText(_ field: String, in scope: DataValue) throws -> String {
+        try FieldPath(field).value(in: scope)?.text?.trimmingWhitespace(.whitespacesAndNewlines) ?? ""
+    }
+
+    /// The code a culture name resolves to: the spec's culture.map (exact, then without regard to case), then the
+    /// catalogue; `nil` when it resolves to none.
+    func code(forCulture raw: String) -> String? {
+        if let map = spec.culture.map {
+            if let code = map[raw] { return code }
+            if let code = map.first(where: { $0.key.lowercased() == raw.lowercased() })?.value { return code }
+        }
+        return raw.isEmpty ? nil : CultureCatalog.culture(for: raw)?.code
+    }
+
+    /// Whether culture.unattributed_when holds for the record (NormAd's neutral rows).
+    func isUnattributed(_ scope: DataValue) throws -> Bool {
+        guard let condition = spec.culture.unattributedWhen else { return false }
+        let text = try FieldPath(condition.field).value(in: scope)?.text?.trimmingWhitespace(.whitespaces)
+            .lowercased()
+        guard let text else { return false }
+        return condition.in.contains { $0.lowercased() == text }
+    }
+
+    /// The record's culture name when it is not empty, not unattributed and resolves to no known culture (kept as
+    /// written or replaced by the fallback, as the spec says): reported as a diagnostic, once per name.
+    func unresolvedCulture(_ scope: DataValue) -> String? {
+        guard let field = spec.culture.field, let raw = try? Self.cultureText(field, in: scope), !raw.isEmpty,
+            code(forCulture: raw) == nil, (try? isUnattributed(scope)) == false
+        else { return nil }
+        return raw
     }
 
     /// `south_sudan` → `South Sudan`.

@@ -61,6 +61,9 @@ public struct LoadedSuite: Sendable {
     public var suite: Suite
     /// What loading did.
     public var report: LoadReport
+    /// The spec's warnings, the malformed rows skipped (the first ``LoadReport/maximumListedErrors``) and the culture
+    /// names not in the catalogue, sorted: what `results.json` lists under `diagnostics`.
+    public var diagnostics: [Diagnostic] = []
     /// For re-scoring: source row index → item position, when every row gave exactly one item from one file;
     /// `nil` when responses must address items by position.
     public var itemPositionBySourceRow: [Int: Int]?
@@ -123,6 +126,8 @@ public struct SpecLoader: Sendable {
     public func load(prompts selection: [String]? = nil) async throws -> LoadedSuite {
         let selectedPrompts = try selectPrompts(selection)
         var report = LoadReport()
+        let diagnostics = DiagnosticCollector()
+        diagnostics.emit(contentsOf: spec.diagnostics)
         var records: [Record] = []
         var promptTables: [String: [String: [String: String]]] = [:]  // file → key → column → text
         var fileCount = 0
@@ -135,7 +140,8 @@ public struct SpecLoader: Sendable {
                 url: url,
                 format: Self.format(of: url, declared: spec.loader.format),
                 recordsPath: spec.loader.records,
-                report: &report
+                report: &report,
+                diagnostics: diagnostics
             )
             for index in fileRecords.indices {
                 for (name, value) in variables { fileRecords[index].variables[name] = value }
@@ -194,11 +200,18 @@ public struct SpecLoader: Sendable {
         // Building is a pure function of each record: build on every core, then check ids and apply the bad-row
         // policy in record order exactly as before.
         let builtItems = Parallel.map(kept) { record in
-            Result { try builder.items(for: record, scope: scope(record)) }
+            Result { () throws -> (items: [Item], unresolvedCulture: String?) in
+                let scope = scope(record)
+                return (try builder.items(for: record, scope: scope), builder.unresolvedCulture(scope))
+            }
         }
+        var unresolved: [String: (count: Int, first: Record)] = [:]
         for (record, outcome) in zip(kept, builtItems) {
             do {
-                let built = try outcome.get()
+                let (built, unresolvedCulture) = try outcome.get()
+                if let name = unresolvedCulture {
+                    unresolved[name, default: (0, record)].count += 1
+                }
                 for item in built where !seenIDs.insert(item.id).inserted {
                     throw RowError(field: spec.fields.id, message: "duplicate item id '\(item.id)'")
                 }
@@ -212,15 +225,35 @@ public struct SpecLoader: Sendable {
                     field: error.field,
                     message: error.message
                 )
-                guard onBadRow == .skip else { throw loadError }
-                report.rowsSkipped += 1
-                if report.skipped.count < LoadReport.maximumListedErrors {
-                    report.skipped.append(loadError.description)
-                }
+                try skip(loadError, &report, diagnostics)
             }
         }
         if spec.order?.interleave ?? true { items = Self.interleaved(items) }
         report.items = items.count
+        if report.rowsSkipped > report.skipped.count {
+            diagnostics.emit(
+                Diagnostic(
+                    .warning,
+                    "\(report.rowsSkipped - report.skipped.count) more malformed row(s) skipped; only the first "
+                        + "\(report.skipped.count) are listed"
+                )
+            )
+        }
+        for (name, entry) in unresolved {
+            diagnostics.emit(
+                Diagnostic(
+                    .warning,
+                    "unknown culture '\(name)' in \(entry.count) row(s), "
+                        + (spec.culture.unresolved == .fallback
+                            ? "counted as '\(spec.culture.fallback ?? spec.culture.value ?? "global")'"
+                            : "kept as written")
+                        + " (add it to the spec's culture.map to attribute it to a known culture)",
+                    file: entry.first.file,
+                    line: entry.first.line,
+                    field: spec.culture.field
+                )
+            )
+        }
 
         var positionByRow: [Int: Int]?
         if fileCount == 1, itemsPerRecord.allSatisfy({ $0.count == 1 }) {
@@ -253,6 +286,7 @@ public struct SpecLoader: Sendable {
             prompts: selectedIDs,
             suite: suite,
             report: report,
+            diagnostics: diagnostics.diagnostics,
             itemPositionBySourceRow: positionByRow
         )
     }
@@ -328,6 +362,24 @@ public struct SpecLoader: Sendable {
         return path.hasSuffix(suffix)
     }
 
+    /// A malformed row under the bad-row policy: thrown under ``BadRowPolicy/fail``; under ``BadRowPolicy/skip``
+    /// counted, and the first ``LoadReport/maximumListedErrors`` listed in the report and as diagnostics.
+    func skip(_ error: LoadError, _ report: inout LoadReport, _ diagnostics: DiagnosticCollector) throws(LoadError) {
+        guard onBadRow == .skip else { throw error }
+        report.rowsSkipped += 1
+        guard report.skipped.count < LoadReport.maximumListedErrors else { return }
+        report.skipped.append(error.description)
+        diagnostics.emit(
+            Diagnostic(
+                .warning,
+                "malformed row skipped" + (error.row.map { " (row \($0))" } ?? "") + ": " + error.message,
+                file: error.file,
+                line: error.line,
+                field: error.field
+            )
+        )
+    }
+
     /// `pattern` with `{name}` replaced from `variables`.
     static func fill(_ pattern: String, _ variables: [String: String]) -> String {
         PromptTemplate.fill(pattern, with: variables)
@@ -338,7 +390,8 @@ public struct SpecLoader: Sendable {
         format: DataFormat,
         recordsPath: String?,
         parseLiterals: Bool = true,
-        report: inout LoadReport
+        report: inout LoadReport,
+        diagnostics: DiagnosticCollector
     ) throws -> [Record] {
         let file = url.path
         let data: Data
@@ -362,11 +415,7 @@ public struct SpecLoader: Sendable {
                         row: index,
                         message: "record has \(record.fields.count) field(s) but the header has \(header.fields.count)"
                     )
-                    guard onBadRow == .skip else { throw error }
-                    report.rowsSkipped += 1
-                    if report.skipped.count < LoadReport.maximumListedErrors {
-                        report.skipped.append(error.description)
-                    }
+                    try skip(error, &report, diagnostics)
                     continue
                 }
                 let object = DataValue.object(zip(header.fields, record.fields).map { ($0, .string($1)) })
@@ -397,11 +446,7 @@ public struct SpecLoader: Sendable {
                         field: JSONLReader.fieldPath(path),
                         message: message
                     )
-                    guard onBadRow == .skip else { throw loadError }
-                    report.rowsSkipped += 1
-                    if report.skipped.count < LoadReport.maximumListedErrors {
-                        report.skipped.append(loadError.description)
-                    }
+                    try skip(loadError, &report, diagnostics)
                 }
             }
         case .parquet:
@@ -424,7 +469,8 @@ public struct SpecLoader: Sendable {
                         format: .jsonl,
                         recordsPath: nil,
                         parseLiterals: parseLiterals,
-                        report: &report
+                        report: &report,
+                        diagnostics: diagnostics
                     )
                 }
                 let (_, message) = JSONLReader.describe(error)
@@ -469,11 +515,7 @@ public struct SpecLoader: Sendable {
                     field: error.field,
                     message: error.message
                 )
-                guard onBadRow == .skip else { throw loadError }
-                report.rowsSkipped += 1
-                if report.skipped.count < LoadReport.maximumListedErrors {
-                    report.skipped.append(loadError.description)
-                }
+                try skip(loadError, &report, diagnostics)
             }
         }
         return parsed
@@ -509,7 +551,14 @@ public struct SpecLoader: Sendable {
     func joinTable(_ join: JoinSpec, url: URL) throws -> [String: DataValue] {
         var scratch = LoadReport()
         let records = try SpecLoader(spec: spec, source: source, onBadRow: .fail)
-            .readRecords(url: url, format: join.format, recordsPath: nil, parseLiterals: false, report: &scratch)
+            .readRecords(
+                url: url,
+                format: join.format,
+                recordsPath: nil,
+                parseLiterals: false,
+                report: &scratch,
+                diagnostics: DiagnosticCollector()
+            )
         var table: [String: DataValue] = [:]
         let keyPath = try join.key.map { (key: String) throws(SpecError) in try FieldPath(key) }
         for record in records {

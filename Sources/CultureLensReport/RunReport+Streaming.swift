@@ -19,6 +19,7 @@ extension RunReport {
         store: some ResultStore,
         settings: [String: String] = [:],
         metrics: BenchmarkMetrics? = nil,
+        diagnostics: [Diagnostic] = [],
         to directory: URL,
         pageSize: Int = 1000
     ) async throws -> RunSummary {
@@ -50,13 +51,14 @@ extension RunReport {
                 run: run,
                 suite: suite,
                 results: try await store.results(runID: run.id),
-                settings: settings
+                settings: settings,
+                diagnostics: diagnostics
             )
             try report.write(to: directory, metrics: metrics)
             return report.summary
         }
         let summary = accumulator.summary(itemCount: run.itemCount)
-        let report = RunReport(run: run, summary: summary, settings: settings)
+        let report = RunReport(run: run, summary: summary, settings: settings, diagnostics: diagnostics)
         try report.resultsJSON(metrics: metrics).write(
             to: directory.appendingPathComponent("results.json"),
             options: .atomic

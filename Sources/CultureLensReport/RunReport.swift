@@ -14,24 +14,39 @@ public struct RunReport: Sendable {
     public var settings: [String: String]
     /// Aggregates.
     public var summary: RunSummary
+    /// What reading the spec and its data left out or guessed (``Diagnostic``), listed in `results.json`.
+    public var diagnostics: [Diagnostic]
 
     /// Builds the report of `run` over `suite` from its `results`.
-    public init(run: RunRecord, suite: Suite, results: [ItemResult], settings: [String: String] = [:]) {
+    public init(
+        run: RunRecord,
+        suite: Suite,
+        results: [ItemResult],
+        settings: [String: String] = [:],
+        diagnostics: [Diagnostic] = []
+    ) {
         self.run = run
         self.items = Dictionary(suite.items.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
         self.results = results.sorted { ($0.itemIndex, $0.variant) < ($1.itemIndex, $1.variant) }
         self.settings = settings
         self.summary = RunSummary(results: results, itemCount: run.itemCount)
+        self.diagnostics = diagnostics.sorted()
     }
 
     /// A report of a run's summary alone, without samples: for the terminal table and `results.json` when the
-    /// results were streamed from the store rather than held (``write(run:suite:store:settings:metrics:to:pageSize:)``).
-    public init(run: RunRecord, summary: RunSummary, settings: [String: String] = [:]) {
+    /// results were streamed from the store rather than held (``write(run:suite:store:settings:metrics:diagnostics:to:pageSize:)``).
+    public init(
+        run: RunRecord,
+        summary: RunSummary,
+        settings: [String: String] = [:],
+        diagnostics: [Diagnostic] = []
+    ) {
         self.run = run
         self.items = [:]
         self.results = []
         self.settings = settings
         self.summary = summary
+        self.diagnostics = diagnostics.sorted()
     }
 
     // MARK: - results.json
@@ -176,6 +191,8 @@ private struct ResultsDocument: Encodable {
     var tool: [String: String]
     var run: RunSection
     var summary: RunSummary
+    /// Spec warnings, skipped rows and unresolved cultures; always present (empty when there are none).
+    var diagnostics: [Diagnostic]
 
     init(report: RunReport) {
         tool = ["name": "culturelens", "version": CultureLensVersion.current]
@@ -197,5 +214,6 @@ private struct ResultsDocument: Encodable {
             settings: report.settings
         )
         summary = report.summary
+        diagnostics = report.diagnostics
     }
 }

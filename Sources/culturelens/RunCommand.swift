@@ -139,7 +139,12 @@ struct RunCommand: AsyncParsableCommand {
             "top_logprobs": String(modelOptions.topLogprobs),
             "samples": String(sampling.samples),
         ]
-        let report = RunReport(run: finished, summary: stored.summary, settings: settings)
+        let report = RunReport(
+            run: finished,
+            summary: stored.summary,
+            settings: settings,
+            diagnostics: resolved.diagnostics
+        )
         let metrics = await resolved.metrics(
             results: stored.forMetrics,
             run: finished,
@@ -153,6 +158,7 @@ struct RunCommand: AsyncParsableCommand {
                 store: store,
                 settings: settings,
                 metrics: metrics,
+                diagnostics: resolved.diagnostics,
                 to: URL(fileURLWithPath: output)
             )
         }

@@ -104,7 +104,8 @@ struct ScoreCommand: AsyncParsableCommand {
                 "responses": responses,
                 "responses_sha256": responsesHash,
                 "responses_scored": String(results.count),
-            ]
+            ],
+            diagnostics: resolved.diagnostics
         )
         let metrics = await resolved.metrics(results: results, run: nil, store: nil, data: dataOptions.data)
         if let output {

@@ -48,6 +48,9 @@ struct ResolvedSuite {
     /// The spec's loaded data, for spec suites.
     var loaded: LoadedSuite?
 
+    /// What loading the spec's data left out or guessed, for `results.json` (none for catalogue suites).
+    var diagnostics: [Diagnostic] { loaded?.diagnostics ?? [] }
+
     /// The first `limit` items; spec suites never split a group of items scored together.
     func prefix(_ limit: Int?) -> ResolvedSuite {
         guard let loaded else { return ResolvedSuite(suite: suite.prefix(limit), loaded: nil) }
@@ -257,29 +260,12 @@ enum SuiteResolver {
                 )
             }
         }
-        // Global-MMLU: rank correlation of models between the two subsets, over the latest completed run per model.
-        if spec.scoring.rule == .subsetGap, let subset = spec.scoring.subset {
-            var latest: [String: RunRecord] = [:]
-            for other in runs where other.suite == run.suite && other.status == .completed && latest[other.model] == nil
-            {
-                latest[other.model] = other
-            }
-            latest[run.model] = run
-            let itemsByID = Dictionary(suite.items.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
-            var models: [(model: String, run: String, first: Double, second: Double)] = []
-            for (model, record) in latest.sorted(by: { $0.key < $1.key }) {
-                guard let results = try? await store.results(runID: record.id) else { continue }
-                let gap = BenchmarkScorer.subsetGap(
-                    results.compactMap { result in itemsByID[result.itemID].map { (item: $0, result: result) } },
-                    subset: subset
-                )
-                if gap.first.n > 0, gap.second.n > 0 {
-                    models.append((model, record.id, gap.first.value, gap.second.value))
+        // The rule's own comparisons (Global-MMLU: rank correlation of models between the two subsets).
+        if let rule = ScoringRules.rule(named: spec.scoring.rule) {
+            comparisons += await rule.comparisons(
+                ComparisonContext(spec: spec, suite: suite, run: run, runs: runs) { id in
+                    try? await store.results(runID: id)
                 }
-            }
-            comparisons += BenchmarkScorer.rankCorrelation(
-                name: "rank_correlation_\(subset.first)_\(subset.second)",
-                models: models
             )
         }
         return comparisons

@@ -131,6 +131,8 @@ import Testing
             }
         }
         result.append(("CultureLensBench", root.appendingPathComponent("Benchmarks/Sources/CultureLensBench")))
+        // The EmbedSpecs plugin's tool (the plugin itself imports only PackagePlugin and declares only the tool).
+        result.append(("EmbedSpecsTool", root.appendingPathComponent("Plugins/EmbedSpecsTool")))
         return result
     }
 

@@ -29,7 +29,14 @@ struct BenchmarkCLITests {
         ])
         #expect(output.status == 0, "\(output.stderr)")
         let document = try Self.json(output.stdout)
-        #expect(Set(document.keys) == ["tool", "run", "summary", "metrics"])
+        #expect(Set(document.keys) == ["tool", "run", "summary", "metrics", "diagnostics"])
+        // The built-in spec is not pinned: said in results.json, pointing at the spec's revision line.
+        let diagnostics = try #require(document["diagnostics"] as? [[String: Any]])
+        #expect(diagnostics.count == 1)
+        #expect(diagnostics.first?["file"] as? String == "Specs/globalopinionqa.yaml")
+        #expect(diagnostics.first?["field"] as? String == "source.revision")
+        #expect(diagnostics.first?["severity"] as? String == "warning")
+        #expect((diagnostics.first?["line"] as? Int ?? 0) > 1)
         let summary = try #require(document["summary"] as? [String: Any])
         #expect(summary["items"] as? Int == 3 && summary["done"] as? Int == 3)
         let metrics = try #require(document["metrics"] as? [String: Any])
@@ -72,6 +79,57 @@ struct BenchmarkCLITests {
         #expect(abs(japan - 0.47600186718052545) < 1e-9)
     }
 
+    /// A user spec whose data has a malformed row and a culture the catalogue does not know: with
+    /// `--on-bad-row skip` the run goes on, and results.json lists both with file, line, field and severity.
+    @Test func resultsListSkippedRowsAndUnknownCulturesAsDiagnostics() async throws {
+        let spec = try BenchmarkFixtures.write(
+            """
+            id: mine
+            title: Mine
+            loader: {format: jsonl, file: items.jsonl}
+            task: {kind: mcq}
+            fields: {id: id, question: question, choices: choices, answer: answer}
+            culture: {field: culture, unresolved: keep}
+            """,
+            named: "mine.yaml"
+        )
+        let data = try BenchmarkFixtures.write(
+            """
+            {"id": "a", "question": "Q1?", "choices": ["x", "y"], "answer": "A", "culture": "Japan"}
+            {"id": "b", "question": "Q2?", "choices": ["x", "y"], "answer": "C", "culture": "Japan"}
+            {"id": "c", "question": "Q3?", "choices": ["x", "y"], "answer": "B", "culture": "Atlantis"}
+            {"id": "d", "question": "Q4?", "choices": ["x", "y"], "answer": "B", "culture": "Atlantis"}
+            """,
+            named: "items.jsonl"
+        )
+        let responses = try BenchmarkFixtures.write("{\"index\": 0, \"answer\": \"A\"}\n", named: "r.jsonl")
+        let out = try CLIProcess.temporaryDirectory("diagnostics-out")
+        let output = try await CLIProcess.run([
+            "score", spec.path, "--data", data.path, "--responses", responses.path, "--on-bad-row", "skip",
+            "--output", out,
+        ])
+        #expect(output.status == 0, "\(output.stderr)")
+        let document = try Self.json(try String(contentsOfFile: out + "/results.json", encoding: .utf8))
+        let diagnostics = try #require(document["diagnostics"] as? [[String: Any]])
+        #expect(diagnostics.count == 2, "\(diagnostics)")
+        let skipped = try #require(diagnostics.first)
+        #expect(skipped["severity"] as? String == "warning")
+        #expect(skipped["file"] as? String == data.path)
+        #expect(skipped["line"] as? Int == 2)
+        #expect(skipped["field"] as? String == "answer")
+        #expect((skipped["message"] as? String)?.hasPrefix("malformed row skipped") == true, "\(skipped)")
+        let culture = try #require(diagnostics.last)
+        #expect(culture["severity"] as? String == "warning")
+        #expect(culture["file"] as? String == data.path)
+        #expect(culture["line"] as? Int == 3)
+        #expect(culture["field"] as? String == "culture")
+        #expect(
+            (culture["message"] as? String)?.contains("unknown culture 'Atlantis' in 2 row(s), kept as written")
+                == true,
+            "\(culture)"
+        )
+    }
+
     @Test func scoreRejectsMalformedResponsesNamingLineAndField() async throws {
         let data = try BenchmarkFixtures.write(BenchmarkFixtures.culturalBenchEasy, named: "CulturalBench-Easy.csv")
         let responses = try BenchmarkFixtures.write(
@@ -91,19 +149,15 @@ struct BenchmarkCLITests {
         let lines = output.stdout.split(separator: "\n").map(String.init)
         #expect(lines.first?.contains("revision") == true && lines.first?.contains("licence") == true)
         #expect(lines.dropFirst().first?.hasPrefix("starter") == true)
-        let expected: [(String, String, String)] = [
-            ("culturalbench-easy", "kellycyy/CulturalBench", "CC-BY-4.0"),
-            ("culturalbench-hard", "kellycyy/CulturalBench", "CC-BY-4.0"),
-            ("normad", "akhilayerukola/NormAd", "CC-BY-4.0"),
-            ("blend-saq", "nayeon212/BLEnD", "CC-BY-SA-4.0"),
-            ("blend-mcq", "nayeon212/BLEnD", "CC-BY-SA-4.0"),
-            ("globalopinionqa", "Anthropic/llm_global_opinions", "CC-BY-NC-SA-4.0"),
-            ("civics", "CIVICS-dataset/CIVICS", "CC-BY-4.0"),
-            ("global-mmlu", "CohereForAI/Global-MMLU", "Apache-2.0"),
-        ]
-        for (name, repo, licence) in expected {
-            let line = try #require(lines.first { $0.hasPrefix(name + " ") }, "\(name) missing")
-            #expect(line.contains(repo) && line.contains(licence) && line.contains("main (unpinned)"), "\(line)")
+        // Every built-in spec (the Specs/*.yaml files) is listed: with its Hub repo, or as reading --data FILE.
+        #expect(BuiltinSpecs.all.count == BuiltinSpecs.ids.count)
+        for spec in BuiltinSpecs.all {
+            let line = try #require(lines.first { $0.hasPrefix(spec.id + " ") }, "\(spec.id) missing")
+            guard let repo = spec.source?.repo else {
+                #expect(line.contains("--data FILE"), "\(line)")
+                continue
+            }
+            #expect(line.contains(repo) && line.contains(spec.licence) && line.contains("main (unpinned)"), "\(line)")
         }
         #expect(lines.contains { $0.hasPrefix("mcq-jsonl ") && $0.contains("--data FILE") })
     }

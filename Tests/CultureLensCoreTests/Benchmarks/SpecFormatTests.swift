@@ -14,12 +14,33 @@ struct SpecFormatTests {
             #expect(!spec.title.isEmpty)
         }
         #expect(BuiltinSpecs.all.count == BuiltinSpecs.texts.count)
-        #expect(
-            BuiltinSpecs.ids == [
-                "culturalbench-easy", "culturalbench-hard", "normad", "blend-saq", "blend-mcq", "globalopinionqa",
-                "civics", "global-mmlu", "mcq-jsonl",
-            ]
-        )
+        #expect(BuiltinSpecs.ids == (try Self.specFiles()).map(\.id))
+        #expect(BuiltinSpecs.ids == BuiltinSpecs.ids.sorted())
+    }
+
+    /// `Sources/CultureLensDatasets/Specs/*.yaml`, sorted by file name: the one list of built-in benchmarks.
+    static func specFiles() throws -> [(id: String, text: String)] {
+        let directory = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent(
+                "Sources/CultureLensDatasets/Specs"
+            )
+        let names = try FileManager.default.contentsOfDirectory(atPath: directory.path)
+            .filter { $0.hasSuffix(".yaml") }.sorted()
+        return try names.map { name in
+            let text = try String(contentsOf: directory.appendingPathComponent(name), encoding: .utf8)
+            return (String(name.dropLast(".yaml".count)), text)
+        }
+    }
+
+    @Test func theCompiledInSpecsAreTheFilesOnDisk() throws {
+        // The EmbedSpecs plugin compiles the files in: a stale build or a file it missed shows here.
+        let files = try Self.specFiles()
+        #expect(files.count >= 9)
+        #expect(BuiltinSpecs.texts.map(\.id) == files.map(\.id))
+        for (compiled, file) in zip(BuiltinSpecs.texts, files) {
+            #expect(compiled.yaml == file.text, "\(file.id)")
+            #expect(BuiltinSpecs.file(of: file.id) == "Specs/\(file.id).yaml")
+        }
     }
 
     @Test func builtInSpecsCarryTheirPapersRules() throws {
@@ -36,6 +57,55 @@ struct SpecFormatTests {
         #expect(goqa.scoring.base == .e)
         #expect(goqa.defaultPromptIDs == ["default"])
         #expect(goqa.prompts.first { $0.id == "persona" }?.perCulture == true)
+    }
+
+    @Test func unknownScoringRulesAreRejectedWithTheKnownOnes() {
+        let yaml = """
+            id: mine
+            title: Mine
+            loader: {format: jsonl, file: items.jsonl}
+            task: {kind: mcq}
+            fields: {question: q, choices: c, answer: a}
+            scoring: {rule: acuracy}
+            """
+        #expect {
+            _ = try DatasetSpec.decode(yaml: yaml, file: "mine.yaml")
+        } throws: { error in
+            let message = "\(error)"
+            return message.contains("mine.yaml:6:") && message.contains("scoring.rule") && message.contains("'acuracy'")
+                && ScoringRules.names.allSatisfy { message.contains($0) }
+        }
+    }
+
+    @Test func everyScoringRuleHasItsOwnNameAndTheSpecNamesResolve() {
+        #expect(
+            ScoringRules.names == [
+                "accuracy", "all-correct-per-group", "short-answer-match", "survey-similarity", "agree-disagree",
+                "subset-gap",
+            ]
+        )
+        #expect(Set(ScoringRules.names).count == ScoringRules.all.count)
+        for spec in BuiltinSpecs.all { #expect(ScoringRules.rule(named: spec.scoring.rule) != nil, "\(spec.id)") }
+        #expect(ScoringRules.rule(named: ScoringRuleName(rawValue: "nope")) == nil)
+    }
+
+    @Test func rulesCheckWhatTheyNeedNamingTheField() {
+        let yaml = """
+            id: mine
+            title: Mine
+            loader: {format: csv, file: x.csv}
+            task: {kind: mcq}
+            fields: {question: q, choices: [a, b], answer: g}
+            scoring: {rule: subset-gap}
+            """
+        #expect {
+            _ = try DatasetSpec.decode(yaml: yaml, file: "mine.yaml")
+        } throws: { error in
+            // scoring.subset is missing: the line is its parent's, `scoring:`.
+            let error = error as? SpecError
+            return error?.field == "scoring.subset" && error?.line == 6 && error?.file == "mine.yaml"
+                && (error?.message ?? "").hasPrefix("mine.yaml:6: scoring rule subset-gap needs scoring.subset")
+        }
     }
 
     @Test func unknownKeysAreRejectedWithTheirPath() {
