@@ -192,8 +192,8 @@ let package = Package(
                 "CultureLensTesting",
                 .product(name: "Mustache", package: "swift-mustache"),
             ],
-            // Golden files are read (and re-recorded) by path, not bundled.
-            exclude: ["Golden"]
+            // Golden files and fixtures are read (and re-recorded) by path, not bundled.
+            exclude: ["Golden", "Fixtures"]
         ),
         .testTarget(
             name: "CultureLensServerTests",
