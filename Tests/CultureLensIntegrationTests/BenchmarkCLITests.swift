@@ -29,7 +29,7 @@ struct BenchmarkCLITests {
         ])
         #expect(output.status == 0, "\(output.stderr)")
         let document = try Self.json(output.stdout)
-        #expect(Set(document.keys) == ["tool", "run", "summary", "metrics"])
+        #expect(Set(document.keys) == ["schema", "version", "tool", "run", "summary", "metrics"])
         let summary = try #require(document["summary"] as? [String: Any])
         #expect(summary["items"] as? Int == 3 && summary["done"] as? Int == 3)
         let metrics = try #require(document["metrics"] as? [String: Any])
