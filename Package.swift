@@ -184,6 +184,7 @@ let package = Package(
         .testTarget(
             name: "CultureLensReportTests",
             dependencies: [
+                "CultureLensAnalysis",
                 "CultureLensCore",
                 "CultureLensStatistics",
                 "CultureLensFormats",
