@@ -220,6 +220,18 @@ extension RunComparison {
             self.score = score
             self.failed = failed
         }
+
+        /// The sample of a stored result.
+        public init(_ result: ItemResult) {
+            self.init(
+                itemID: result.itemID,
+                variant: result.variant,
+                culture: result.culture,
+                distribution: result.distribution,
+                score: result.score,
+                failed: result.failure != nil
+            )
+        }
     }
 
     /// The units of a run's `samples`: a sample's score, or for an unscored survey item of `suite` the mean over

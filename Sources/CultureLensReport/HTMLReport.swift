@@ -572,7 +572,8 @@ public struct HTMLReport: Sendable {
                     } else { "—" }
                 return [
                     .row(figure.label.isEmpty ? key : figure.label),
-                    figure.value.jsonNumber != nil ? .number(figure.value.displayText) : .text(figure.value.displayText),
+                    figure.value.jsonNumber != nil
+                        ? .number(figure.value.displayText) : .text(figure.value.displayText),
                     .text(ci),
                     .number(figure.n.map(String.init) ?? "—"),
                 ]
@@ -725,7 +726,13 @@ public struct HTMLReport: Sendable {
             }
             let rows = perCulture.compactMap { row -> IntervalRow? in
                 guard let difference = row.difference else { return nil }
-                return IntervalRow(label: cultureName(row.key), value: difference, low: row.ciLow, high: row.ciHigh, n: row.n)
+                return IntervalRow(
+                    label: cultureName(row.key),
+                    value: difference,
+                    low: row.ciLow,
+                    high: row.ciHigh,
+                    n: row.n
+                )
             }
             let table = TableView(
                 caption: "Paired differences by culture (other − baseline)",

@@ -124,16 +124,7 @@ struct CompareCommand: AsyncParsableCommand {
             throw CompareError(message: "no run '\(reference)' in \(storeOptions.location) and no such directory")
         }
         let results = try await store.results(runID: record.id)
-        let samples = results.map {
-            RunComparison.Sample(
-                itemID: $0.itemID,
-                variant: $0.variant,
-                culture: $0.culture,
-                distribution: $0.distribution,
-                score: $0.score,
-                failed: $0.failure != nil
-            )
-        }
+        let samples = results.map(RunComparison.Sample.init)
         return await loaded(label: record.id, suite: record.suite, samples: samples)
     }
 

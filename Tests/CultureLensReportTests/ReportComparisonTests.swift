@@ -128,21 +128,9 @@ struct ReportComparisonTests {
                 runB: "B"
             )
             // compare over store ids, as CompareCommand does.
-            func storeSamples(_ results: [ItemResult]) -> [RunComparison.Sample] {
-                results.map {
-                    RunComparison.Sample(
-                        itemID: $0.itemID,
-                        variant: $0.variant,
-                        culture: $0.culture,
-                        distribution: $0.distribution,
-                        score: $0.score,
-                        failed: $0.failure != nil
-                    )
-                }
-            }
             let fromStore = RunComparison(
-                a: storeSamples(resultsA.reversed()),
-                b: storeSamples(resultsB),
+                a: resultsA.reversed().map(RunComparison.Sample.init),
+                b: resultsB.map(RunComparison.Sample.init),
                 suiteA: Fixtures.suite,
                 suiteB: Fixtures.suite,
                 runA: "A",
