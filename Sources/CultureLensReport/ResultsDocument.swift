@@ -281,6 +281,8 @@ public struct ResultsDocument: Sendable, Hashable {
             // Extras keep their keys as written: read them without the key strategy, which would rename them.
             let all = try JSONDecoder().decode([String: DataValue].self, from: data)
             for (key, value) in all where !known.contains(key) { document.extras[key] = value }
+            struct Card: Decodable { var robustness: RobustnessCard? }
+            document.robustness = (try? JSONDecoder().decode(Card.self, from: data))?.robustness
             if document.metrics == nil, let metrics = all["metrics"] { document.extras["metrics"] = metrics }
             if document.robustness == nil, let card = all["robustness"] { document.extras["robustness"] = card }
             return document
@@ -329,8 +331,8 @@ extension ResultsDocument: Codable {
         "schema", "version", "tool", "run", "summary", "metrics", "robustness", "diagnostics",
     ]
 
-    /// Decodes the typed sections; ``decode(_:path:)`` adds the ``extras``. A `metrics` or `robustness` section
-    /// whose shape is not this build's is left out here and kept as an extra there.
+    /// Decodes the typed sections but `robustness`; ``decode(_:path:)`` adds it and the ``extras``. A `metrics` or
+    /// `robustness` section whose shape is not this build's is left out and kept as an extra.
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: AnyCodingKey.self)
         if let schema = try c.decodeIfPresent(String.self, forKey: AnyCodingKey("schema")), schema != Self.schema {
@@ -346,7 +348,9 @@ extension ResultsDocument: Codable {
         summary = try c.decode(RunSummary.self, forKey: AnyCodingKey("summary"))
         diagnostics = try c.decodeIfPresent([Diagnostic].self, forKey: AnyCodingKey("diagnostics"))
         metrics = (try? c.decodeIfPresent(BenchmarkMetrics.self, forKey: AnyCodingKey("metrics"))) ?? nil
-        robustness = (try? c.decodeIfPresent(RobustnessCard.self, forKey: AnyCodingKey("robustness"))) ?? nil
+        // The card spells its own keys (acronyms do not round-trip through the strategy): ``decode(_:path:)``
+        // reads it without the strategy.
+        robustness = nil
         extras = [:]
     }
 

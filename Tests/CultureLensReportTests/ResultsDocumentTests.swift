@@ -1,3 +1,4 @@
+import CultureLensAnalysis
 import CultureLensCore
 import CultureLensDatasets
 import CultureLensFormats
@@ -107,6 +108,29 @@ struct ResultsDocumentTests {
         let read = try ResultsDocument.decode(data)
         #expect(read == document)
         #expect(try ReportRun(read).extras["steerability"] == document.extras["steerability"])
+    }
+
+    /// A robustness run's document reads back with its card typed (the card spells its own keys) and writes the
+    /// same bytes again.
+    @Test func robustnessCardRoundTrips() throws {
+        let suite = Fixtures.suite
+        let analysis = RobustnessAnalysis(suite: suite, grid: try PerturbationGrid.parse("labels"))
+        let results = analysis.variants.enumerated().flatMap { column, variant in
+            Fixtures.results(runID: ResultsDocumentFixture.record.id, seed: UInt64(column + 1), skill: 0.6).map {
+                var result = $0
+                result.variant = variant.id
+                return result
+            }
+        }
+        let card = analysis.card(results: results)
+        let report = RunReport(run: ResultsDocumentFixture.record, suite: suite, results: results)
+        let data = try RobustnessReport(report: report, card: card).resultsJSON()
+        #expect(String(decoding: data, as: UTF8.self).contains("\"mean_pairwise_jsd\""))
+        let document = try ResultsDocument.decode(data)
+        #expect(document.robustness == card)
+        #expect(document.extras.isEmpty)
+        #expect(try document.encoded() == data)
+        #expect(try ReportRun(document).extras["robustness"]?["flip_rate"] != nil)
     }
 
     @Test func anotherSchemaIsRefusedWithTheFileNamed() throws {
