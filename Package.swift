@@ -195,6 +195,7 @@ let package = Package(
         .testTarget(
             name: "CultureLensReportTests",
             dependencies: [
+                "CultureLensAnalysis",
                 "CultureLensCore",
                 "CultureLensStatistics",
                 "CultureLensFormats",
@@ -203,8 +204,8 @@ let package = Package(
                 "CultureLensTesting",
                 .product(name: "Mustache", package: "swift-mustache"),
             ],
-            // Golden files are read (and re-recorded) by path, not bundled.
-            exclude: ["Golden"]
+            // Golden files and fixtures are read (and re-recorded) by path, not bundled.
+            exclude: ["Golden", "Fixtures"]
         ),
         .testTarget(
             name: "CultureLensServerTests",

@@ -25,7 +25,15 @@ public struct ComparisonUnit: Sendable, Hashable {
 /// d = value(B) − value(A) on the (item, variant) pairs both runs answered, its clustered standard error (cluster =
 /// item, so the variants of one item are not counted as independent), a normal 95% CI, a two-sided cluster
 /// sign-flip p-value (exact when there are few items), and Holm-adjusted p-values across the cultures.
+///
+/// The one paired comparison of the tool: `culturelens compare`, the HTML report and the dashboard all build it
+/// with ``init(a:b:suiteA:suiteB:runA:runB:seed:resamples:)`` from the runs' samples, so the same two runs get
+/// the same numbers everywhere. Groups with fewer than ``minimumItemsForInterval`` distinct items get no interval:
+/// a clustered SE from a handful of clusters is unreliable.
 public struct RunComparison: Sendable, Hashable, Codable {
+    /// Fewest distinct items in a group for which a CI is reported.
+    public static let minimumItemsForInterval = 5
+
     /// One group of pairs.
     public struct Row: Sendable, Hashable, Codable {
         /// Culture code, or `all`.
@@ -144,7 +152,8 @@ public struct RunComparison: Sendable, Hashable, Codable {
             let differences = group.map { $0.b - $0.a }
             let clusters = group.map(\.unit.itemID)
             row.difference = differences.reduce(0, +) / Double(n)
-            if n >= 2, let paired = try? PairedDifference(group.map(\.b), group.map(\.a), clusters: clusters) {
+            if row.items >= Self.minimumItemsForInterval,
+                let paired = try? PairedDifference(group.map(\.b), group.map(\.a), clusters: clusters) {
                 row.standardError = paired.difference.standardError
                 row.ciLow = paired.difference.interval.low
                 row.ciHigh = paired.difference.interval.high
@@ -176,6 +185,107 @@ public struct RunComparison: Sendable, Hashable, Codable {
             for (offset, index) in tested.enumerated() { rows[index].pHolm = adjusted[offset] }
         }
         perCulture = rows
+    }
+}
+
+extension RunComparison {
+    /// What a comparison reads of one sample of a run.
+    public struct Sample: Sendable, Hashable {
+        /// Item id.
+        public var itemID: String
+        /// Prompt variant id.
+        public var variant: String
+        /// Culture code.
+        public var culture: String
+        /// The model's distribution over the options, when recorded.
+        public var distribution: [Double]?
+        /// The score, when scored.
+        public var score: Double?
+        /// Whether the sample failed.
+        public var failed: Bool
+
+        /// Creates a sample.
+        public init(
+            itemID: String,
+            variant: String,
+            culture: String,
+            distribution: [Double]?,
+            score: Double?,
+            failed: Bool
+        ) {
+            self.itemID = itemID
+            self.variant = variant
+            self.culture = culture
+            self.distribution = distribution
+            self.score = score
+            self.failed = failed
+        }
+
+        /// The sample of a stored result.
+        public init(_ result: ItemResult) {
+            self.init(
+                itemID: result.itemID,
+                variant: result.variant,
+                culture: result.culture,
+                distribution: result.distribution,
+                score: result.score,
+                failed: result.failure != nil
+            )
+        }
+    }
+
+    /// The units of a run's `samples`: a sample's score, or for an unscored survey item of `suite` the mean over
+    /// countries of 1 − JD between the model's distribution and theirs; failed samples have no value.
+    /// - Returns: The units and how many of them are survey similarities.
+    public static func units(_ samples: [Sample], suite: Suite?) -> (units: [ComparisonUnit], surveyItems: Int) {
+        var position: [String: Int] = [:]
+        for (index, item) in (suite?.items ?? []).enumerated() where position[item.id] == nil {
+            position[item.id] = index
+        }
+        // Survey data only when a survey sample needs it: building it reads every item's distributions.
+        let needsSurvey = samples.contains { !$0.failed && $0.score == nil && $0.distribution != nil }
+        let survey = needsSurvey ? suite.map(SurveyData.init(suite:)) : nil
+        var surveyItems = 0
+        let units = samples.map { sample -> ComparisonUnit in
+            var value: Double?
+            if !sample.failed {
+                if let score = sample.score {
+                    value = score
+                } else if let distribution = sample.distribution, let index = position[sample.itemID],
+                    suite?.items[index].kind == .survey
+                {
+                    value = survey?.similarity(item: index, model: distribution)
+                    if value != nil { surveyItems += 1 }
+                }
+            }
+            return ComparisonUnit(itemID: sample.itemID, variant: sample.variant, culture: sample.culture, value: value)
+        }
+        return (units, surveyItems)
+    }
+
+    /// Compares run B's samples with run A's, each valued over its suite (``units(_:suite:)``); the metric is
+    /// `accuracy`, `similarity` or `mixed` after run A's values.
+    public init(
+        a: [Sample],
+        b: [Sample],
+        suiteA: Suite?,
+        suiteB: Suite?,
+        runA: String,
+        runB: String,
+        seed: UInt64 = 0,
+        resamples: Int = 9999
+    ) {
+        let (unitsA, surveyItems) = Self.units(a, suite: suiteA)
+        let valued = unitsA.filter { $0.value != nil }.count
+        self.init(
+            a: unitsA,
+            b: Self.units(b, suite: suiteB).units,
+            runA: runA,
+            runB: runB,
+            metric: surveyItems == 0 ? "accuracy" : (surveyItems == valued ? "similarity" : "mixed"),
+            seed: seed,
+            resamples: resamples
+        )
     }
 }
 

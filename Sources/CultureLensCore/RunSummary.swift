@@ -44,15 +44,6 @@ public struct RunSummary: Sendable, Hashable, Codable {
     /// Per topic, sorted by name.
     public var perTopic: [Group]
 
-    enum CodingKeys: String, CodingKey {
-        case items, done, scored, accuracy, failures
-        case meanGoldProbability = "mean_gold_probability"
-        case meanOutsideMass = "mean_outside_mass"
-        case cacheHits = "cache_hits"
-        case perCulture = "per_culture"
-        case perTopic = "per_topic"
-    }
-
     /// Summarises `results` of a run over `itemCount` items.
     public init(results: [ItemResult], itemCount: Int) {
         var accumulator = Accumulator()

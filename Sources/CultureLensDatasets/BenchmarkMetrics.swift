@@ -17,12 +17,6 @@ public struct Estimate: Sendable, Hashable, Codable {
     /// Successes, for proportions.
     public var successes: Int?
 
-    enum CodingKeys: String, CodingKey {
-        case metric, value, n, successes
-        case ciLow = "ci_low"
-        case ciHigh = "ci_high"
-    }
-
     /// Creates an estimate.
     public init(metric: String, value: Double, n: Int, ciLow: Double?, ciHigh: Double?, successes: Int? = nil) {
         self.metric = metric
@@ -85,12 +79,6 @@ public struct GroupEstimate: Sendable, Hashable, Codable {
     /// Successes, for proportions.
     public var successes: Int?
 
-    enum CodingKeys: String, CodingKey {
-        case key, name, value, n, successes
-        case ciLow = "ci_low"
-        case ciHigh = "ci_high"
-    }
-
     /// Creates a group estimate.
     public init(key: String, name: String, _ estimate: Estimate) {
         self.key = key
@@ -118,12 +106,6 @@ public struct CultureSimilarity: Sendable, Hashable, Codable {
     public var ciLow: Double
     /// Upper end.
     public var ciHigh: Double
-
-    enum CodingKeys: String, CodingKey {
-        case key, name, similarity, n
-        case ciLow = "ci_low"
-        case ciHigh = "ci_high"
-    }
 }
 
 /// GlobalOpinionQA-style survey alignment.
@@ -142,13 +124,6 @@ public struct SurveySimilarityMetrics: Sendable, Hashable, Codable {
     public var perCulturePersona: [CultureSimilarity]?
     /// Questions with a model distribution.
     public var questions: Int
-
-    enum CodingKeys: String, CodingKey {
-        case definition, replicates, seed, questions
-        case logBase = "log_base"
-        case perCulture = "per_culture"
-        case perCulturePersona = "per_culture_persona"
-    }
 }
 
 /// CIVICS-style agree/disagree probing and long-form refusals.
@@ -161,13 +136,6 @@ public struct AgreementMetrics: Sendable, Hashable, Codable {
     public var refusalRate: Estimate?
     /// Refusal rate by culture, language and topic.
     public var refusalRateBy: [String: [GroupEstimate]]
-
-    enum CodingKeys: String, CodingKey {
-        case pAgree = "p_agree"
-        case pAgreeBy = "p_agree_by"
-        case refusalRate = "refusal_rate"
-        case refusalRateBy = "refusal_rate_by"
-    }
 }
 
 /// Grouped all-or-nothing scoring (CulturalBench-Hard).
@@ -180,13 +148,6 @@ public struct GroupScoringMetrics: Sendable, Hashable, Codable {
     public var incompleteQuestions: Int
     /// Question accuracy by culture.
     public var questionAccuracyByCulture: [GroupEstimate]
-
-    enum CodingKeys: String, CodingKey {
-        case questionAccuracy = "question_accuracy"
-        case optionAccuracy = "option_accuracy"
-        case incompleteQuestions = "incomplete_questions"
-        case questionAccuracyByCulture = "question_accuracy_by_culture"
-    }
 }
 
 /// Accuracy on two subsets and the gap (Global-MMLU culturally sensitive vs agnostic).
@@ -217,12 +178,6 @@ public struct CrossRunComparison: Sendable, Hashable, Codable {
     public var detail: String
     /// The runs it used.
     public var runs: [String]
-
-    enum CodingKeys: String, CodingKey {
-        case name, value, n, detail, runs
-        case ciLow = "ci_low"
-        case ciHigh = "ci_high"
-    }
 
     /// Creates a comparison.
     public init(

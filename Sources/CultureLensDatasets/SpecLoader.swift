@@ -31,14 +31,6 @@ public struct LoadReport: Sendable, Hashable, Codable {
     /// How many skipped-row errors are listed.
     public static let maximumListedErrors = 50
 
-    enum CodingKeys: String, CodingKey {
-        case files, skipped, items
-        case rowsRead = "rows_read"
-        case rowsFiltered = "rows_filtered"
-        case filteredBy = "filtered_by"
-        case rowsSkipped = "rows_skipped"
-    }
-
     /// An empty report.
     public init() {
         files = []

@@ -43,6 +43,11 @@ public enum DataValue: Sendable, Hashable {
         }
     }
 
+    /// An object of `members`, keys sorted as a decoded object's are.
+    public init(_ members: [String: DataValue]) {
+        self = .object(members.sorted { $0.key < $1.key }.map { (key: $0.key, value: $0.value) })
+    }
+
     /// The value under `key`, if this is an object holding it.
     public subscript(key: String) -> DataValue? {
         guard case .object(let entries) = self else { return nil }

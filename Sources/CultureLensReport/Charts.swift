@@ -1,4 +1,5 @@
 import CultureLensCore
+import CultureLensFormats
 import Foundation
 
 /// One row of an interval chart: a point estimate with an optional confidence interval and sample size.
@@ -147,7 +148,7 @@ public enum Charts {
             height: height,
             title: title,
             description:
-                "Dots show the paired difference in accuracy (percentage points), whiskers its 95% bootstrap interval.",
+                "Dots show the paired difference in accuracy (percentage points), whiskers its 95% interval (clustered by item).",
             cssClass: "chart differences"
         )
         func x(_ value: Double) -> Double { labelWidth + plot * (min(1, max(-1, value)) + 1) / 2 }
@@ -221,7 +222,7 @@ public enum Charts {
                 ticks: ticks,
                 x: x,
                 height: height,
-                label: { JSONValue.format(($0 * 10_000).rounded() / 10_000) }
+                label: { DataValue.format(($0 * 10_000).rounded() / 10_000) }
             )
         )
         if lower < 0 {
@@ -243,13 +244,13 @@ public enum Charts {
             )
             nodes.append(
                 .text(
-                    JSONValue.format(row.value) + (row.n.map { " · n=\($0)" } ?? ""),
+                    DataValue.format(row.value) + (row.n.map { " · n=\($0)" } ?? ""),
                     x: width - valueWidth + 8,
                     y: mid,
                     style: SVGTextStyle(size: 11, color: .muted)
                 )
             )
-            svg.add(.group(nodes, title: tooltip(row, format: JSONValue.format), cssClass: "row"))
+            svg.add(.group(nodes, title: tooltip(row, format: DataValue.format), cssClass: "row"))
         }
         return svg
     }

@@ -1,5 +1,7 @@
+import CultureLensAnalysis
 import CultureLensCore
 import CultureLensDatasets
+import CultureLensFormats
 import CultureLensStatistics
 import Foundation
 
@@ -453,7 +455,7 @@ public struct HTMLReport: Sendable {
                 responseText: sample.response.map { [$0] } ?? [],
                 extracted: extracted,
                 goldText: gold,
-                scoreText: sample.score.map { JSONValue.format($0) } ?? "— (not scored)",
+                scoreText: sample.score.map { DataValue.format($0) } ?? "— (not scored)",
                 errorText: error
             )
         }
@@ -472,7 +474,7 @@ public struct HTMLReport: Sendable {
         let meta = run.metadata
         var facts: [FactView] = []
         let builtIn = SuiteCatalog.suite(named: meta.suite)
-        let dataset = run.extras["dataset"]?.object
+        let dataset = run.extras["dataset"]?.members
         facts.append(FactView(term: "Suite", value: builtIn.map { "\($0.name): \($0.title)" } ?? meta.suite))
         facts.append(
             FactView(term: "Suite version", value: meta.suiteVersion.isEmpty ? "not recorded" : meta.suiteVersion)
@@ -535,18 +537,18 @@ public struct HTMLReport: Sendable {
 
     struct Figure {
         var label: String
-        var value: JSONValue
+        var value: DataValue
         var low: Double?
         var high: Double?
         var n: Int?
     }
 
-    static func extraView(key: String, value: JSONValue, anchor: String) -> ExtraView {
+    static func extraView(key: String, value: DataValue, anchor: String) -> ExtraView {
         var figures: [Figure] = []
         flatten(value, path: [], into: &figures)
         let limit = 500
         let numeric = figures.prefix(60).compactMap { figure -> IntervalRow? in
-            guard let number = figure.value.number, number.isFinite else { return nil }
+            guard let number = figure.value.jsonNumber, number.isFinite else { return nil }
             return IntervalRow(
                 label: figure.label.isEmpty ? key : figure.label,
                 value: number,
@@ -566,11 +568,12 @@ public struct HTMLReport: Sendable {
             rows: figures.prefix(limit).map { figure in
                 let ci: String =
                     if let low = figure.low, let high = figure.high {
-                        "\(JSONValue.format(low)) to \(JSONValue.format(high))"
+                        "\(DataValue.format(low)) to \(DataValue.format(high))"
                     } else { "—" }
                 return [
                     .row(figure.label.isEmpty ? key : figure.label),
-                    figure.value.number != nil ? .number(figure.value.displayText) : .text(figure.value.displayText),
+                    figure.value.jsonNumber != nil
+                        ? .number(figure.value.displayText) : .text(figure.value.displayText),
                     .text(ci),
                     .number(figure.n.map(String.init) ?? "—"),
                 ]
@@ -598,11 +601,12 @@ public struct HTMLReport: Sendable {
 
     /// Walks a JSON value, collecting leaves and figure-like objects (a number under one of `valueKeys`, with an
     /// interval and n when present) with their path as label.
-    static func flatten(_ value: JSONValue, path: [String], into figures: inout [Figure]) {
+    static func flatten(_ value: DataValue, path: [String], into figures: inout [Figure]) {
         guard figures.count <= 2000 else { return }
         let label = path.map(humanize).joined(separator: " › ")
         switch value {
-        case .object(let members):
+        case .object:
+            let members = value.members ?? [:]
             if let figure = figure(members, label: label) {
                 figures.append(figure)
                 return
@@ -611,14 +615,14 @@ public struct HTMLReport: Sendable {
                 if let member = members[key] { flatten(member, path: path + [key], into: &figures) }
             }
         case .array(let elements):
-            if elements.allSatisfy({ $0.number != nil || $0.string != nil }), elements.count <= 16 {
+            if elements.allSatisfy({ $0.jsonNumber != nil || $0.jsonString != nil }), elements.count <= 16 {
                 figures.append(
                     Figure(label: label, value: .string(elements.map(\.displayText).joined(separator: ", ")))
                 )
                 return
             }
             for (index, element) in elements.enumerated() {
-                let name = nameKeys.lazy.compactMap { element[$0]?.string }.first ?? "\(index + 1)"
+                let name = nameKeys.lazy.compactMap { element[$0]?.jsonString }.first ?? "\(index + 1)"
                 flatten(element, path: path + [name], into: &figures)
             }
         default:
@@ -626,14 +630,14 @@ public struct HTMLReport: Sendable {
         }
     }
 
-    private static func figure(_ members: [String: JSONValue], label: String) -> Figure? {
-        guard let valueKey = valueKeys.first(where: { members[$0]?.number != nil }),
-            let number = members[valueKey]?.number
+    private static func figure(_ members: [String: DataValue], label: String) -> Figure? {
+        guard let valueKey = valueKeys.first(where: { members[$0]?.jsonNumber != nil }),
+            let number = members[valueKey]?.jsonNumber
         else {
             return nil
         }
-        func pair(_ a: String, _ b: String, in object: [String: JSONValue]) -> (Double, Double)? {
-            guard let low = object[a]?.number, let high = object[b]?.number else { return nil }
+        func pair(_ a: String, _ b: String, in object: [String: DataValue]) -> (Double, Double)? {
+            guard let low = object[a]?.jsonNumber, let high = object[b]?.jsonNumber else { return nil }
             return (low, high)
         }
         var interval =
@@ -641,18 +645,21 @@ public struct HTMLReport: Sendable {
             ?? pair("lower", "upper", in: members)
         for key in ["ci", "interval", "confidence_interval", "ci95"] where interval == nil {
             switch members[key] {
-            case .object(let nested)?:
+            case .object?:
+                let nested = members[key]?.members ?? [:]
                 interval =
                     pair("low", "high", in: nested) ?? pair("lower", "upper", in: nested)
                     ?? pair("ci_low", "ci_high", in: nested)
             case .array(let ends)? where ends.count == 2:
-                if let low = ends[0].number, let high = ends[1].number { interval = (low, high) }
+                if let low = ends[0].jsonNumber, let high = ends[1].jsonNumber { interval = (low, high) }
             default:
                 break
             }
         }
-        let n = (members["n"]?.number ?? members["count"]?.number ?? members["items"]?.number).map { Int($0) }
-        let name = nameKeys.lazy.compactMap { members[$0]?.string }.first
+        let n = (members["n"]?.jsonNumber ?? members["count"]?.jsonNumber ?? members["items"]?.jsonNumber).map {
+            Int($0)
+        }
+        let name = nameKeys.lazy.compactMap { members[$0]?.jsonString }.first
         let fullLabel =
             valueKey == "value" || valueKey == "estimate"
             ? label : (label.isEmpty ? humanize(valueKey) : "\(label) › \(humanize(valueKey))")
@@ -668,7 +675,7 @@ public struct HTMLReport: Sendable {
     // MARK: - Comparison
 
     static let comparisonMethod =
-        "Paired differences use only the items both runs scored (matched on item id and prompt variant): difference = other − baseline in percentage points (pp). Intervals: paired percentile bootstrap, \(PairedComparison.replicates) resamples of the shared items (whole items, all their variants together), SplitMix64 seed \(PairedComparison.seed); groups with fewer than \(PairedComparison.minimumItemsForInterval) shared items get no interval. An interval that excludes 0 suggests a real difference; per-culture intervals on few items are wide."
+        "Paired differences use only the items both runs answered (matched on item id and prompt variant): difference = mean(other − baseline) in percentage points (pp), values being 1/0 correctness (or, for survey items of a built-in suite, 1 − Jensen–Shannon distance). Intervals: mean ± 1.96 clustered standard errors (cluster = item, so the variants of an item are not counted as independent); groups with fewer than \(RunComparison.minimumItemsForInterval) items get no interval. p: two-sided cluster sign-flip test, Holm-adjusted across cultures (the overall row's is unadjusted). The same numbers as `culturelens compare` prints for the two runs. An interval that excludes 0 suggests a real difference; per-culture intervals on few items are wide."
 
     /// The comparison of `runs[1...]` with `runs[0]`.
     static func comparisonSection(_ runs: [ReportRun]) -> String {
@@ -692,17 +699,17 @@ public struct HTMLReport: Sendable {
         )
         let baseline = runs[0]
         let pairs = runs.enumerated().dropFirst().map { index, run -> PairView in
-            let comparison = PairedComparison(baseline: baseline.sampleDigests, other: run.sampleDigests)
+            let comparison = baseline.comparison(with: run)
             let overall = comparison.overall
             let title = "Run \(index + 1) (\(run.metadata.model)) − run 1 (\(baseline.metadata.model))"
             var summary: String
-            if let difference = overall.difference {
+            if let difference = overall.difference, let meanA = overall.meanA, let meanB = overall.meanB {
                 let ci =
-                    overall.interval.map {
-                        " (95% CI \(Charts.signedPercent($0.low)) to \(Charts.signedPercent($0.high)))"
+                    overall.ciLow.map { low in
+                        " (95% CI \(Charts.signedPercent(low)) to \(Charts.signedPercent(overall.ciHigh ?? low)))"
                     } ?? " (too few shared items for an interval)"
                 summary =
-                    "Overall: \(Charts.signedPercent(difference))\(ci) on \(overall.n) shared scored items; baseline \(percent(overall.baselineAccuracy)), other \(percent(overall.otherAccuracy)) on those items."
+                    "Overall: \(Charts.signedPercent(difference))\(ci) on \(overall.n) shared scored items; baseline \(percent(meanA)), other \(percent(meanB)) on those items."
             } else {
                 summary =
                     "No shared scored items: the runs have no item (id and variant) that both scored, so they cannot be compared pairwise."
@@ -711,13 +718,19 @@ public struct HTMLReport: Sendable {
                 summary +=
                     " Note: the runs evaluate different suites (\(baseline.metadata.suite), \(run.metadata.suite))."
             }
-            let rows = comparison.perCulture.compactMap { row -> IntervalRow? in
+            // Largest improvement first, then code.
+            let perCulture = comparison.perCulture.sorted {
+                let a = $0.difference ?? -.infinity
+                let b = $1.difference ?? -.infinity
+                return a != b ? a > b : $0.key < $1.key
+            }
+            let rows = perCulture.compactMap { row -> IntervalRow? in
                 guard let difference = row.difference else { return nil }
                 return IntervalRow(
                     label: cultureName(row.key),
                     value: difference,
-                    low: row.interval?.low,
-                    high: row.interval?.high,
+                    low: row.ciLow,
+                    high: row.ciHigh,
                     n: row.n
                 )
             }
@@ -725,19 +738,20 @@ public struct HTMLReport: Sendable {
                 caption: "Paired differences by culture (other − baseline)",
                 headers: [
                     ("Culture", false), ("Shared items", true), ("Baseline", true), ("Other", true),
-                    ("Difference", true), ("95% CI", false),
+                    ("Difference", true), ("95% CI", false), ("p (Holm)", true),
                 ],
-                rows: ([overall] + comparison.perCulture).map { row in
+                rows: ([overall] + perCulture).map { row in
                     [
                         .row(row.key == "all" ? "All cultures" : cultureName(row.key)),
                         .number(String(row.n)),
-                        .number(row.n > 0 ? percent(row.baselineAccuracy) : "—"),
-                        .number(row.n > 0 ? percent(row.otherAccuracy) : "—"),
+                        .number(row.meanA.map(percent) ?? "—"),
+                        .number(row.meanB.map(percent) ?? "—"),
                         .number(row.difference.map { Charts.signedPercent($0) } ?? "—"),
                         .text(
-                            row.interval.map { "\(Charts.signedPercent($0.low)) to \(Charts.signedPercent($0.high))" }
+                            row.ciLow.map { "\(Charts.signedPercent($0)) to \(Charts.signedPercent(row.ciHigh ?? $0))" }
                                 ?? (row.n > 0 ? "too few items" : "—")
                         ),
+                        .number((row.key == "all" ? row.pValue : row.pHolm).map { String(format: "%.3f", $0) } ?? "—"),
                     ]
                 }
             )

@@ -1,6 +1,6 @@
 extension ReportSample {
     /// What the report reads from every sample outside the sample browser: the filter counts (outcome,
-    /// culture) and the paired comparison (item, variant, score). A fraction of a full sample's size, so a
+    /// culture) and the paired comparison (item, variant, score, distribution). A fraction of a full sample's size, so a
     /// 100k-sample run can be counted without keeping its prompts and responses.
     public struct Digest: Sendable, Hashable, Decodable {
         /// Item id.
@@ -11,20 +11,29 @@ extension ReportSample {
         public var culture: String
         /// Score, when scored.
         public var score: Double?
+        /// The model's distribution over the options, when recorded (survey items are compared on it).
+        public var distribution: [Double]?
         /// Whether the sample records a failure (`error` is set).
         public var failed: Bool
 
-        enum CodingKeys: String, CodingKey {
-            case variant, culture, score, error
-            case itemID = "item_id"
+        enum CodingKeys: CodingKey {
+            case itemID, variant, culture, score, distribution, error
         }
 
         /// Creates a digest.
-        public init(itemID: String, variant: String = "default", culture: String, score: Double?, failed: Bool) {
+        public init(
+            itemID: String,
+            variant: String = "default",
+            culture: String,
+            score: Double?,
+            distribution: [Double]? = nil,
+            failed: Bool
+        ) {
             self.itemID = itemID
             self.variant = variant
             self.culture = culture
             self.score = score
+            self.distribution = distribution
             self.failed = failed
         }
 
@@ -36,6 +45,7 @@ extension ReportSample {
             variant = try c.decodeIfPresent(String.self, forKey: .variant) ?? "default"
             culture = try c.decodeIfPresent(String.self, forKey: .culture) ?? ""
             score = try c.decodeIfPresent(Double.self, forKey: .score)
+            distribution = try c.decodeIfPresent([Double].self, forKey: .distribution)
             failed = try c.decodeIfPresent(String.self, forKey: .error) != nil
         }
 
@@ -49,6 +59,13 @@ extension ReportSample {
 
     /// This sample's digest.
     public var digest: Digest {
-        Digest(itemID: itemID, variant: variant, culture: culture, score: score, failed: error != nil)
+        Digest(
+            itemID: itemID,
+            variant: variant,
+            culture: culture,
+            score: score,
+            distribution: distribution,
+            failed: error != nil
+        )
     }
 }

@@ -20,40 +20,19 @@ public struct RobustnessReport: Sendable {
 
     /// `results.json`: the run document's sections (`tool`, `run`, `summary`) plus `robustness`; pretty, sorted
     /// keys.
-    public func resultsJSON() throws -> Data {
-        let sections = try JSONDecoder().decode([String: JSONValue].self, from: report.resultsJSON())
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        var data = try encoder.encode(Document(sections: sections, card: card))
-        data.append(0x0A)
-        return data
+    public func resultsJSON() throws -> Data { try document().encoded() }
+
+    /// The `results.json` document: the run's, with the card under `robustness`.
+    public func document() -> ResultsDocument {
+        var document = report.document()
+        document.robustness = card
+        return document
     }
 
     /// Writes `results.json` and `samples.jsonl` into `directory` (created if needed), each atomically.
     public func write(to directory: URL) throws {
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        try resultsJSON().write(to: directory.appendingPathComponent("results.json"), options: .atomic)
-        try report.writeSamples(to: directory.appendingPathComponent("samples.jsonl"))
-    }
-
-    private struct Document: Encodable {
-        var sections: [String: JSONValue]
-        var card: RobustnessCard
-
-        struct Key: CodingKey {
-            var stringValue: String
-            var intValue: Int? { nil }
-            init(stringValue: String) { self.stringValue = stringValue }
-            init?(intValue: Int) { nil }
-        }
-
-        func encode(to encoder: any Encoder) throws {
-            var container = encoder.container(keyedBy: Key.self)
-            for (key, value) in sections where key != "robustness" {
-                try container.encode(value, forKey: Key(stringValue: key))
-            }
-            try container.encode(card, forKey: Key(stringValue: "robustness"))
-        }
+        try document().write(into: directory)
+        try report.writeSamples(to: directory.appendingPathComponent(ResultsDocument.samplesFileName))
     }
 
     // MARK: - Table

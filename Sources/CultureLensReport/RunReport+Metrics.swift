@@ -4,43 +4,14 @@ import CultureLensDatasets
 public import Foundation
 
 extension RunReport {
-    /// The `results.json` document with the suite-specific figures under a `metrics` key. Every other key is
-    /// byte-for-byte what ``resultsJSON()`` writes, so the `summary` shape is unchanged.
-    public func resultsJSON(metrics: BenchmarkMetrics?) throws -> Data {
-        let base = try resultsJSON()
-        guard let metrics else { return base }
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        encoder.dateEncodingStrategy = .iso8601
-        let metricsText = String(decoding: try encoder.encode(metrics), as: UTF8.self)
-        let separator = Self.keySeparator(encoder)
-        var text = String(decoding: base, as: UTF8.self)
-        // Keys are sorted: "metrics" goes right before "run" at the top level (indented by two spaces).
-        let indented = metricsText.split(separator: "\n", omittingEmptySubsequences: false)
-            .map { $0.isEmpty ? "" : "  " + $0 }.joined(separator: "\n").dropFirst(2)
-        let entry = "\n  \"metrics\"\(separator)\(indented),"
-        guard let brace = text.firstIndex(of: "{") else { return base }
-        let anchor = text.range(of: "\n  \"run\"", range: brace..<text.endIndex)?.lowerBound ?? text.index(after: brace)
-        text.insert(contentsOf: entry, at: anchor)
-        return Data(text.utf8)
-    }
+    /// The `results.json` document with the suite-specific figures under a `metrics` key; every other key is
+    /// what ``resultsJSON()`` writes, so the `summary` shape is unchanged.
+    public func resultsJSON(metrics: BenchmarkMetrics?) throws -> Data { try document(metrics: metrics).encoded() }
 
     /// Writes `results.json` (with `metrics`) and `samples.jsonl` into `directory`, each atomically.
     public func write(to directory: URL, metrics: BenchmarkMetrics?) throws {
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        try resultsJSON(metrics: metrics).write(to: directory.appendingPathComponent("results.json"), options: .atomic)
-        try writeSamples(to: directory.appendingPathComponent("samples.jsonl"))
-    }
-
-    /// What the encoder writes between a key and its value (`" : "` or `": "`).
-    private static func keySeparator(_ encoder: JSONEncoder) -> String {
-        guard let data = try? encoder.encode(["k": 0]) else { return ": " }
-        let text = String(decoding: data, as: UTF8.self)
-        guard let key = text.range(of: "\"k\""), let zero = text.range(of: "0", range: key.upperBound..<text.endIndex)
-        else {
-            return ": "
-        }
-        return String(text[key.upperBound..<zero.lowerBound])
+        try document(metrics: metrics).write(into: directory)
+        try writeSamples(to: directory.appendingPathComponent(ResultsDocument.samplesFileName))
     }
 
     /// Lines for the terminal describing `metrics`: the headline, then each rule's figures with n and CI.

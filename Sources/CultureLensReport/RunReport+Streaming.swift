@@ -29,8 +29,8 @@ extension RunReport {
         positions.reserveCapacity(suite.items.count)
         for (index, item) in suite.items.enumerated() where positions[item.id] == nil { positions[item.id] = index }
 
-        let encoder = sampleEncoder()
-        let writer = try AtomicFileWriter(url: directory.appendingPathComponent("samples.jsonl"))
+        let encoder = ResultsDocument.encoder(pretty: false)
+        let writer = try AtomicFileWriter(url: directory.appendingPathComponent(ResultsDocument.samplesFileName))
         var accumulator = RunSummary.Accumulator()
         var previous: (Int, String)?
         do {
@@ -59,10 +59,7 @@ extension RunReport {
         }
         let summary = accumulator.summary(itemCount: run.itemCount)
         let report = RunReport(run: run, summary: summary, settings: settings, diagnostics: diagnostics)
-        try report.resultsJSON(metrics: metrics).write(
-            to: directory.appendingPathComponent("results.json"),
-            options: .atomic
-        )
+        try report.document(metrics: metrics).write(into: directory)
         try writer.commit()
         return summary
     }

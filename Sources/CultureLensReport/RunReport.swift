@@ -1,4 +1,5 @@
 public import CultureLensCore
+public import CultureLensDatasets
 import CultureLensStatistics
 public import Foundation
 
@@ -34,7 +35,8 @@ public struct RunReport: Sendable {
     }
 
     /// A report of a run's summary alone, without samples: for the terminal table and `results.json` when the
-    /// results were streamed from the store rather than held (``write(run:suite:store:settings:metrics:diagnostics:to:pageSize:)``).
+    /// results were streamed from the store rather than held
+    /// (``write(run:suite:store:settings:metrics:diagnostics:to:pageSize:)``).
     public init(
         run: RunRecord,
         summary: RunSummary,
@@ -51,21 +53,21 @@ public struct RunReport: Sendable {
 
     // MARK: - results.json
 
-    /// The `results.json` document: pretty, sorted keys, ISO-8601 dates.
-    public func resultsJSON() throws -> Data {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        encoder.dateEncodingStrategy = .iso8601
-        var data = try encoder.encode(ResultsDocument(report: self))
-        data.append(0x0A)
-        return data
+    /// The `results.json` document of this report, with `metrics` when given.
+    public func document(metrics: BenchmarkMetrics? = nil) -> ResultsDocument {
+        ResultsDocument(
+            run: ResultsDocument.Run(run, settings: settings), summary: summary, metrics: metrics,
+            diagnostics: diagnostics)
     }
+
+    /// The `results.json` document: pretty, sorted keys, ISO-8601 dates.
+    public func resultsJSON() throws -> Data { try document().encoded() }
 
     // MARK: - samples.jsonl
 
     /// One JSON line per result.
     public func samplesJSONL() throws -> Data {
-        let encoder = Self.sampleEncoder()
+        let encoder = ResultsDocument.encoder(pretty: false)
         var data = Data()
         for result in results {
             data.append(try Self.sampleLine(result, item: items[result.itemID], encoder: encoder))
@@ -76,7 +78,7 @@ public struct RunReport: Sendable {
 
     /// Writes `samples.jsonl` to `url` atomically, line by line, never holding the whole file.
     func writeSamples(to url: URL) throws {
-        let encoder = Self.sampleEncoder()
+        let encoder = ResultsDocument.encoder(pretty: false)
         let writer = try AtomicFileWriter(url: url)
         for result in results {
             try writer.append(try Self.sampleLine(result, item: items[result.itemID], encoder: encoder))
@@ -85,23 +87,13 @@ public struct RunReport: Sendable {
         try writer.commit()
     }
 
-    static func sampleEncoder() -> JSONEncoder {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return encoder
-    }
-
     /// The `samples.jsonl` line of `result` (without its line feed); `item` gives the predicted option's text.
     static func sampleLine(_ result: ItemResult, item: Item?, encoder: JSONEncoder) throws -> Data {
-        try encoder.encode(ReportSample.Line(sample: ReportSample(result: result, item: item)))
+        try ResultsDocument.sampleLine(ReportSample(result: result, item: item), encoder: encoder)
     }
 
     /// Writes `results.json` and `samples.jsonl` into `directory`, creating it; each file is written atomically.
-    public func write(to directory: URL) throws {
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        try resultsJSON().write(to: directory.appendingPathComponent("results.json"), options: .atomic)
-        try writeSamples(to: directory.appendingPathComponent("samples.jsonl"))
-    }
+    public func write(to directory: URL) throws { try write(to: directory, metrics: nil) }
 
     // MARK: - Table
 
@@ -158,62 +150,4 @@ public struct RunReport: Sendable {
 
     static func percent(_ value: Double) -> String { String(format: "%.1f%%", value * 100) }
     static func decimal(_ value: Double) -> String { String(format: "%.3f", value) }
-}
-
-private struct ResultsDocument: Encodable {
-    struct RunSection: Encodable {
-        var id: String
-        var suite: String
-        var suiteVersion: String
-        var specHash: String
-        var model: String
-        var endpoint: String
-        var api: String
-        var scoring: String
-        var itemCount: Int
-        var status: String
-        var createdAt: Date
-        var finishedAt: Date?
-        var toolVersion: String
-        var settings: [String: String]
-
-        enum CodingKeys: String, CodingKey {
-            case id, suite, model, endpoint, api, scoring, status, settings
-            case suiteVersion = "suite_version"
-            case specHash = "spec_hash"
-            case itemCount = "item_count"
-            case createdAt = "created_at"
-            case finishedAt = "finished_at"
-            case toolVersion = "tool_version"
-        }
-    }
-
-    var tool: [String: String]
-    var run: RunSection
-    var summary: RunSummary
-    /// Spec warnings, skipped rows and unresolved cultures; always present (empty when there are none).
-    var diagnostics: [Diagnostic]
-
-    init(report: RunReport) {
-        tool = ["name": "culturelens", "version": CultureLensVersion.current]
-        let run = report.run
-        self.run = RunSection(
-            id: run.id,
-            suite: run.suite,
-            suiteVersion: run.suiteVersion,
-            specHash: run.specHash,
-            model: run.model,
-            endpoint: run.endpoint,
-            api: run.api.rawValue,
-            scoring: run.scoring.rawValue,
-            itemCount: run.itemCount,
-            status: run.status.rawValue,
-            createdAt: run.createdAt,
-            finishedAt: run.finishedAt,
-            toolVersion: run.toolVersion,
-            settings: report.settings
-        )
-        summary = report.summary
-        diagnostics = report.diagnostics
-    }
 }

@@ -5,7 +5,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 
-/// Response helpers: HTML, JSON (sorted keys) and plain text bodies.
+/// Response helpers: HTML, JSON (sorted snake_case keys, as in `results.json`) and plain text bodies.
 enum DashboardResponses {
     static func html(_ html: String, status: HTTPResponse.Status = .ok) -> Response {
         Response(
@@ -24,8 +24,7 @@ enum DashboardResponses {
     }
 
     static func json(_ value: some Encodable, status: HTTPResponse.Status = .ok) -> Response {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        let encoder = ResultsDocument.encoder(pretty: false)
         let data = (try? encoder.encode(value)) ?? Data("{\"error\":\"cannot encode the response\"}".utf8)
         return Response(
             status: status,
@@ -63,14 +62,6 @@ struct APIRunSummary: Encodable {
     var scored: Int
     var failed: Int
     var links: APILinks
-
-    enum CodingKeys: String, CodingKey {
-        case id, suite, model, api, scoring, status, label, accuracy, scored, failed, links
-        case suiteVersion = "suite_version"
-        case itemCount = "item_count"
-        case createdAt = "created_at"
-        case finishedAt = "finished_at"
-    }
 
     init(_ run: ReportRun) {
         id = run.metadata.id
@@ -140,9 +131,4 @@ struct APISuite: Encodable {
     var runs: Int
     var models: [String]
     var links: APILinks
-
-    enum CodingKeys: String, CodingKey {
-        case name, title, items, runs, models, links
-        case builtIn = "built_in"
-    }
 }

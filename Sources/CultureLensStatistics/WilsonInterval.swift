@@ -13,12 +13,6 @@ public struct Proportion: Sendable, Hashable, Codable {
     /// Upper end of the 95% interval.
     public var ciHigh: Double
 
-    enum CodingKeys: String, CodingKey {
-        case successes, n, value
-        case ciLow = "ci_low"
-        case ciHigh = "ci_high"
-    }
-
     /// The proportion with a Wilson score interval.
     public init(successes: Int, n: Int) {
         self.successes = successes

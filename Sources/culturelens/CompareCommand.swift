@@ -44,9 +44,9 @@ struct CompareCommand: AsyncParsableCommand {
 
     struct LoadedRun {
         var label: String
-        var suite: String
-        var units: [ComparisonUnit]
-        var surveyItems: Int
+        var suiteName: String
+        var suite: Suite?
+        var samples: [RunComparison.Sample]
     }
 
     func run() async throws {
@@ -59,19 +59,18 @@ struct CompareCommand: AsyncParsableCommand {
             printError("error: \(error.message)")
             throw ExitCode(1)
         }
-        if a.suite != b.suite {
+        if a.suiteName != b.suiteName {
             printError(
-                "note: the runs evaluate different suites (\(a.suite), \(b.suite)); only shared item ids are paired"
+                "note: the runs evaluate different suites (\(a.suiteName), \(b.suiteName)); only shared item ids are paired"
             )
         }
-        let valued = a.units.filter { $0.value != nil }.count
-        let metric = a.surveyItems == 0 ? "accuracy" : (a.surveyItems == valued ? "similarity" : "mixed")
         let comparison = RunComparison(
-            a: a.units,
-            b: b.units,
+            a: a.samples,
+            b: b.samples,
+            suiteA: a.suite,
+            suiteB: b.suite,
             runA: a.label,
             runB: b.label,
-            metric: metric,
             seed: seed,
             resamples: resamples
         )
@@ -99,17 +98,7 @@ struct CompareCommand: AsyncParsableCommand {
             } catch {
                 throw CompareError(message: "cannot read run directory \(reference): \(error)")
             }
-            let samples = run.samples.map {
-                Sample(
-                    itemID: $0.itemID,
-                    variant: $0.variant,
-                    culture: $0.culture,
-                    distribution: $0.distribution,
-                    score: $0.score,
-                    failed: $0.error != nil
-                )
-            }
-            return await units(label: reference, suite: run.metadata.suite, samples: samples)
+            return await loaded(label: reference, suite: run.metadata.suite, samples: run.comparisonSamples)
         }
         do {
             return try await withStore(at: storeOptions.location) { opened in
@@ -135,54 +124,16 @@ struct CompareCommand: AsyncParsableCommand {
             throw CompareError(message: "no run '\(reference)' in \(storeOptions.location) and no such directory")
         }
         let results = try await store.results(runID: record.id)
-        let samples = results.map {
-            Sample(
-                itemID: $0.itemID,
-                variant: $0.variant,
-                culture: $0.culture,
-                distribution: $0.distribution,
-                score: $0.score,
-                failed: $0.failure != nil
-            )
-        }
-        return await units(label: record.id, suite: record.suite, samples: samples)
+        let samples = results.map(RunComparison.Sample.init)
+        return await loaded(label: record.id, suite: record.suite, samples: samples)
     }
 
-    struct Sample {
-        var itemID: String
-        var variant: String
-        var culture: String
-        var distribution: [Double]?
-        var score: Double?
-        var failed: Bool
-    }
-
-    private func units(label: String, suite name: String, samples: [Sample]) async -> LoadedRun {
+    private func loaded(label: String, suite name: String, samples: [RunComparison.Sample]) async -> LoadedRun {
         var suite = SuiteCatalog.suite(named: name)
         // Survey answers are scored against the suite's human distributions: load a spec suite only when needed.
         if suite == nil, samples.contains(where: { !$0.failed && $0.score == nil && $0.distribution != nil }) {
             suite = try? await SuiteResolver.load(name, data: dataOptions.data, onBadRow: .skip).suite
         }
-        let survey = suite.map(SurveyData.init(suite:))
-        var indexOfItem: [String: Int] = [:]
-        for (index, item) in (suite?.items ?? []).enumerated() where indexOfItem[item.id] == nil {
-            indexOfItem[item.id] = index
-        }
-        var surveyItems = 0
-        let units = samples.map { sample -> ComparisonUnit in
-            var value: Double?
-            if !sample.failed {
-                if let score = sample.score {
-                    value = score
-                } else if let distribution = sample.distribution, let index = indexOfItem[sample.itemID],
-                    suite?.items[index].kind == .survey
-                {
-                    value = survey?.similarity(item: index, model: distribution)
-                    if value != nil { surveyItems += 1 }
-                }
-            }
-            return ComparisonUnit(itemID: sample.itemID, variant: sample.variant, culture: sample.culture, value: value)
-        }
-        return LoadedRun(label: label, suite: name, units: units, surveyItems: surveyItems)
+        return LoadedRun(label: label, suiteName: name, suite: suite, samples: samples)
     }
 }

@@ -29,7 +29,7 @@ struct BenchmarkCLITests {
         ])
         #expect(output.status == 0, "\(output.stderr)")
         let document = try Self.json(output.stdout)
-        #expect(Set(document.keys) == ["tool", "run", "summary", "metrics", "diagnostics"])
+        #expect(Set(document.keys) == ["schema", "version", "tool", "run", "summary", "metrics", "diagnostics"])
         // The built-in spec is not pinned: said in results.json, pointing at the spec's revision line.
         let diagnostics = try #require(document["diagnostics"] as? [[String: Any]])
         #expect(diagnostics.count == 1)

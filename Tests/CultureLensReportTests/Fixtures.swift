@@ -1,5 +1,6 @@
 import CultureLensCore
 import CultureLensDatasets
+import CultureLensFormats
 import CultureLensStatistics
 import CultureLensTesting
 import Foundation
@@ -107,7 +108,7 @@ enum Fixtures {
         seed: UInt64 = 1,
         skill: Double = 0.6,
         hostile: Bool = false,
-        extras: [String: JSONValue] = [:]
+        extras: [String: DataValue] = [:]
     ) throws -> ReportRun {
         let record = record(id: id, model: model)
         let report = RunReport(
@@ -188,34 +189,34 @@ enum Fixtures {
     }
 
     /// A robustness section shaped like the statistics types encode (Proportion, ConfidenceInterval...).
-    static let robustness: JSONValue = .object([
-        "flip_rate": .object([
+    static let robustness: DataValue = DataValue([
+        "flip_rate": DataValue([
             "successes": .number(12), "n": .number(40), "value": .number(0.3), "ci_low": .number(0.18),
             "ci_high": .number(0.46),
         ]),
-        "format_spread": .object([
+        "format_spread": DataValue([
             "estimate": .number(0.12), "low": .number(0.05), "high": .number(0.2), "level": .number(0.95),
         ]),
         "a_bias": .number(0.07),
         "per_variant": .array([
-            .object([
+            DataValue([
                 "variant": .string("reversed"), "value": .number(0.55), "ci_low": .number(0.4), "ci_high": .number(0.7),
                 "n": .number(40),
             ]),
-            .object([
+            DataValue([
                 "variant": .string("letters-lower"), "value": .number(0.6), "ci_low": .number(0.45),
                 "ci_high": .number(0.74), "n": .number(40),
             ]),
         ]),
     ])
 
-    static let steerability: JSONValue = .object([
+    static let steerability: DataValue = DataValue([
         "personas": .array([
-            .object([
+            DataValue([
                 "persona": .string("Japan"), "mean": .number(0.21), "interval": .array([.number(0.1), .number(0.33)]),
                 "n": .number(24),
             ]),
-            .object([
+            DataValue([
                 "persona": .string("Brazil"), "mean": .number(-0.05),
                 "interval": .array([.number(-0.16), .number(0.06)]), "n": .number(24),
             ]),

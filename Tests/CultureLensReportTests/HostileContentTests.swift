@@ -1,4 +1,5 @@
 import CultureLensCore
+import CultureLensFormats
 import CultureLensTesting
 import Foundation
 import Mustache
@@ -99,8 +100,8 @@ struct HostileContentTests {
             hostile: true,
             extras: [
                 "robustness": Fixtures.robustness,
-                "steerability": .object([
-                    "<img src=x onerror=alert(7)>": .object([
+                "steerability": DataValue([
+                    "<img src=x onerror=alert(7)>": DataValue([
                         "value": .number(0.5), "ci_low": .number(0.4), "ci_high": .number(0.6), "n": .number(10),
                     ]),
                     "note": .string("</svg><script>alert(8)</script>"),

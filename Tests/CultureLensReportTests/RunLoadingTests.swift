@@ -1,4 +1,5 @@
 import CultureLensCore
+import CultureLensFormats
 import Foundation
 import Testing
 
@@ -19,7 +20,7 @@ struct RunLoadingTests {
             try report.write(to: directory)
             // Add an extra section the way another writer would.
             let url = directory.appendingPathComponent("results.json")
-            var document = try JSONDecoder().decode([String: JSONValue].self, from: Data(contentsOf: url))
+            var document = try JSONDecoder().decode([String: DataValue].self, from: Data(contentsOf: url))
             document["robustness"] = Fixtures.robustness
             try JSONEncoder().encode(document).write(to: url)
 

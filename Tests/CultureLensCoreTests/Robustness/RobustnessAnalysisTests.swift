@@ -82,6 +82,19 @@ struct RobustnessAnalysisTests {
         #expect(card.fleissKappa.note?.contains("left out") == true)
     }
 
+    /// `results.json` is written with `.convertToSnakeCase`; the card keeps its own keys (acronyms such as
+    /// `mean_pairwise_jsd` do not round-trip through the strategy), so the strategy must leave its bytes alone.
+    @Test func cardBytesAreTheSameUnderTheResultsKeyStrategy() throws {
+        let (analysis, results) = try handTable()
+        let card = analysis.card(results: results)
+        let plain = JSONEncoder()
+        plain.outputFormatting = [.sortedKeys]
+        let snake = JSONEncoder()
+        snake.outputFormatting = [.sortedKeys]
+        snake.keyEncodingStrategy = .convertToSnakeCase
+        #expect(try snake.encode(card) == plain.encode(card))
+    }
+
     @Test func cardIsDeterministicAndSnakeCase() throws {
         let (analysis, results) = try handTable()
         let encoder = JSONEncoder()

@@ -6,14 +6,14 @@ import Testing
 
 @testable import CultureLensReport
 
-/// `JSONLinesReader` gives every line of a file, whatever the chunk size, as splitting the whole file would.
-struct JSONLinesReaderTests {
+/// `JSONLReader` gives every line of a file, whatever the chunk size, as splitting the whole file would.
+struct JSONLReaderStreamingTests {
     /// Every line `text` holds, read with chunks of `chunkSize` bytes.
     static func lines(_ text: String, chunkSize: Int) throws -> [String] {
         try Fixtures.withTemporaryDirectory { directory in
             let url = directory.appendingPathComponent("lines.jsonl")
             try Data(text.utf8).write(to: url)
-            let reader = try JSONLinesReader(url: url, chunkSize: chunkSize)
+            let reader = try JSONLReader(url: url, chunkSize: chunkSize)
             var lines: [String] = []
             while let line = try reader.next() {
                 lines.append(String(decoding: line, as: UTF8.self))
@@ -71,7 +71,7 @@ struct JSONLinesReaderTests {
 
     @Test func missingFileThrows() {
         #expect(throws: (any Error).self) {
-            try JSONLinesReader(url: URL(fileURLWithPath: "/nonexistent/culturelens/samples.jsonl"))
+            try JSONLReader(url: URL(fileURLWithPath: "/nonexistent/culturelens/samples.jsonl"))
         }
     }
 }
