@@ -190,6 +190,8 @@ public enum ScriptedHTTPServerError: Error, Sendable {
 
 /// Shared, lock-protected bookkeeping of one server.
 final class ScriptedServerState: Sendable {
+    /// Where handler tasks run: off the cooperative pool (``ScriptedHandlerExecutor``).
+    let executor = ScriptedHandlerExecutor()
     struct State {
         var requests: [ScriptedRequest] = []
         var channels: [ObjectIdentifier: any Channel] = [:]
@@ -280,7 +282,7 @@ final class ScriptedHTTPHandler: ChannelInboundHandler, RemovableChannelHandler 
     ) {
         let promise = context.eventLoop.makePromise(of: ScriptedAction.self)
         let handler = self.handler
-        let task = Task {
+        let task = Task(executorPreference: state.executor) {
             var action = await handler(request)
             while case .delay(let duration, let next) = action {
                 // A cancelled sleep (disconnect / shutdown) just ends the wait early; the
