@@ -14,8 +14,10 @@ struct CrashResumeTests {
     @Test func killedRunResumesWithExactlyOnceResults() async throws {
         let home = try CLIProcess.temporaryDirectory("crash-home")
         let logs = try CLIProcess.temporaryDirectory("crash-logs")
+        // Slow enough (40 items at 2 in flight: 10 s) that the poll below sees a partial run even when CPU-bound
+        // tests keep this process's threads busy for seconds; the server answers from its own thread.
         let server = try await ScriptedHTTPServer.start { _ in
-            .delay(.milliseconds(150), then: .json(FakeOpenAI.completion(text: " C", topLogprobs: [(" C", -0.1), (" Yes", -0.7), (" A", -2.5)])))
+            .delay(.milliseconds(500), then: .json(FakeOpenAI.completion(text: " C", topLogprobs: [(" C", -0.1), (" Yes", -0.7), (" A", -2.5)])))
         }
         let arguments = [
             "run", "starter", "--model", "slow-model", "--base-url", server.baseURL + "/v1",

@@ -40,9 +40,11 @@ extension Trait where Self == LocalPostgresTrait {
         let database = "dist_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "")
         try await postgres.createDatabase(database)
         let url = postgres.url(database: database)
+        // Slow enough (88 items at 6 in flight: 9 s) that the poll below catches w1 mid-run even when CPU-bound
+        // tests keep this process's threads busy for seconds; the server answers from its own thread.
         let endpoint = try await ScriptedHTTPServer.start { _ in
             .delay(
-                .milliseconds(200),
+                .milliseconds(600),
                 then: .json(
                     FakeOpenAI.completion(text: " A", topLogprobs: [(" A", -0.1), (" B", -2.5), (" Yes", -3)])
                 )
