@@ -73,7 +73,8 @@ extension Trait where Self == LocalPostgresTrait {
         let stored = try await postgres.psql("SELECT settings FROM work_runs", database: database)
         #expect(stored.contains("DIST_TEST_KEY") && !stored.contains(secret))
 
-        // Three workers; w1 is killed with SIGKILL while it holds a lease.
+        // Three workers; w1 is killed with SIGKILL while it holds a lease. The lease (10 s) outlasts the seconds a
+        // busy test process may take between the kill and reading who held what.
         var workers: [Process] = []
         var folders = [home]
         for index in 1...3 {
@@ -82,7 +83,7 @@ extension Trait where Self == LocalPostgresTrait {
             workers.append(
                 try CLIProcess.start(
                     [
-                        "worker", "--store", url, "--batch", "4", "--concurrency", "2", "--lease", "3s",
+                        "worker", "--store", url, "--batch", "4", "--concurrency", "2", "--lease", "10s",
                         "--worker-id", "w\(index)",
                     ],
                     environment: environment,
