@@ -14,10 +14,19 @@ struct CrashResumeTests {
     @Test func killedRunResumesWithExactlyOnceResults() async throws {
         let home = try CLIProcess.temporaryDirectory("crash-home")
         let logs = try CLIProcess.temporaryDirectory("crash-logs")
-        // Slow enough (40 items at 2 in flight: 10 s) that the poll below sees a partial run even when CPU-bound
-        // tests keep this process's threads busy for seconds; the server answers from its own thread.
+        // The first 12 requests are answered at once; the rest wait until the test has killed the CLI and opened the
+        // gate. So the kill always lands mid-run, however long CPU-bound tests keep this process's poll from running
+        // (the server answers from its own thread, and the CLI once finished all 40 items before a starved poll).
+        let gate = Mutex((answered: 0, open: false))
         let server = try await ScriptedHTTPServer.start { _ in
-            .delay(.milliseconds(500), then: .json(FakeOpenAI.completion(text: " C", topLogprobs: [(" C", -0.1), (" Yes", -0.7), (" A", -2.5)])))
+            let held = gate.withLock { state in
+                state.answered += 1
+                return state.answered > 12 && !state.open
+            }
+            if held {
+                while !gate.withLock({ $0.open }), !Task.isCancelled { try? await Task.sleep(for: .milliseconds(20)) }
+            }
+            return .json(FakeOpenAI.completion(text: " C", topLogprobs: [(" C", -0.1), (" Yes", -0.7), (" A", -2.5)]))
         }
         let arguments = [
             "run", "starter", "--model", "slow-model", "--base-url", server.baseURL + "/v1",
@@ -41,6 +50,7 @@ struct CrashResumeTests {
         let beforeResume = try await store.results(runID: runID)
         #expect(beforeResume.count >= 8 && beforeResume.count < 40)
         let savedPrompts = Set(beforeResume.map(\.prompt))
+        gate.withLock { $0.open = true }
 
         let resumed = try await CLIProcess.run(arguments, environment: environment)
         #expect(resumed.status == 0, "\(resumed.stderr)")
