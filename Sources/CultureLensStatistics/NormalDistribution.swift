@@ -7,6 +7,11 @@ public enum NormalDistribution {
         0.5 * erfc(-x / 2.0.squareRoot())
     }
 
+    /// φ(x) = e^(−x²/2) / √(2π), the density. O(1).
+    public static func density(_ x: Double) -> Double {
+        exp(-x * x / 2) / (2 * Double.pi).squareRoot()
+    }
+
     /// Φ⁻¹(p): Acklam's rational approximation (relative error < 1.2e-9) refined by one Halley step on
     /// Φ(x) − p, which brings it to double precision. O(1).
     /// - Returns: −∞ for p = 0, +∞ for p = 1.

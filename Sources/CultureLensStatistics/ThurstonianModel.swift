@@ -95,8 +95,7 @@ public struct ThurstonianModel: Sendable, Hashable, Codable {
                 let q = min(max(NormalDistribution.cdf(z), 1e-12), 1 - 1e-12)
                 loss -= p * log(q) + (1 - p) * log(1 - q)
                 // dL/dz = dL/dq · φ(z), with dL/dq = (q − p) / (q(1 − q)).
-                let density = exp(-z * z / 2) / (2 * Double.pi).squareRoot()
-                let dz = (q - p) / (q * (1 - q)) * density
+                let dz = (q - p) / (q * (1 - q)) * NormalDistribution.density(z)
                 gradient[a] += dz / spread
                 gradient[b] -= dz / spread
                 // dz/dσ² = −z / (2 · spread²); dσ²/ds = σ².
@@ -165,9 +164,9 @@ public struct ThurstonianModel: Sendable, Hashable, Codable {
         }
         var (triads, cyclic) = (0, 0)
         for i in 0..<optionCount {
-            for j in (i + 1)..<max(i + 1, optionCount) {
+            for j in (i + 1)..<optionCount {
                 guard let ij = prefersLower(i, j) else { continue }
-                for k in (j + 1)..<max(j + 1, optionCount) {
+                for k in (j + 1)..<optionCount {
                     guard let jk = prefersLower(j, k), let ik = prefersLower(i, k) else { continue }
                     triads += 1
                     // i<j<k: a cycle is i≻j≻k≻i or its reverse.
