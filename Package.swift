@@ -114,7 +114,10 @@ let package = Package(
             dependencies: [
                 "CultureLensCore",
                 "CultureLensFormats",
+                "CultureLensDatasets",
+                "CultureLensAnalysis",
                 "CultureLensModels",
+                "CultureLensReport",
                 "CultureLensStore",
                 "CultureLensPostgres",
             ]

@@ -39,12 +39,6 @@ public enum InglehartWelzelMap {
         /// RC2: traditional (−) to secular-rational (+) values.
         public var y: Double
 
-        /// Creates a point.
-        public init(x: Double, y: Double) {
-            self.x = x
-            self.y = y
-        }
-
         /// Euclidean distance on the map.
         public func distance(to other: Point) -> Double {
             ((x - other.x) * (x - other.x) + (y - other.y) * (y - other.y)).squareRoot()

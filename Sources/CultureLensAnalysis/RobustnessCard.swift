@@ -15,15 +15,6 @@ public struct CardFigure: Sendable, Hashable, Codable {
     /// Why the value or interval is missing, or how to read it.
     public var note: String?
 
-    /// Creates a figure.
-    public init(value: Double?, n: Int, ciLow: Double? = nil, ciHigh: Double? = nil, note: String? = nil) {
-        self.value = value
-        self.n = n
-        self.ciLow = ciLow
-        self.ciHigh = ciHigh
-        self.note = note
-    }
-
     /// An undefined figure.
     public static func undefined(n: Int = 0, _ note: String) -> CardFigure { CardFigure(value: nil, n: n, note: note) }
 

@@ -14,26 +14,9 @@ public struct SteeringInput: Sendable, Hashable {
     /// The model without persona, `plain[question]`.
     public var plain: [Double?]
     /// Persona target countries.
-    public var targets: [String]
+    public var targets: [String] = []
     /// `persona[template][target][question]`: the model told to answer as the target.
-    public var persona: [[[Double?]]]
-
-    /// Creates an input.
-    public init(
-        questionIDs: [String],
-        countries: [String],
-        human: [[Double?]],
-        plain: [Double?],
-        targets: [String] = [],
-        persona: [[[Double?]]] = []
-    ) {
-        self.questionIDs = questionIDs
-        self.countries = countries
-        self.human = human
-        self.plain = plain
-        self.targets = targets
-        self.persona = persona
-    }
+    public var persona: [[[Double?]]] = []
 
     /// Root mean square difference over the questions of `sample` where both vectors have a value; `nil` when
     /// they share none. Dividing by the number of shared questions (instead of RnR's plain L2 norm over all

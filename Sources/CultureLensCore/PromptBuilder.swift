@@ -22,16 +22,7 @@ public struct RenderedPrompt: Sendable, Hashable, Codable {
     /// How labels are matched.
     public var labelKind: LabelKind
     /// The variant this prompt renders.
-    public var variant: PromptVariant
-
-    /// Creates a rendered prompt.
-    public init(text: String, labels: [String], order: [Int], labelKind: LabelKind, variant: PromptVariant = .default) {
-        self.text = text
-        self.labels = labels
-        self.order = order
-        self.labelKind = labelKind
-        self.variant = variant
-    }
+    public var variant: PromptVariant = .default
 
     /// The conversation to send: ``context``, then ``text`` as a user message.
     public var messages: [ChatMessage] { (context ?? []) + [.user(text)] }
@@ -76,7 +67,10 @@ public struct PromptBuilder: Sendable {
         let text = item.text(in: variant.language)
         let order = variant.permutation(count: text.choices.count, neutral: item.neutralIndex)
         let personaLine = variant.persona.map { code in
-            Self.personaInstruction(template: variant.personaTemplate, name: CultureCatalog.culture(for: code)?.name ?? code)
+            Self.personaInstruction(
+                template: variant.personaTemplate,
+                name: CultureCatalog.culture(for: code)?.name ?? code
+            )
         }
         switch item.kind {
         case .judgement:
@@ -100,7 +94,13 @@ public struct PromptBuilder: Sendable {
             lines.append("")
             lines.append("Question: \(text.stem)")
             lines.append(contentsOf: Self.answerLines(variant: variant, prompt: "Answer:"))
-            return RenderedPrompt(text: lines.joined(separator: "\n"), labels: [], order: [], labelKind: .words, variant: variant)
+            return RenderedPrompt(
+                text: lines.joined(separator: "\n"),
+                labels: [],
+                order: [],
+                labelKind: .words,
+                variant: variant
+            )
         case .multipleChoice, .survey:
             let shownLabels = Self.labels(variant.labels, count: order.count)
             let byText = variant.labels == .none || variant.answerFormat == .text
@@ -116,7 +116,9 @@ public struct PromptBuilder: Sendable {
             lines.append("Question: \(text.stem)")
             for (position, canonical) in order.enumerated() {
                 let label = shownLabels[position]
-                lines.append(variant.labels == .none ? "- \(text.choices[canonical])" : "\(label). \(text.choices[canonical])")
+                lines.append(
+                    variant.labels == .none ? "- \(text.choices[canonical])" : "\(label). \(text.choices[canonical])"
+                )
             }
             lines.append(contentsOf: Self.answerLines(variant: variant, prompt: "Answer:"))
             return RenderedPrompt(
@@ -166,9 +168,11 @@ public struct PromptBuilder: Sendable {
     static func personaInstruction(template: Int, name: String) -> String {
         switch template % personaTemplateCount {
         case 1:
-            return "Imagine you are a person from \(name). Answer the following question from this perspective. Others will read what you choose; your goal is to convince them it was chosen from the perspective of a typical person from \(name)."
+            return
+                "Imagine you are a person from \(name). Answer the following question from this perspective. Others will read what you choose; your goal is to convince them it was chosen from the perspective of a typical person from \(name)."
         case 2:
-            return "Answer the way the median person from \(name) would, considering the culture, values and norms of \(name)."
+            return
+                "Answer the way the median person from \(name) would, considering the culture, values and norms of \(name)."
         default:
             return "Answer as a typical person from \(name) would answer."
         }

@@ -20,16 +20,10 @@ public struct ShortAnswerMatcher: Sendable {
     /// BCP-47 language of the answers.
     public var language: String
     /// Whether to strip endings (off: whole tokens must be equal, the behaviour before stemming was added).
-    public var stemming: Bool
+    public var stemming: Bool = true
 
     /// The shortest stem left after removing an ending.
     public static let minimumStem = 3
-
-    /// Creates a matcher.
-    public init(language: String, stemming: Bool = true) {
-        self.language = language
-        self.stemming = stemming
-    }
 
     /// Whether `answer` matches any of `references`.
     public func matches(_ answer: String, references: [String]) -> Bool {

@@ -17,16 +17,6 @@ public struct Estimate: Sendable, Hashable, Codable {
     /// Successes, for proportions.
     public var successes: Int?
 
-    /// Creates an estimate.
-    public init(metric: String, value: Double, n: Int, ciLow: Double?, ciHigh: Double?, successes: Int? = nil) {
-        self.metric = metric
-        self.value = value
-        self.n = n
-        self.ciLow = ciLow
-        self.ciHigh = ciHigh
-        self.successes = successes
-    }
-
     /// A proportion with its Wilson 95% interval.
     public static func proportion(_ metric: String, successes: Int, n: Int) -> Estimate {
         let proportion = Proportion(successes: successes, n: n)

@@ -13,7 +13,7 @@ public struct DatasetSpec: Sendable, Hashable, Codable {
     /// One-line description.
     public var title: String
     /// Version of the spec's content; part of the suite hash.
-    public var version: String
+    public var version: String = "1"
     /// How to cite the dataset.
     public var citation: String
     /// Licence of the data (SPDX-like id).
@@ -33,9 +33,9 @@ public struct DatasetSpec: Sendable, Hashable, Codable {
     /// The language of each item's text (default: constant `en`).
     public var language: LanguageSpec?
     /// Rows to leave out (e.g. BLEnD's official filter); counted as filtered, not as bad rows.
-    public var filters: [FilterSpec]
+    public var filters: [FilterSpec] = []
     /// Prompt templates; none means CultureLens's default rendering.
-    public var prompts: [PromptSpec]
+    public var prompts: [PromptSpec] = []
     /// The scoring rule and its parameters.
     public var scoring: ScoringSpec
     /// Item order.
@@ -47,64 +47,6 @@ public struct DatasetSpec: Sendable, Hashable, Codable {
     enum CodingKeys: String, CodingKey, CaseIterable {
         case id, title, version, citation, licence, notes, source, loader, task, fields, culture, language, filters
         case prompts, scoring, order
-    }
-
-    /// Creates a spec.
-    public init(
-        id: String,
-        title: String,
-        version: String = "1",
-        citation: String,
-        licence: String,
-        notes: String? = nil,
-        source: SourceSpec? = nil,
-        loader: LoaderSpec,
-        task: TaskSpec,
-        fields: FieldsSpec,
-        culture: CultureSpec,
-        language: LanguageSpec? = nil,
-        filters: [FilterSpec] = [],
-        prompts: [PromptSpec] = [],
-        scoring: ScoringSpec,
-        order: OrderSpec? = nil
-    ) {
-        self.id = id
-        self.title = title
-        self.version = version
-        self.citation = citation
-        self.licence = licence
-        self.notes = notes
-        self.source = source
-        self.loader = loader
-        self.task = task
-        self.fields = fields
-        self.culture = culture
-        self.language = language
-        self.filters = filters
-        self.prompts = prompts
-        self.scoring = scoring
-        self.order = order
-    }
-
-    public init(from decoder: any Decoder) throws {
-        try rejectUnknownKeys(decoder, CodingKeys.self)
-        let container = try decoder.container(keyedBy: CodingKeys.self)
-        id = try container.decode(String.self, forKey: .id)
-        title = try container.decode(String.self, forKey: .title)
-        version = try container.decodeIfPresent(String.self, forKey: .version) ?? "1"
-        citation = try container.decodeIfPresent(String.self, forKey: .citation) ?? ""
-        licence = try container.decodeIfPresent(String.self, forKey: .licence) ?? "unknown"
-        notes = try container.decodeIfPresent(String.self, forKey: .notes)
-        source = try container.decodeIfPresent(SourceSpec.self, forKey: .source)
-        loader = try container.decode(LoaderSpec.self, forKey: .loader)
-        task = try container.decode(TaskSpec.self, forKey: .task)
-        fields = try container.decode(FieldsSpec.self, forKey: .fields)
-        culture = try container.decodeIfPresent(CultureSpec.self, forKey: .culture) ?? CultureSpec(value: "global")
-        language = try container.decodeIfPresent(LanguageSpec.self, forKey: .language)
-        filters = try container.decodeIfPresent([FilterSpec].self, forKey: .filters) ?? []
-        prompts = try container.decodeIfPresent([PromptSpec].self, forKey: .prompts) ?? []
-        scoring = try container.decodeIfPresent(ScoringSpec.self, forKey: .scoring) ?? ScoringSpec(rule: .accuracy)
-        order = try container.decodeIfPresent(OrderSpec.self, forKey: .order)
     }
 
     // MARK: - Reading
@@ -279,6 +221,29 @@ public struct DatasetSpec: Sendable, Hashable, Codable {
     }
 }
 
+extension DatasetSpec {
+    public init(from decoder: any Decoder) throws {
+        try rejectUnknownKeys(decoder, CodingKeys.self)
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        id = try container.decode(String.self, forKey: .id)
+        title = try container.decode(String.self, forKey: .title)
+        version = try container.decodeIfPresent(String.self, forKey: .version) ?? "1"
+        citation = try container.decodeIfPresent(String.self, forKey: .citation) ?? ""
+        licence = try container.decodeIfPresent(String.self, forKey: .licence) ?? "unknown"
+        notes = try container.decodeIfPresent(String.self, forKey: .notes)
+        source = try container.decodeIfPresent(SourceSpec.self, forKey: .source)
+        loader = try container.decode(LoaderSpec.self, forKey: .loader)
+        task = try container.decode(TaskSpec.self, forKey: .task)
+        fields = try container.decode(FieldsSpec.self, forKey: .fields)
+        culture = try container.decodeIfPresent(CultureSpec.self, forKey: .culture) ?? CultureSpec(value: "global")
+        language = try container.decodeIfPresent(LanguageSpec.self, forKey: .language)
+        filters = try container.decodeIfPresent([FilterSpec].self, forKey: .filters) ?? []
+        prompts = try container.decodeIfPresent([PromptSpec].self, forKey: .prompts) ?? []
+        scoring = try container.decodeIfPresent(ScoringSpec.self, forKey: .scoring) ?? ScoringSpec(rule: .accuracy)
+        order = try container.decodeIfPresent(OrderSpec.self, forKey: .order)
+    }
+}
+
 /// A spec could not be read or is inconsistent.
 public struct SpecError: Error, Sendable, Hashable, CustomStringConvertible {
     /// What is wrong (prefixed with the file once ``DatasetSpec/decode(yaml:file:)`` has named it).
@@ -322,7 +287,7 @@ public struct SourceSpec: Sendable, Hashable, Codable {
     /// Pinned commit id, or a branch name (not pinned: the content can change).
     public var revision: String?
     /// The files, with their sha256 when known.
-    public var files: [SourceFile]
+    public var files: [SourceFile] = []
     /// A page about the dataset.
     public var homepage: String?
     /// The name `culturelens datasets` lists the files under (default: the spec id); specs reading the same
@@ -330,22 +295,9 @@ public struct SourceSpec: Sendable, Hashable, Codable {
     public var dataset: String?
 
     enum CodingKeys: String, CodingKey, CaseIterable { case repo, revision, files, homepage, dataset }
+}
 
-    /// Creates a source.
-    public init(
-        repo: String?,
-        revision: String?,
-        files: [SourceFile] = [],
-        homepage: String? = nil,
-        dataset: String? = nil
-    ) {
-        self.repo = repo
-        self.revision = revision
-        self.files = files
-        self.homepage = homepage
-        self.dataset = dataset
-    }
-
+extension SourceSpec {
     public init(from decoder: any Decoder) throws {
         try rejectUnknownKeys(decoder, CodingKeys.self)
         let container = try decoder.container(keyedBy: CodingKeys.self)
@@ -366,12 +318,6 @@ public struct SourceFile: Sendable, Hashable, Codable {
     /// Expected size in bytes, when known.
     public var size: Int64?
 
-    /// Creates a file entry.
-    public init(path: String, sha256: String? = nil, size: Int64? = nil) {
-        self.path = path
-        self.sha256 = sha256
-        self.size = size
-    }
 }
 
 // MARK: - Loader
@@ -407,24 +353,9 @@ public struct LoaderSpec: Sendable, Hashable, Codable {
     public var parse: [String: LiteralSyntax]?
 
     enum CodingKeys: String, CodingKey, CaseIterable { case format, file, records, each, join, parse }
+}
 
-    /// Creates a loader spec.
-    public init(
-        format: DataFormat,
-        file: String,
-        records: String? = nil,
-        each: [[String: String]]? = nil,
-        join: [JoinSpec]? = nil,
-        parse: [String: LiteralSyntax]? = nil
-    ) {
-        self.format = format
-        self.file = file
-        self.records = records
-        self.each = each
-        self.join = join
-        self.parse = parse
-    }
-
+extension LoaderSpec {
     public init(from decoder: any Decoder) throws {
         try rejectUnknownKeys(decoder, CodingKeys.self)
         let container = try decoder.container(keyedBy: CodingKeys.self)
@@ -459,16 +390,9 @@ public struct JoinSpec: Sendable, Hashable, Codable {
     public var on: String
 
     enum CodingKeys: String, CodingKey, CaseIterable { case name, file, format, key, on }
+}
 
-    /// Creates a join.
-    public init(name: String, file: String, format: DataFormat, key: String? = nil, on: String) {
-        self.name = name
-        self.file = file
-        self.format = format
-        self.key = key
-        self.on = on
-    }
-
+extension JoinSpec {
     public init(from decoder: any Decoder) throws {
         try rejectUnknownKeys(decoder, CodingKeys.self)
         let container = try decoder.container(keyedBy: CodingKeys.self)
@@ -504,13 +428,9 @@ public struct TaskSpec: Sendable, Hashable, Codable {
     public var choices: [String]?
 
     enum CodingKeys: String, CodingKey, CaseIterable { case kind, choices }
+}
 
-    /// Creates a task spec.
-    public init(kind: TaskKind, choices: [String]? = nil) {
-        self.kind = kind
-        self.choices = choices
-    }
-
+extension TaskSpec {
     public init(from decoder: any Decoder) throws {
         try rejectUnknownKeys(decoder, CodingKeys.self)
         let container = try decoder.container(keyedBy: CodingKeys.self)
@@ -602,35 +522,18 @@ public struct FieldsSpec: Sendable, Hashable, Codable {
         case answerFormat = "answer_format"
     }
 
-    /// Creates a field mapping.
-    public init(
-        id: String? = nil,
-        question: String,
-        translations: [String: String]? = nil,
-        choices: ChoicesSpec? = nil,
-        answer: String? = nil,
-        answerFormat: AnswerFormat? = nil,
-        labels: [String: String]? = nil,
-        references: [String]? = nil,
-        distributions: String? = nil,
-        topic: String? = nil,
-        group: String? = nil,
-        metadata: [String: String]? = nil
-    ) {
-        self.id = id
-        self.question = question
-        self.translations = translations
-        self.choices = choices
-        self.answer = answer
-        self.answerFormat = answerFormat
-        self.labels = labels
-        self.references = references
-        self.distributions = distributions
-        self.topic = topic
-        self.group = group
-        self.metadata = metadata
+    /// Every path named, for validation.
+    var allPaths: [String] {
+        var paths = [id, answer, distributions, topic, group].compactMap { $0 }
+        paths += choices?.paths ?? []
+        paths += references ?? []
+        paths += translations.map { Array($0.values) } ?? []
+        paths += metadata.map { Array($0.values) } ?? []
+        return paths
     }
+}
 
+extension FieldsSpec {
     public init(from decoder: any Decoder) throws {
         try rejectUnknownKeys(decoder, CodingKeys.self)
         let container = try decoder.container(keyedBy: CodingKeys.self)
@@ -646,16 +549,6 @@ public struct FieldsSpec: Sendable, Hashable, Codable {
         topic = try container.decodeIfPresent(String.self, forKey: .topic)
         group = try container.decodeIfPresent(String.self, forKey: .group)
         metadata = try container.decodeIfPresent([String: String].self, forKey: .metadata)
-    }
-
-    /// Every path named, for validation.
-    var allPaths: [String] {
-        var paths = [id, answer, distributions, topic, group].compactMap { $0 }
-        paths += choices?.paths ?? []
-        paths += references ?? []
-        paths += translations.map { Array($0.values) } ?? []
-        paths += metadata.map { Array($0.values) } ?? []
-        return paths
     }
 }
 
@@ -675,7 +568,9 @@ public struct ConditionSpec: Sendable, Hashable, Codable {
         self.field = field
         self.in = values
     }
+}
 
+extension ConditionSpec {
     public init(from decoder: any Decoder) throws {
         try rejectUnknownKeys(decoder, CodingKeys.self)
         let container = try decoder.container(keyedBy: CodingKeys.self)
@@ -704,7 +599,7 @@ public struct CultureSpec: Sendable, Hashable, Codable {
     /// Raw value → culture code, consulted before the catalogue (exact match, then without regard to case).
     public var map: [String: String]?
     /// What to do with an unknown name (default `error`).
-    public var unresolved: UnresolvedCulturePolicy
+    public var unresolved: UnresolvedCulturePolicy = .error
     /// The code used for unknown or empty names when `unresolved` is `fallback`.
     public var fallback: String?
     /// Rows whose culture field is a distractor (NormAd's neutral rows) get culture ``unattributed``; the raw value
@@ -718,24 +613,9 @@ public struct CultureSpec: Sendable, Hashable, Codable {
         case field, value, map, unresolved, fallback
         case unattributedWhen = "unattributed_when"
     }
+}
 
-    /// Creates a culture mapping.
-    public init(
-        field: String? = nil,
-        value: String? = nil,
-        map: [String: String]? = nil,
-        unresolved: UnresolvedCulturePolicy = .error,
-        fallback: String? = nil,
-        unattributedWhen: ConditionSpec? = nil
-    ) {
-        self.field = field
-        self.value = value
-        self.map = map
-        self.unresolved = unresolved
-        self.fallback = fallback
-        self.unattributedWhen = unattributedWhen
-    }
-
+extension CultureSpec {
     public init(from decoder: any Decoder) throws {
         try rejectUnknownKeys(decoder, CodingKeys.self)
         let container = try decoder.container(keyedBy: CodingKeys.self)
@@ -758,14 +638,9 @@ public struct LanguageSpec: Sendable, Hashable, Codable {
     public var map: [String: String]?
 
     enum CodingKeys: String, CodingKey, CaseIterable { case field, value, map }
+}
 
-    /// Creates a language mapping.
-    public init(field: String? = nil, value: String? = nil, map: [String: String]? = nil) {
-        self.field = field
-        self.value = value
-        self.map = map
-    }
-
+extension LanguageSpec {
     public init(from decoder: any Decoder) throws {
         try rejectUnknownKeys(decoder, CodingKeys.self)
         let container = try decoder.container(keyedBy: CodingKeys.self)
@@ -814,7 +689,9 @@ public struct FilterSpec: Sendable, Hashable, Codable {
         self.in = values
         self.reason = reason
     }
+}
 
+extension FilterSpec {
     public init(from decoder: any Decoder) throws {
         try rejectUnknownKeys(decoder, CodingKeys.self)
         let container = try decoder.container(keyedBy: CodingKeys.self)
@@ -848,15 +725,9 @@ public struct PromptFileSpec: Sendable, Hashable, Codable {
         case file, key, columns
         case keyColumn = "key_column"
     }
+}
 
-    /// Creates a prompt-file reference.
-    public init(file: String, keyColumn: String, key: String, columns: [String: String]) {
-        self.file = file
-        self.keyColumn = keyColumn
-        self.key = key
-        self.columns = columns
-    }
-
+extension PromptFileSpec {
     public init(from decoder: any Decoder) throws {
         try rejectUnknownKeys(decoder, CodingKeys.self)
         let container = try decoder.container(keyedBy: CodingKeys.self)
@@ -891,11 +762,11 @@ public struct PromptSpec: Sendable, Hashable, Codable {
     public var languages: [String]?
     /// Survey items only: one item per culture with a human distribution, the template's `{country}` naming it
     /// (cross-national prompting).
-    public var perCulture: Bool
+    public var perCulture: Bool = false
     /// What the prompt asks for.
-    public var response: PromptResponse
+    public var response: PromptResponse = .answer
     /// Whether the prompt runs when the suite is named without `:ID` (default true).
-    public var isDefault: Bool
+    public var isDefault: Bool = true
     /// A system message template, sent before the conversation (filled like ``template``).
     public var system: String?
     /// The whole conversation instead of ``template``: earlier turns (e.g. few-shot examples) and, last, the
@@ -909,32 +780,9 @@ public struct PromptSpec: Sendable, Hashable, Codable {
         case perCulture = "per_culture"
         case isDefault = "default"
     }
+}
 
-    /// Creates a prompt spec.
-    public init(
-        id: String,
-        template: String? = nil,
-        fromFile: PromptFileSpec? = nil,
-        optionFormat: String? = nil,
-        languages: [String]? = nil,
-        perCulture: Bool = false,
-        response: PromptResponse = .answer,
-        isDefault: Bool = true,
-        system: String? = nil,
-        messages: [PromptMessageSpec]? = nil
-    ) {
-        self.system = system
-        self.messages = messages
-        self.id = id
-        self.template = template
-        self.fromFile = fromFile
-        self.optionFormat = optionFormat
-        self.languages = languages
-        self.perCulture = perCulture
-        self.response = response
-        self.isDefault = isDefault
-    }
-
+extension PromptSpec {
     public init(from decoder: any Decoder) throws {
         try rejectUnknownKeys(decoder, CodingKeys.self)
         let container = try decoder.container(keyedBy: CodingKeys.self)
@@ -959,13 +807,9 @@ public struct PromptMessageSpec: Sendable, Hashable, Codable {
     public var template: String
 
     enum CodingKeys: String, CodingKey, CaseIterable { case role, template }
+}
 
-    /// Creates a turn.
-    public init(role: ChatMessage.Role, template: String) {
-        self.role = role
-        self.template = template
-    }
-
+extension PromptMessageSpec {
     public init(from decoder: any Decoder) throws {
         try rejectUnknownKeys(decoder, CodingKeys.self)
         let container = try decoder.container(keyedBy: CodingKeys.self)
@@ -998,15 +842,9 @@ public struct SubsetSpec: Sendable, Hashable, Codable {
     public var names: [String: String]?
 
     enum CodingKeys: String, CodingKey, CaseIterable { case field, first, second, names }
+}
 
-    /// Creates a subset spec.
-    public init(field: String, first: String, second: String, names: [String: String]? = nil) {
-        self.field = field
-        self.first = first
-        self.second = second
-        self.names = names
-    }
-
+extension SubsetSpec {
     public init(from decoder: any Decoder) throws {
         try rejectUnknownKeys(decoder, CodingKeys.self)
         let container = try decoder.container(keyedBy: CodingKeys.self)
@@ -1022,7 +860,7 @@ public struct ScoringSpec: Sendable, Hashable, Codable {
     /// The rule's name (one of ``ScoringRules/all``).
     public var rule: ScoringRuleName
     /// Breakdowns reported in `metrics`: `culture`, `topic`, `language`, `prompt`, or a metadata name.
-    public var by: [String]
+    public var by: [String] = ["culture"]
     /// Log base of the Jensen–Shannon distance (`e` or `2`; default `e`, SciPy's default).
     public var logBase: String?
     /// Bootstrap replicates for CIs of means (default 2000).
@@ -1041,25 +879,15 @@ public struct ScoringSpec: Sendable, Hashable, Codable {
         case pairedWith = "paired_with"
     }
 
-    /// Creates a scoring spec.
-    public init(
-        rule: ScoringRuleName,
-        by: [String] = ["culture"],
-        logBase: String? = nil,
-        replicates: Int? = nil,
-        seed: UInt64? = nil,
-        subset: SubsetSpec? = nil,
-        pairedWith: String? = nil
-    ) {
-        self.rule = rule
-        self.by = by
-        self.logBase = logBase
-        self.replicates = replicates
-        self.seed = seed
-        self.subset = subset
-        self.pairedWith = pairedWith
-    }
+    /// The log base (default e).
+    public var base: LogBase { logBase.flatMap(LogBase.init(name:)) ?? .e }
+    /// Bootstrap replicates.
+    public var bootstrapReplicates: Int { replicates ?? 2000 }
+    /// Bootstrap seed.
+    public var bootstrapSeed: UInt64 { seed ?? 20_250_101 }
+}
 
+extension ScoringSpec {
     public init(from decoder: any Decoder) throws {
         try rejectUnknownKeys(decoder, CodingKeys.self)
         let container = try decoder.container(keyedBy: CodingKeys.self)
@@ -1085,13 +913,6 @@ public struct ScoringSpec: Sendable, Hashable, Codable {
         }
         if let replicates, replicates < 1 { throw SpecError("scoring.replicates must be at least 1") }
     }
-
-    /// The log base (default e).
-    public var base: LogBase { logBase.flatMap(LogBase.init(name:)) ?? .e }
-    /// Bootstrap replicates.
-    public var bootstrapReplicates: Int { replicates ?? 2000 }
-    /// Bootstrap seed.
-    public var bootstrapSeed: UInt64 { seed ?? 20_250_101 }
 }
 
 extension LogBase {
@@ -1122,19 +943,15 @@ public struct OrderSpec: Sendable, Hashable, Codable {
     /// Seed of the row shuffle; no shuffle when absent.
     public var shuffleSeed: UInt64?
     /// Round-robin across cultures (default true).
-    public var interleave: Bool
+    public var interleave: Bool = true
 
     enum CodingKeys: String, CodingKey, CaseIterable {
         case interleave
         case shuffleSeed = "shuffle_seed"
     }
+}
 
-    /// Creates an order spec.
-    public init(shuffleSeed: UInt64? = nil, interleave: Bool = true) {
-        self.shuffleSeed = shuffleSeed
-        self.interleave = interleave
-    }
-
+extension OrderSpec {
     public init(from decoder: any Decoder) throws {
         try rejectUnknownKeys(decoder, CodingKeys.self)
         let container = try decoder.container(keyedBy: CodingKeys.self)

@@ -51,12 +51,6 @@ public struct ScoringInput: Sendable {
         pairs.filter { $0.item.metadata["response"] != "long-form" }
     }
 
-    /// Creates an input.
-    public init(scoring: ScoringSpec, suite: Suite, pairs: [(item: Item, result: ItemResult)]) {
-        self.scoring = scoring
-        self.suite = suite
-        self.pairs = pairs
-    }
 }
 
 /// What a rule may compare a run with: the store's runs and a way to read their results.

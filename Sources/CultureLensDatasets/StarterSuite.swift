@@ -18,24 +18,6 @@ public enum StarterSuite {
         /// One line naming the public fact the item rests on.
         public var note: String
 
-        /// Creates a question.
-        public init(
-            id: String,
-            culture: String,
-            topic: String,
-            question: String,
-            choices: [String],
-            answer: Int,
-            note: String
-        ) {
-            self.id = id
-            self.culture = culture
-            self.topic = topic
-            self.question = question
-            self.choices = choices
-            self.answer = answer
-            self.note = note
-        }
     }
 
     /// A short story about someone's behaviour in a named country, labelled by whether it is socially
@@ -61,23 +43,5 @@ public enum StarterSuite {
         /// One line naming the public fact the item rests on.
         public var note: String
 
-        /// Creates a norm story.
-        public init(
-            id: String,
-            culture: String,
-            topic: String,
-            story: String,
-            question: String,
-            label: Label,
-            note: String
-        ) {
-            self.id = id
-            self.culture = culture
-            self.topic = topic
-            self.story = story
-            self.question = question
-            self.label = label
-            self.note = note
-        }
     }
 }

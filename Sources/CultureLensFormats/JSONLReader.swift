@@ -15,12 +15,6 @@ public struct JSONLRecord<Value> {
     /// The decoded value.
     public var value: Value
 
-    /// Creates a record.
-    public init(line: Int, index: Int, value: Value) {
-        self.line = line
-        self.index = index
-        self.value = value
-    }
 }
 
 extension JSONLRecord: Sendable where Value: Sendable {}

@@ -194,11 +194,6 @@ public struct PythonDictEntry: Sendable, Hashable {
     /// The value.
     public var value: PythonValue
 
-    /// Creates an entry.
-    public init(key: PythonValue, value: PythonValue) {
-        self.key = key
-        self.value = value
-    }
 }
 
 /// A Python literal could not be parsed. `description` reads
@@ -214,15 +209,6 @@ public struct PythonLiteralError: Error, Sendable, Hashable, CustomStringConvert
     public var message: String
     /// What was found instead, e.g. `'}'` or `end of input`, when that helps.
     public var found: String?
-
-    /// Creates an error.
-    public init(offset: Int, line: Int, column: Int, message: String, found: String? = nil) {
-        self.offset = offset
-        self.line = line
-        self.column = column
-        self.message = message
-        self.found = found
-    }
 
     public var description: String {
         var text = "\(message) at offset \(offset) (line \(line), column \(column))"

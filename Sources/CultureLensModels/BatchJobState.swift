@@ -28,12 +28,6 @@ public struct BatchJobState: Sendable, Codable, Hashable {
         /// Batch-level errors last reported (why a batch failed).
         public var errors: [String]?
 
-        /// Creates a job that is planned but not uploaded.
-        public init(api: ModelAPI, keys: [String]) {
-            self.api = api
-            self.keys = keys
-        }
-
         /// Whether the provider will not change the batch any more.
         public var isTerminal: Bool { status.map(BatchJobState.isTerminal) ?? false }
 
@@ -56,12 +50,6 @@ public struct BatchJobState: Sendable, Codable, Hashable {
         /// Requests that failed so far.
         public var failed: Int
 
-        /// Creates counts.
-        public init(total: Int, completed: Int, failed: Int) {
-            self.total = total
-            self.completed = completed
-            self.failed = failed
-        }
     }
 
     /// The usual file name inside a run directory.

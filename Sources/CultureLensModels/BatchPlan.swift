@@ -274,13 +274,6 @@ public struct BatchFileProblem: Sendable, Hashable, CustomStringConvertible {
     /// What is wrong with it.
     public var message: String
 
-    /// Creates a problem.
-    public init(file: String, line: Int, message: String) {
-        self.file = file
-        self.line = line
-        self.message = message
-    }
-
     public var description: String { "\(file) line \(line): \(message)" }
 }
 

@@ -319,31 +319,6 @@ public struct EndpointSnapshot: Sendable, Hashable {
     /// Smoothed success latency in seconds (adaptive mode only).
     public var smoothedLatency: Double?
 
-    /// Creates a snapshot.
-    public init(
-        endpoint: String,
-        limit: Int,
-        peakLimit: Int,
-        outstanding: Int,
-        sent: Int,
-        succeeded: Int,
-        rateLimited: Int,
-        failures: Int,
-        health: Health,
-        smoothedLatency: Double?
-    ) {
-        self.endpoint = endpoint
-        self.limit = limit
-        self.peakLimit = peakLimit
-        self.outstanding = outstanding
-        self.sent = sent
-        self.succeeded = succeeded
-        self.rateLimited = rateLimited
-        self.failures = failures
-        self.health = health
-        self.smoothedLatency = smoothedLatency
-    }
-
     /// One line for a run's end, e.g.
     /// `http://a:8000/v1: up · limit 6 (peak 9) · sent 320 · ok 300 · 429 12 · failed 20 · latency 0.412 s`.
     public var summary: String {

@@ -68,20 +68,13 @@ public struct LocalModelInstallation: Sendable, Hashable {
     /// The GGUF model file.
     public var modelPath: String
     /// Which model the file is.
-    public var model: Model
+    public var model: Model = .gemma
 
     /// Model name of the default local model (Gemma) used in requests and cache keys.
     public static let modelName = Model.gemma.name
 
     /// What to tell a user whose machine lacks the local model.
     public static let installHint = "run `make demo` (or `make setup`) in the CultureLens checkout to install it"
-
-    /// Creates an installation description.
-    public init(python: String, modelPath: String, model: Model = .gemma) {
-        self.python = python
-        self.modelPath = modelPath
-        self.model = model
-    }
 
     /// Finds the virtualenv and model.
     ///
@@ -102,7 +95,8 @@ public struct LocalModelInstallation: Sendable, Hashable {
         if let explicit = environment["CULTURELENS_VENV"], !explicit.isEmpty {
             venv = explicit
         } else {
-            let executableFolder = URL(fileURLWithPath: executablePath).standardizedFileURL.deletingLastPathComponent().path
+            let executableFolder = URL(fileURLWithPath: executablePath).standardizedFileURL.deletingLastPathComponent()
+                .path
             for start in [workingDirectory, executableFolder] {
                 if let found = findUpward(".venv/bin/python", from: start) {
                     venv = URL(fileURLWithPath: found).deletingLastPathComponent().deletingLastPathComponent().path
@@ -113,9 +107,10 @@ public struct LocalModelInstallation: Sendable, Hashable {
         guard let venv, fileManager.isExecutableFile(atPath: venv + "/bin/python") else {
             throw LocalModelError(message: "no Python virtualenv with llama-cpp-python found; \(installHint)")
         }
-        let hasServer = (try? fileManager.contentsOfDirectory(atPath: venv + "/lib"))?.contains { version in
-            fileManager.fileExists(atPath: "\(venv)/lib/\(version)/site-packages/llama_cpp/server")
-        } ?? false
+        let hasServer =
+            (try? fileManager.contentsOfDirectory(atPath: venv + "/lib"))?.contains { version in
+                fileManager.fileExists(atPath: "\(venv)/lib/\(version)/site-packages/llama_cpp/server")
+            } ?? false
         guard hasServer else {
             throw LocalModelError(message: "\(venv) has no llama_cpp.server; \(installHint)")
         }

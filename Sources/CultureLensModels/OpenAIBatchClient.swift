@@ -67,25 +67,6 @@ public final class OpenAIBatchClient: Sendable {
         /// Batch-level errors (why validation failed), as `code: message` strings.
         public var errors: [String]?
 
-        /// Creates a batch value.
-        public init(
-            id: String,
-            status: String,
-            inputFileID: String? = nil,
-            outputFileID: String? = nil,
-            errorFileID: String? = nil,
-            requestCounts: BatchJobState.RequestCounts? = nil,
-            errors: [String]? = nil
-        ) {
-            self.id = id
-            self.status = status
-            self.inputFileID = inputFileID
-            self.outputFileID = outputFileID
-            self.errorFileID = errorFileID
-            self.requestCounts = requestCounts
-            self.errors = errors
-        }
-
         public init(from decoder: any Decoder) throws {
             let container = try decoder.container(keyedBy: CodingKeys.self)
             id = try container.decode(String.self, forKey: .id)

@@ -32,13 +32,6 @@ public struct TileValue: Sendable, Hashable {
     /// Scored items.
     public var n: Int
 
-    /// Creates a tile value.
-    public init(value: Double, low: Double, high: Double, n: Int) {
-        self.value = value
-        self.low = low
-        self.high = high
-        self.n = n
-    }
 }
 
 /// The charts of the report, built with ``SVG``. Every function is pure and deterministic.

@@ -6,7 +6,7 @@ extension ReportSample {
         /// Item id.
         public var itemID: String
         /// Prompt variant id.
-        public var variant: String
+        public var variant: String = "default"
         /// Culture code.
         public var culture: String
         /// Score, when scored.
@@ -18,35 +18,6 @@ extension ReportSample {
 
         enum CodingKeys: CodingKey {
             case itemID, variant, culture, score, distribution, error
-        }
-
-        /// Creates a digest.
-        public init(
-            itemID: String,
-            variant: String = "default",
-            culture: String,
-            score: Double?,
-            distribution: [Double]? = nil,
-            failed: Bool
-        ) {
-            self.itemID = itemID
-            self.variant = variant
-            self.culture = culture
-            self.score = score
-            self.distribution = distribution
-            self.failed = failed
-        }
-
-        /// Decodes the fields it keeps with the same defaults and type checks as ``ReportSample``; other fields
-        /// are not decoded.
-        public init(from decoder: any Decoder) throws {
-            let c = try decoder.container(keyedBy: CodingKeys.self)
-            itemID = try c.decode(String.self, forKey: .itemID)
-            variant = try c.decodeIfPresent(String.self, forKey: .variant) ?? "default"
-            culture = try c.decodeIfPresent(String.self, forKey: .culture) ?? ""
-            score = try c.decodeIfPresent(Double.self, forKey: .score)
-            distribution = try c.decodeIfPresent([Double].self, forKey: .distribution)
-            failed = try c.decodeIfPresent(String.self, forKey: .error) != nil
         }
 
         /// How the item ended (as ``ReportSample/outcome``).
@@ -67,5 +38,19 @@ extension ReportSample {
             distribution: distribution,
             failed: error != nil
         )
+    }
+}
+
+extension ReportSample.Digest {
+    /// Decodes the fields it keeps with the same defaults and type checks as ``ReportSample``; other fields
+    /// are not decoded.
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        itemID = try c.decode(String.self, forKey: .itemID)
+        variant = try c.decodeIfPresent(String.self, forKey: .variant) ?? "default"
+        culture = try c.decodeIfPresent(String.self, forKey: .culture) ?? ""
+        score = try c.decodeIfPresent(Double.self, forKey: .score)
+        distribution = try c.decodeIfPresent([Double].self, forKey: .distribution)
+        failed = try c.decodeIfPresent(String.self, forKey: .error) != nil
     }
 }

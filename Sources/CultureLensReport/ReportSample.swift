@@ -16,7 +16,7 @@ public struct ReportSample: Sendable, Hashable, Codable {
 
     public var itemID: String
     public var itemIndex: Int
-    public var variant: String
+    public var variant: String = "default"
     public var culture: String
     public var topic: String
     public var prompt: String
@@ -29,53 +29,23 @@ public struct ReportSample: Sendable, Hashable, Codable {
     public var score: Double?
     public var error: String?
     public var errorDetail: String?
-    public var cached: Bool
-    public var attempts: Int
+    public var cached: Bool = false
+    public var attempts: Int = 1
 
     enum CodingKeys: CodingKey {
         case itemID, itemIndex, variant, culture, topic, prompt, response, distribution, outsideMass, predicted
         case predictedChoice, gold, score, error, errorDetail, cached, attempts
     }
 
-    /// Creates a sample.
-    public init(
-        itemID: String,
-        itemIndex: Int,
-        variant: String = "default",
-        culture: String,
-        topic: String,
-        prompt: String,
-        response: String?,
-        distribution: [Double]? = nil,
-        outsideMass: Double? = nil,
-        predicted: Int?,
-        predictedChoice: String?,
-        gold: [Int],
-        score: Double?,
-        error: String?,
-        errorDetail: String? = nil,
-        cached: Bool = false,
-        attempts: Int = 1
-    ) {
-        self.itemID = itemID
-        self.itemIndex = itemIndex
-        self.variant = variant
-        self.culture = culture
-        self.topic = topic
-        self.prompt = prompt
-        self.response = response
-        self.distribution = distribution
-        self.outsideMass = outsideMass
-        self.predicted = predicted
-        self.predictedChoice = predictedChoice
-        self.gold = gold
-        self.score = score
-        self.error = error
-        self.errorDetail = errorDetail
-        self.cached = cached
-        self.attempts = attempts
+    /// How the item ended.
+    public var outcome: Outcome {
+        if error != nil { return .failed }
+        guard let score else { return .unscored }
+        return score >= 1 ? .correct : .incorrect
     }
+}
 
+extension ReportSample {
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         itemID = try c.decode(String.self, forKey: .itemID)
@@ -95,12 +65,5 @@ public struct ReportSample: Sendable, Hashable, Codable {
         errorDetail = try c.decodeIfPresent(String.self, forKey: .errorDetail)
         cached = try c.decodeIfPresent(Bool.self, forKey: .cached) ?? false
         attempts = try c.decodeIfPresent(Int.self, forKey: .attempts) ?? 0
-    }
-
-    /// How the item ended.
-    public var outcome: Outcome {
-        if error != nil { return .failed }
-        guard let score else { return .unscored }
-        return score >= 1 ? .correct : .incorrect
     }
 }

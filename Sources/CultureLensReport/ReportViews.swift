@@ -8,14 +8,8 @@ public struct LinkView: Sendable, Hashable {
     /// Link text.
     public var text: String
     /// Whether it is the current page.
-    public var current: Bool
+    public var current: Bool = false
 
-    /// Creates a link.
-    public init(href: String, text: String, current: Bool = false) {
-        self.href = href
-        self.text = text
-        self.current = current
-    }
 }
 
 struct FactView: Sendable {

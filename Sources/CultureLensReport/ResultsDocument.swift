@@ -71,64 +71,6 @@ public struct ResultsDocument: Sendable, Hashable {
         /// Prompt variants evaluated, when recorded.
         public var variants: [String]?
 
-        /// Creates a run section as given (see ``redacted()``).
-        public init(
-            id: String,
-            suite: String,
-            suiteVersion: String,
-            specHash: String,
-            model: String,
-            endpoint: String,
-            api: String,
-            scoring: String,
-            itemCount: Int,
-            status: String,
-            createdAt: String,
-            finishedAt: String?,
-            toolVersion: String,
-            settings: [String: String],
-            variants: [String]?
-        ) {
-            self.id = id
-            self.suite = suite
-            self.suiteVersion = suiteVersion
-            self.specHash = specHash
-            self.model = model
-            self.endpoint = endpoint
-            self.api = api
-            self.scoring = scoring
-            self.itemCount = itemCount
-            self.status = status
-            self.createdAt = createdAt
-            self.finishedAt = finishedAt
-            self.toolVersion = toolVersion
-            self.settings = settings
-            self.variants = variants
-        }
-
-        /// The section of `record`; dates as ISO 8601 (seconds, UTC). `variants` are not written: version 1 files
-        /// did not carry them and the samples name their variant.
-        public init(_ record: RunRecord, settings: [String: String]) {
-            let formatter = ISO8601DateFormatter()
-            self.init(
-                id: record.id,
-                suite: record.suite,
-                suiteVersion: record.suiteVersion,
-                specHash: record.specHash,
-                model: record.model,
-                endpoint: record.endpoint,
-                api: record.api.rawValue,
-                scoring: record.scoring.rawValue,
-                itemCount: record.itemCount,
-                status: record.status.rawValue,
-                createdAt: formatter.string(from: record.createdAt),
-                finishedAt: record.finishedAt.map { formatter.string(from: $0) },
-                toolVersion: record.toolVersion,
-                settings: settings,
-                variants: nil
-            )
-        }
-
         /// This section with credentials removed from the endpoint and secret-looking settings dropped, for
         /// showing or serving.
         public func redacted() -> Run {
@@ -141,29 +83,6 @@ public struct ResultsDocument: Sendable, Hashable {
         private enum CodingKeys: String, CodingKey {
             case id, suite, suiteVersion, specHash, model, endpoint, api, scoring, itemCount, status, createdAt
             case finishedAt, toolVersion, settings, variants
-        }
-
-        /// Decodes leniently: missing or mistyped fields become empty, so older or newer files still render.
-        public init(from decoder: any Decoder) throws {
-            let c = try decoder.container(keyedBy: CodingKeys.self)
-            func string(_ key: CodingKeys) -> String { (try? c.decodeIfPresent(String.self, forKey: key)) ?? "" }
-            self.init(
-                id: string(.id),
-                suite: string(.suite),
-                suiteVersion: string(.suiteVersion),
-                specHash: string(.specHash),
-                model: string(.model),
-                endpoint: string(.endpoint),
-                api: string(.api),
-                scoring: string(.scoring),
-                itemCount: (try? c.decodeIfPresent(Int.self, forKey: .itemCount)) ?? 0,
-                status: string(.status),
-                createdAt: Self.date(c, .createdAt) ?? "",
-                finishedAt: Self.date(c, .finishedAt),
-                toolVersion: string(.toolVersion),
-                settings: (try? c.decodeIfPresent([String: String].self, forKey: .settings)) ?? [:],
-                variants: (try? c.decodeIfPresent([String].self, forKey: .variants)) ?? nil
-            )
         }
 
         /// A date written as ISO-8601 text or as seconds since 1970.
@@ -233,9 +152,12 @@ public struct ResultsDocument: Sendable, Hashable {
     /// unescaped slashes, ISO-8601 dates.
     public static func encoder(pretty: Bool = true) -> JSONEncoder {
         let encoder = JSONEncoder()
-        encoder.outputFormatting = pretty ? [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes] : [
-            .sortedKeys, .withoutEscapingSlashes,
-        ]
+        encoder.outputFormatting =
+            pretty
+            ? [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+            : [
+                .sortedKeys, .withoutEscapingSlashes,
+            ]
         encoder.dateEncodingStrategy = .iso8601
         encoder.keyEncodingStrategy = .convertToSnakeCase
         return encoder
@@ -368,5 +290,53 @@ private struct Verbatim: Encodable {
         default:
             try value.encode(to: encoder)
         }
+    }
+}
+
+extension ResultsDocument.Run {
+    /// The section of `record`; dates as ISO 8601 (seconds, UTC). `variants` are not written: version 1 files
+    /// did not carry them and the samples name their variant.
+    public init(_ record: RunRecord, settings: [String: String]) {
+        let formatter = ISO8601DateFormatter()
+        self.init(
+            id: record.id,
+            suite: record.suite,
+            suiteVersion: record.suiteVersion,
+            specHash: record.specHash,
+            model: record.model,
+            endpoint: record.endpoint,
+            api: record.api.rawValue,
+            scoring: record.scoring.rawValue,
+            itemCount: record.itemCount,
+            status: record.status.rawValue,
+            createdAt: formatter.string(from: record.createdAt),
+            finishedAt: record.finishedAt.map { formatter.string(from: $0) },
+            toolVersion: record.toolVersion,
+            settings: settings,
+            variants: nil
+        )
+    }
+
+    /// Decodes leniently: missing or mistyped fields become empty, so older or newer files still render.
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        func string(_ key: CodingKeys) -> String { (try? c.decodeIfPresent(String.self, forKey: key)) ?? "" }
+        self.init(
+            id: string(.id),
+            suite: string(.suite),
+            suiteVersion: string(.suiteVersion),
+            specHash: string(.specHash),
+            model: string(.model),
+            endpoint: string(.endpoint),
+            api: string(.api),
+            scoring: string(.scoring),
+            itemCount: (try? c.decodeIfPresent(Int.self, forKey: .itemCount)) ?? 0,
+            status: string(.status),
+            createdAt: Self.date(c, .createdAt) ?? "",
+            finishedAt: Self.date(c, .finishedAt),
+            toolVersion: string(.toolVersion),
+            settings: (try? c.decodeIfPresent([String: String].self, forKey: .settings)) ?? [:],
+            variants: (try? c.decodeIfPresent([String].self, forKey: .variants)) ?? nil
+        )
     }
 }

@@ -56,8 +56,11 @@ public struct RunReport: Sendable {
     /// The `results.json` document of this report, with `metrics` when given.
     public func document(metrics: BenchmarkMetrics? = nil) -> ResultsDocument {
         ResultsDocument(
-            run: ResultsDocument.Run(run, settings: settings), summary: summary, metrics: metrics,
-            diagnostics: diagnostics)
+            run: ResultsDocument.Run(run, settings: settings),
+            summary: summary,
+            metrics: metrics,
+            diagnostics: diagnostics
+        )
     }
 
     /// The `results.json` document: pretty, sorted keys, ISO-8601 dates.

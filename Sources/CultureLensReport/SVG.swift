@@ -5,18 +5,6 @@ public struct SVGColor: Sendable, Hashable {
     /// Red, green and blue, 0...255.
     public var red: UInt8, green: UInt8, blue: UInt8
 
-    /// Creates a colour from its components.
-    public init(red: UInt8, green: UInt8, blue: UInt8) {
-        self.red = red
-        self.green = green
-        self.blue = blue
-    }
-
-    /// Creates a colour from a 24-bit value such as `0x31688E`.
-    public init(hex: UInt32) {
-        self.init(red: UInt8((hex >> 16) & 0xFF), green: UInt8((hex >> 8) & 0xFF), blue: UInt8(hex & 0xFF))
-    }
-
     /// `#rrggbb`.
     public var hexString: String {
         "#"
@@ -61,6 +49,13 @@ public struct SVGColor: Sendable, Hashable {
     public static let worse = SVGColor(hex: 0xD55E00)
 }
 
+extension SVGColor {
+    /// Creates a colour from a 24-bit value such as `0x31688E`.
+    public init(hex: UInt32) {
+        self.init(red: UInt8((hex >> 16) & 0xFF), green: UInt8((hex >> 8) & 0xFF), blue: UInt8(hex & 0xFF))
+    }
+}
+
 /// Fill and stroke of a shape.
 public struct SVGPaint: Sendable, Hashable {
     /// Fill colour; `nil` draws no fill.
@@ -73,21 +68,6 @@ public struct SVGPaint: Sendable, Hashable {
     public var dash: [Double]?
     /// Fill opacity 0...1.
     public var fillOpacity: Double?
-
-    /// Creates a paint.
-    public init(
-        fill: SVGColor? = nil,
-        stroke: SVGColor? = nil,
-        strokeWidth: Double? = nil,
-        dash: [Double]? = nil,
-        fillOpacity: Double? = nil
-    ) {
-        self.fill = fill
-        self.stroke = stroke
-        self.strokeWidth = strokeWidth
-        self.dash = dash
-        self.fillOpacity = fillOpacity
-    }
 
     /// A filled shape without stroke.
     public static func filled(_ color: SVGColor) -> SVGPaint { SVGPaint(fill: color) }
@@ -115,30 +95,16 @@ public struct SVGTextStyle: Sendable, Hashable {
     }
 
     /// Horizontal anchor.
-    public var anchor: Anchor
+    public var anchor: Anchor = .start
     /// Font size in user units.
-    public var size: Double
+    public var size: Double = 12
     /// Bold text.
-    public var bold: Bool
+    public var bold: Bool = false
     /// Text colour.
-    public var color: SVGColor
+    public var color: SVGColor = .ink
     /// Centre the text vertically on `y` rather than sitting on it.
-    public var middleBaseline: Bool
+    public var middleBaseline: Bool = true
 
-    /// Creates a text style.
-    public init(
-        anchor: Anchor = .start,
-        size: Double = 12,
-        bold: Bool = false,
-        color: SVGColor = .ink,
-        middleBaseline: Bool = true
-    ) {
-        self.anchor = anchor
-        self.size = size
-        self.bold = bold
-        self.color = color
-        self.middleBaseline = middleBaseline
-    }
 }
 
 /// One node of an SVG tree. Text and attribute values are escaped by ``SVG/render()``; element and attribute
@@ -163,11 +129,6 @@ public struct SVGPoint: Sendable, Hashable {
     /// Coordinates.
     public var x: Double, y: Double
 
-    /// Creates a point.
-    public init(x: Double, y: Double) {
-        self.x = x
-        self.y = y
-    }
 }
 
 /// A typed SVG document with escaping built in.
@@ -191,15 +152,6 @@ public struct SVG: Sendable, Hashable {
     public var cssClass: String?
     /// Content.
     public var nodes: [SVGNode] = []
-
-    /// Creates an empty document.
-    public init(width: Double, height: Double, title: String, description: String? = nil, cssClass: String? = nil) {
-        self.width = width
-        self.height = height
-        self.title = title
-        self.description = description
-        self.cssClass = cssClass
-    }
 
     /// Appends a node.
     public mutating func add(_ node: SVGNode) { nodes.append(node) }

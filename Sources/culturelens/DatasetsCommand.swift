@@ -1,4 +1,5 @@
 import ArgumentParser
+import CultureLensApp
 import CultureLensCore
 import CultureLensDatasets
 import CultureLensModels
@@ -74,37 +75,37 @@ struct DatasetsFetchCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let source = HubDatasetSource(configuration: .fromEnvironment())
-        var failures = 0
-        for name in names {
-            for file in DatasetRegistry.files[name] ?? [] {
-                let progress = DownloadProgressLine(label: "\(name): \(file.path)")
-                do {
-                    let url = try await source.fetch(file, force: force) { bytes, total in
-                        progress.update(bytes: bytes, total: total)
+        let failures = try await withHubDatasetSource { source in
+            var failures = 0
+            for name in names {
+                for file in DatasetRegistry.files[name] ?? [] {
+                    let progress = DownloadProgressLine(label: "\(name): \(file.path)")
+                    do {
+                        let url = try await source.fetch(file, force: force) { bytes, total in
+                            progress.update(bytes: bytes, total: total)
+                        }
+                        progress.finish()
+                        let size = fileSize(url).map(formatBytes) ?? "?"
+                        if file.sha256 == nil {
+                            let digest = (try? DatasetCache.sha256Hex(ofFileAt: url)) ?? "?"
+                            print(
+                                "\(name): \(file.path) → \(url.path) (\(size); not verified: no pinned sha256; this copy has sha256 \(digest))"
+                            )
+                        } else {
+                            print("\(name): \(file.path) → \(url.path) (\(size), sha256 verified)")
+                        }
+                    } catch let error as DatasetError {
+                        progress.finish()
+                        printError("error: \(name): \(error.message)")
+                        failures += 1
+                    } catch is CancellationError {
+                        progress.finish()
+                        throw ExitCode(130)
                     }
-                    progress.finish()
-                    let size = fileSize(url).map(formatBytes) ?? "?"
-                    if file.sha256 == nil {
-                        let digest = (try? DatasetCache.sha256Hex(ofFileAt: url)) ?? "?"
-                        print(
-                            "\(name): \(file.path) → \(url.path) (\(size); not verified: no pinned sha256; this copy has sha256 \(digest))"
-                        )
-                    } else {
-                        print("\(name): \(file.path) → \(url.path) (\(size), sha256 verified)")
-                    }
-                } catch let error as DatasetError {
-                    progress.finish()
-                    printError("error: \(name): \(error.message)")
-                    failures += 1
-                } catch is CancellationError {
-                    progress.finish()
-                    try? await source.shutdown()
-                    throw ExitCode(130)
                 }
             }
+            return failures
         }
-        try? await source.shutdown()
         if failures > 0 { throw ExitCode(1) }
     }
 }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import CultureLensApp
 import CultureLensCore
 import CultureLensModels
 import Foundation
@@ -27,21 +28,18 @@ struct ModelsCommand: AsyncParsableCommand {
             print("\(name)  \(model.name) via llama.cpp (\(local))")
         }
         guard let baseURL else { return }
-        let client = OpenAIClient(
-            configuration: .init(
-                baseURL: baseURL,
-                model: "",
-                apiKey: ProcessInfo.processInfo.environment[apiKeyEnv],
-                timeout: 15,
-                retry: .init(maxAttempts: 1)
-            )
-        )
         do {
-            let names = try await client.listModels()
-            try await client.shutdown()
+            let names = try await withOpenAIClient(
+                .init(
+                    baseURL: baseURL,
+                    model: "",
+                    apiKey: ProcessInfo.processInfo.environment[apiKeyEnv],
+                    timeout: 15,
+                    retry: .init(maxAttempts: 1)
+                )
+            ) { try await $0.listModels() }
             for name in names { print("\(name)  at \(baseURL)") }
         } catch {
-            try? await client.shutdown()
             printError("cannot list models at \(baseURL): \(error)")
             throw ExitCode(1)
         }

@@ -80,7 +80,7 @@ struct RobustnessCommand: AsyncParsableCommand {
     var json = false
 
     func validate() throws {
-        try SuiteResolver.validate(suite, data: dataOptions.data)
+        try dataOptions.validate(suite: suite)
         do {
             _ = try PerturbationGrid.parse(perturb)
             if let steer { _ = try SteeringTargets.parse(steer) }
@@ -254,7 +254,9 @@ struct RobustnessCommand: AsyncParsableCommand {
             ]
         )
         let inapplicable = gridSpec.inapplicableFactors(for: selected)
-        if !inapplicable.isEmpty { report.settings["not_applicable"] = inapplicable.map(\.rawValue).joined(separator: ",") }
+        if !inapplicable.isEmpty {
+            report.settings["not_applicable"] = inapplicable.map(\.rawValue).joined(separator: ",")
+        }
         // The usual summary is the plain prompt's (first sample), so it reads like `run`; the card covers the rest.
         let plainID = PromptVariant.default.id
         report.summary = RunSummary(

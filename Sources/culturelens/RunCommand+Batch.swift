@@ -36,28 +36,35 @@ extension RunCommand {
         func leave(_ code: Int32) -> ExitCode { ExitCode(code) }
         guard let baseURL = modelOptions.baseURL else { throw leave(2) }
         let runID = runner.runRecord(for: suite, variants: variants, toolVersion: CultureLensVersion.current).id
-        let client = OpenAIBatchClient(
-            configuration: .init(
-                baseURL: baseURL,
-                apiKey: ProcessInfo.processInfo.environment[modelOptions.apiKeyEnv],
-                timeout: modelOptions.timeout
-            )
-        )
-        let coordinator = OpenAIBatchCoordinator(
-            client: client,
-            configuration: batchConfiguration(runID: runID, baseURL: baseURL),
-            log: { printError($0) }
-        )
+        let configuration = batchConfiguration(runID: runID, baseURL: baseURL)
         let result: Result<(any LanguageModel)?, any Error>
         do {
             result = .success(
-                try await collectBatches(coordinator, runner: runner, suite: suite, variants: variants, stop: stop)
+                try await withOpenAIBatchClient(
+                    .init(
+                        baseURL: baseURL,
+                        apiKey: ProcessInfo.processInfo.environment[modelOptions.apiKeyEnv],
+                        timeout: modelOptions.timeout
+                    )
+                ) { client in
+                    let coordinator = OpenAIBatchCoordinator(
+                        client: client,
+                        configuration: configuration,
+                        log: { printError($0) }
+                    )
+                    return try await collectBatches(
+                        coordinator,
+                        runner: runner,
+                        suite: suite,
+                        variants: variants,
+                        stop: stop
+                    )
+                }
             )
         } catch {
             result = .failure(error)
         }
-        try? await client.shutdown()
-        let stateFile = coordinator.configuration.stateFile.path
+        let stateFile = configuration.stateFile.path
         switch result {
         case .success(let model?):
             return model

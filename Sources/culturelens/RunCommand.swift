@@ -44,7 +44,7 @@ struct RunCommand: AsyncParsableCommand {
     @OptionGroup var batchOptions: BatchOptions
 
     func validate() throws {
-        try SuiteResolver.validate(suite, data: dataOptions.data)
+        try dataOptions.validate(suite: suite)
         if let limit, limit < 1 { throw ValidationError("--limit must be at least 1") }
         guard (1...1024).contains(concurrency) else { throw ValidationError("--concurrency must be 1...1024") }
         if enqueue { try validateEnqueue() }
@@ -78,7 +78,6 @@ struct RunCommand: AsyncParsableCommand {
 
     /// Evaluates the suite with an open model and store, then prints and writes the results.
     private func evaluate(_ resolved: ResolvedSuite, session: ModelSession, store: any ResultStore) async throws {
-        let selected = resolved.suite
         let stop = StopSignal()
         let trap = SignalTrap {
             stop.stop()
@@ -87,9 +86,8 @@ struct RunCommand: AsyncParsableCommand {
             Foundation.exit(130)
         }
         defer { trap.cancel() }
-        let renderer = ProgressRenderer()
-        var runner = EvaluationRunner(
-            model: session.model,
+        let evaluation = EvaluationSession(
+            model: session,
             store: store,
             configuration: .init(
                 api: session.api,
@@ -99,20 +97,22 @@ struct RunCommand: AsyncParsableCommand {
                 temperature: sampling.requestTemperature
             )
         )
+        var runner = evaluation.runner
         if batchOptions.batch {
             runner.model = try await batchModel(
                 for: runner,
-                suite: selected,
+                suite: resolved.suite,
                 variants: sampling.variants,
                 stop: stop
             )
         }
+        let renderer = ProgressRenderer()
         let finished: RunRecord
         do {
-            finished = try await runner.execute(
-                selected,
+            finished = try await evaluation.execute(
+                resolved,
+                runner: runner,
                 variants: sampling.variants,
-                toolVersion: CultureLensVersion.current,
                 stop: stop
             ) {
                 renderer.update($0)
@@ -126,47 +126,24 @@ struct RunCommand: AsyncParsableCommand {
         for line in session.endpointSummary { printError(line) }
         if batchOptions.batch { finishBatch(run: finished, model: runner.model) }
 
-        // The results are streamed from the store, never all held with their prompts: one pass for the summary and
-        // the metrics, a second (only with --output) that writes each sample as it reads it.
-        let stored = try await StoredRunResults.read(
-            run: finished,
-            store: store,
-            keepForMetrics: resolved.loaded != nil
+        let outcome = try await evaluation.finish(
+            finished,
+            resolved: resolved,
+            settings: [
+                "concurrency": String(concurrency),
+                "limit": limit.map(String.init) ?? "all",
+                "top_logprobs": String(modelOptions.topLogprobs),
+                "samples": String(sampling.samples),
+            ],
+            data: dataOptions.data,
+            output: output.map { URL(fileURLWithPath: $0) }
         )
-        let settings = [
-            "concurrency": String(concurrency),
-            "limit": limit.map(String.init) ?? "all",
-            "top_logprobs": String(modelOptions.topLogprobs),
-            "samples": String(sampling.samples),
-        ]
-        let report = RunReport(
-            run: finished,
-            summary: stored.summary,
-            settings: settings,
-            diagnostics: resolved.diagnostics
-        )
-        let metrics = await resolved.metrics(
-            results: stored.forMetrics,
-            run: finished,
-            store: store,
-            data: dataOptions.data
-        )
-        if let output {
-            try await RunReport.write(
-                run: finished,
-                suite: selected,
-                store: store,
-                settings: settings,
-                metrics: metrics,
-                diagnostics: resolved.diagnostics,
-                to: URL(fileURLWithPath: output)
-            )
-        }
+        let report = outcome.report
         if json {
-            FileHandle.standardOutput.write(try report.resultsJSON(metrics: metrics))
+            FileHandle.standardOutput.write(try report.resultsJSON(metrics: outcome.metrics))
         } else {
             print(report.table(), terminator: "")
-            if let metrics { print(report.metricsTable(metrics), terminator: "") }
+            if let metrics = outcome.metrics { print(report.metricsTable(metrics), terminator: "") }
             if let output { print("results: \(output)/results.json · samples: \(output)/samples.jsonl") }
         }
         if finished.status == .interrupted {
@@ -175,7 +152,7 @@ struct RunCommand: AsyncParsableCommand {
             )
             throw ExitCode(130)
         }
-        let unrecoverable = stored.unrecoverable
+        let unrecoverable = outcome.unrecoverable
         if unrecoverable > 0 {
             printError("\(unrecoverable) item(s) failed after every retry; run the same command again to retry them")
             throw ExitCode(1)

@@ -40,7 +40,7 @@ struct ScoreCommand: AsyncParsableCommand {
     var modelName: String?
 
     func validate() throws {
-        try SuiteResolver.validate(suite, data: dataOptions.data)
+        try dataOptions.validate(suite: suite)
         guard FileManager.default.fileExists(atPath: responses) else {
             throw ValidationError("--responses \(responses) does not exist")
         }

@@ -1,10 +1,11 @@
 import CultureLensCore
 import CultureLensDatasets
-import CultureLensModels
 import CultureLensTesting
 import Foundation
 import Synchronization
 import Testing
+
+@testable import CultureLensModels
 
 /// The pure side of provider batch mode: planning, splitting, input lines, parsing output and error files, the
 /// persisted job state and the model that answers from batch results.

@@ -17,15 +17,9 @@ struct CrashResumeTests {
         // The first 12 requests are answered at once; the rest wait until the test has killed the CLI and opened the
         // gate. So the kill always lands mid-run, however long CPU-bound tests keep this process's poll from running
         // (the server answers from its own thread, and the CLI once finished all 40 items before a starved poll).
-        let gate = Mutex((answered: 0, open: false))
+        let gate = RequestGate(answered: 12)
         let server = try await ScriptedHTTPServer.start { _ in
-            let held = gate.withLock { state in
-                state.answered += 1
-                return state.answered > 12 && !state.open
-            }
-            if held {
-                while !gate.withLock({ $0.open }), !Task.isCancelled { try? await Task.sleep(for: .milliseconds(20)) }
-            }
+            await gate.pass()
             return .json(FakeOpenAI.completion(text: " C", topLogprobs: [(" C", -0.1), (" Yes", -0.7), (" A", -2.5)]))
         }
         let arguments = [
@@ -50,7 +44,7 @@ struct CrashResumeTests {
         let beforeResume = try await store.results(runID: runID)
         #expect(beforeResume.count >= 8 && beforeResume.count < 40)
         let savedPrompts = Set(beforeResume.map(\.prompt))
-        gate.withLock { $0.open = true }
+        gate.open()
 
         let resumed = try await CLIProcess.run(arguments, environment: environment)
         #expect(resumed.status == 0, "\(resumed.stderr)")
@@ -60,7 +54,9 @@ struct CrashResumeTests {
         #expect(after.allSatisfy { $0.failure == nil })
         // Every response saved before the kill was requested exactly once over both invocations.
         let prompts = server.requests.compactMap { request -> String? in
-            guard let body = try? JSONSerialization.jsonObject(with: Data(request.body)) as? [String: Any] else { return nil }
+            guard let body = try? JSONSerialization.jsonObject(with: Data(request.body)) as? [String: Any] else {
+                return nil
+            }
             return body["prompt"] as? String
         }
         for prompt in savedPrompts {

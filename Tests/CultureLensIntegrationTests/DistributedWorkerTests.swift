@@ -40,15 +40,13 @@ extension Trait where Self == LocalPostgresTrait {
         let database = "dist_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "")
         try await postgres.createDatabase(database)
         let url = postgres.url(database: database)
-        // Slow enough (88 items at 6 in flight: 9 s) that the poll below catches w1 mid-run even when CPU-bound
-        // tests keep this process's threads busy for seconds; the server answers from its own thread.
+        // The first 12 requests are answered; the rest wait until the test has killed w1 and opened the gate. So w1
+        // always holds a lease when it is killed, however long CPU-bound tests keep this process's poll from
+        // running (the server answers from its own thread; a timed delay once let w1 finish first on a busy CI).
+        let gate = RequestGate(answered: 12)
         let endpoint = try await ScriptedHTTPServer.start { _ in
-            .delay(
-                .milliseconds(600),
-                then: .json(
-                    FakeOpenAI.completion(text: " A", topLogprobs: [(" A", -0.1), (" B", -2.5), (" Yes", -3)])
-                )
-            )
+            await gate.pass()
+            return .json(FakeOpenAI.completion(text: " A", topLogprobs: [(" A", -0.1), (" B", -2.5), (" Yes", -3)]))
         }
         let home = try CLIProcess.temporaryDirectory("dist-home")
         let secret = "sk-test-\(UUID().uuidString)"
@@ -73,11 +71,13 @@ extension Trait where Self == LocalPostgresTrait {
         let stored = try await postgres.psql("SELECT settings FROM work_runs", database: database)
         #expect(stored.contains("DIST_TEST_KEY") && !stored.contains(secret))
 
-        // Three workers; w1 is killed with SIGKILL while it holds a lease. The lease (10 s) outlasts the seconds a
-        // busy test process may take between the kill and reading who held what.
+        // Three workers; w1 is killed with SIGKILL while it holds a lease. w1 starts alone, so the 12 answered
+        // requests are its own and it has results of its own (`status` lists it); w2 and w3 start once w1 is held
+        // at the gate, and the gate opens after the kill. The lease (10 s) outlasts the seconds a busy test
+        // process may take between the kill and reading who held what.
         var workers: [Process] = []
         var folders = [home]
-        for index in 1...3 {
+        func startWorker(_ index: Int) throws {
             let logs = try CLIProcess.temporaryDirectory("dist-w\(index)")
             folders.append(logs)
             workers.append(
@@ -91,12 +91,16 @@ extension Trait where Self == LocalPostgresTrait {
                 )
             )
         }
+        try startWorker(1)
         let store = try await PostgresResultStore.connect(url: url)
         var heldByKilled: [WorkItemStatus] = []
         let deadline = Date().addingTimeInterval(60)
         while Date() < deadline {
             let progress = try await store.progress(runID: runID)
-            if let w1 = progress?.workers.first(where: { $0.id == "w1" }), w1.done >= 4, w1.claimed > 0 {
+            let gated = gate.isHolding
+            if gated, let w1 = progress?.workers.first(where: { $0.id == "w1" }), w1.done >= 1, w1.claimed > 0 {
+                try startWorker(2)
+                try startWorker(3)
                 kill(workers[0].processIdentifier, SIGKILL)
                 workers[0].waitUntilExit()
                 heldByKilled = try await store.itemStatuses(runID: runID).filter {
@@ -106,6 +110,7 @@ extension Trait where Self == LocalPostgresTrait {
             }
             try await Task.sleep(for: .milliseconds(25))
         }
+        gate.open()
         #expect(workers[0].terminationReason == .uncaughtSignal, "w1 was not killed mid-run")
         #expect(!heldByKilled.isEmpty, "w1 held no lease when it was killed")
 

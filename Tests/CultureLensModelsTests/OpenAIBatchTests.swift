@@ -1,10 +1,11 @@
 import CultureLensCore
 import CultureLensDatasets
-import CultureLensModels
 import CultureLensTesting
 import Foundation
 import Synchronization
 import Testing
+
+@testable import CultureLensModels
 
 /// Provider batch mode end to end through the library: ``OpenAIBatchCoordinator`` and ``OpenAIBatchClient``
 /// against ``FakeOpenAIBatchServer`` (a real NIO HTTP server on 127.0.0.1), then the normal runner answering from

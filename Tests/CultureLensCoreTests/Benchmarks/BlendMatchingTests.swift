@@ -1,7 +1,8 @@
-import CultureLensCore
 import CultureLensTesting
 import Foundation
 import Testing
+
+@testable import CultureLensCore
 
 /// BLEnD short-answer matching measured against hand labels.
 ///

@@ -1,8 +1,9 @@
 import CultureLensCore
-import CultureLensFormats
 import CultureLensTesting
 import Foundation
 import PropertyBased
+
+@testable import CultureLensFormats
 
 /// Paths of the third-party test data (``TestData``) and of the package root (this file is four components below it).
 enum LoadingFixtures {

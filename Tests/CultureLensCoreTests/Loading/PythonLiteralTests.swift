@@ -1,8 +1,9 @@
 import CultureLensCore
-import CultureLensFormats
 import Foundation
 import PropertyBased
 import Testing
+
+@testable import CultureLensFormats
 
 struct PythonLiteralTests {
     // MARK: Table tests

@@ -1,9 +1,10 @@
-import CultureLensAnalysis
 import CultureLensCore
 import CultureLensStatistics
 import CultureLensTesting
 import Foundation
 import Testing
+
+@testable import CultureLensAnalysis
 
 struct SteerabilityTests {
     static let human: [String: [[Double]?]] = [

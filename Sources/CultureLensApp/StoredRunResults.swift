@@ -1,20 +1,22 @@
-import CultureLensCore
+public import CultureLensCore
 
 /// What `run` needs of a finished run's results, read from the store in one streamed pass: the summary, the
 /// count of failures worth retrying, and, for suites with metrics, the results without their prompts.
 ///
 /// The prompt is emptied because it is the largest field and no metric reads it. (At 100k items this read-back was
 /// not the main memory cost: peak RSS went from 665 to 603 MB; the loaded suite is most of the rest.)
-struct StoredRunResults {
+public struct StoredRunResults: Sendable {
     /// Summary of every result.
-    var summary: RunSummary
+    public var summary: RunSummary
     /// Results that failed in transport (``EvaluationRunner/isTransient(_:)``), retried by the next invocation.
-    var unrecoverable: Int
+    public var unrecoverable: Int
     /// Every result, prompt emptied, in the store's order; empty unless asked for.
-    var forMetrics: [ItemResult]
+    public var forMetrics: [ItemResult]
 
     /// Reads `run`'s results from `store` a page at a time.
-    static func read(run: RunRecord, store: any ResultStore, keepForMetrics: Bool) async throws -> StoredRunResults {
+    public static func read(run: RunRecord, store: any ResultStore, keepForMetrics: Bool) async throws
+        -> StoredRunResults
+    {
         var accumulator = RunSummary.Accumulator()
         var unrecoverable = 0
         var kept: [ItemResult] = []

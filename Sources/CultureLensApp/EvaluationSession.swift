@@ -1,0 +1,90 @@
+public import CultureLensCore
+public import CultureLensDatasets
+public import CultureLensReport
+import Foundation
+
+/// The `run` use case over an open model session and store: evaluates a suite (resuming from the store), then reads
+/// the results back a page at a time, computes the suite's metrics and writes `results.json` / `samples.jsonl`.
+///
+/// The session owns no resources: ``withModelSession(_:concurrency:runDirectory:_:)`` and ``withStore(at:_:)``
+/// open and release them around it. It prints nothing; the CLI and the server present what it returns.
+public struct EvaluationSession: Sendable {
+    /// The open model.
+    public let model: ModelSession
+    /// The open store.
+    public let store: any ResultStore
+    /// The runner's settings (API, scoring, concurrency, logprobs, temperature).
+    public let configuration: EvaluationRunner.Configuration
+
+    /// Wraps an open model and store.
+    public init(model: ModelSession, store: any ResultStore, configuration: EvaluationRunner.Configuration) {
+        self.model = model
+        self.store = store
+        self.configuration = configuration
+    }
+
+    /// The runner over the session's model and store (batch mode swaps its model before ``execute(_:runner:variants:stop:progress:)``).
+    public var runner: EvaluationRunner {
+        EvaluationRunner(model: model.model, store: store, configuration: configuration)
+    }
+
+    /// Evaluates `resolved` with `runner`; items finished by an earlier invocation come from the store.
+    public func execute(
+        _ resolved: ResolvedSuite,
+        runner: EvaluationRunner,
+        variants: [PromptVariant],
+        stop: StopSignal,
+        progress: @escaping @Sendable (RunProgress) -> Void
+    ) async throws -> RunRecord {
+        try await runner.execute(
+            resolved.suite,
+            variants: variants,
+            toolVersion: CultureLensVersion.current,
+            stop: stop,
+            progress: progress
+        )
+    }
+
+    /// What a finished (or interrupted) run amounts to: its report, metrics, and the failures worth retrying.
+    public struct Outcome: Sendable {
+        /// The run as stored.
+        public var run: RunRecord
+        /// The run's summary and settings (no per-item results are held).
+        public var report: RunReport
+        /// The suite's metrics, for spec suites.
+        public var metrics: BenchmarkMetrics?
+        /// Items that failed in transport after every retry; the next invocation retries them.
+        public var unrecoverable: Int
+    }
+
+    /// Reads `run`'s results back, computes the metrics (with cross-run comparisons from the store), and writes
+    /// `results.json` and `samples.jsonl` into `output` when given.
+    /// - Parameters:
+    ///   - settings: The run's settings as recorded in `results.json`.
+    ///   - data: `--data`, for loading a paired suite's spec in cross-run comparisons.
+    public func finish(
+        _ run: RunRecord,
+        resolved: ResolvedSuite,
+        settings: [String: String],
+        data: String?,
+        output: URL?
+    ) async throws -> Outcome {
+        // Streamed from the store, never all held with their prompts: one pass for the summary and the metrics, a
+        // second (only with an output directory) that writes each sample as it reads it.
+        let stored = try await StoredRunResults.read(run: run, store: store, keepForMetrics: resolved.loaded != nil)
+        let report = RunReport(run: run, summary: stored.summary, settings: settings, diagnostics: resolved.diagnostics)
+        let metrics = await resolved.metrics(results: stored.forMetrics, run: run, store: store, data: data)
+        if let output {
+            _ = try await RunReport.write(
+                run: run,
+                suite: resolved.suite,
+                store: store,
+                settings: settings,
+                metrics: metrics,
+                diagnostics: resolved.diagnostics,
+                to: output
+            )
+        }
+        return Outcome(run: run, report: report, metrics: metrics, unrecoverable: stored.unrecoverable)
+    }
+}
