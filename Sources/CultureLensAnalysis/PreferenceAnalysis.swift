@@ -175,37 +175,11 @@ public enum PreferenceAnalysis {
         )
     }
 
-    /// The pairs to ask among `options`: every pair when `degree` is `nil` or at least `options.count − 1`;
-    /// otherwise seeded rounds, each a random cycle through all options, until every option is in at least
-    /// `degree` pairs (about n·degree/2 pairs instead of n(n−1)/2: 80 options at degree 12 ask 480 pairs, not
-    /// 3,160). Each pair is returned once, in option order; ask it in both orders.
+    /// The pairs to ask among `options` (ids), in option order: ``ThurstonianModel/designPairs(optionCount:degree:seed:)``.
     public static func pairs(among options: [String], degree: Int?, seed: UInt64) -> [(first: String, second: String)] {
-        let n = options.count
-        guard n >= 2 else { return [] }
-        var chosen = Set<Pair>()
-        if let degree, degree < n - 1 {
-            var generator = SplitMix64(seed: seed)
-            var order = Array(options.indices)
-            var rounds = 0
-            // Each round adds up to 2 to every option's degree; stop at the target or after enough rounds.
-            while rounds < max(1, degree) * 4 {
-                order.shuffle(using: &generator)
-                for position in order.indices {
-                    let (x, y) = (order[position], order[(position + 1) % n])
-                    if x != y { chosen.insert(Pair(a: min(x, y), b: max(x, y))) }
-                }
-                rounds += 1
-                var counts = [Int](repeating: 0, count: n)
-                for pair in chosen {
-                    counts[pair.a] += 1
-                    counts[pair.b] += 1
-                }
-                if counts.allSatisfy({ $0 >= degree }) { break }
-            }
-        } else {
-            for a in 0..<n { for b in (a + 1)..<n { chosen.insert(Pair(a: a, b: b)) } }
+        ThurstonianModel.designPairs(optionCount: options.count, degree: degree, seed: seed).map {
+            (options[$0.a], options[$0.b])
         }
-        return chosen.sorted().map { (options[$0.a], options[$0.b]) }
     }
 
     /// An unordered pair of option positions, a < b.
