@@ -255,6 +255,7 @@ let package = Package(
         .testTarget(
             name: "CultureLensIntegrationTests",
             dependencies: [
+                "CultureLensAnalysis",
                 "CultureLensCore",
                 "CultureLensStatistics",
                 "CultureLensDatasets",

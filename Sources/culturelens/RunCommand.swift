@@ -131,7 +131,7 @@ struct RunCommand: AsyncParsableCommand {
         let stored = try await StoredRunResults.read(
             run: finished,
             store: store,
-            keepForMetrics: resolved.loaded != nil
+            keepForMetrics: resolved.loaded != nil || resolved.placesOnCulturalMap
         )
         let settings = [
             "concurrency": String(concurrency),
@@ -139,7 +139,7 @@ struct RunCommand: AsyncParsableCommand {
             "top_logprobs": String(modelOptions.topLogprobs),
             "samples": String(sampling.samples),
         ]
-        let report = RunReport(
+        var report = RunReport(
             run: finished,
             summary: stored.summary,
             settings: settings,
@@ -151,6 +151,7 @@ struct RunCommand: AsyncParsableCommand {
             store: store,
             data: dataOptions.data
         )
+        report.culturalMap = resolved.culturalMap(results: stored.forMetrics)
         if let output {
             try await RunReport.write(
                 run: finished,
@@ -158,6 +159,7 @@ struct RunCommand: AsyncParsableCommand {
                 store: store,
                 settings: settings,
                 metrics: metrics,
+                culturalMap: report.culturalMap,
                 diagnostics: resolved.diagnostics,
                 to: URL(fileURLWithPath: output)
             )
@@ -167,6 +169,7 @@ struct RunCommand: AsyncParsableCommand {
         } else {
             print(report.table(), terminator: "")
             if let metrics { print(report.metricsTable(metrics), terminator: "") }
+            if let map = report.culturalMap { print(report.culturalMapTable(map), terminator: "") }
             if let output { print("results: \(output)/results.json · samples: \(output)/samples.jsonl") }
         }
         if finished.status == .interrupted {
