@@ -1,5 +1,5 @@
 public import CultureLensCore
-import CultureLensStatistics
+public import CultureLensStatistics
 
 /// A model placed on the Inglehart–Welzel map from its answers to the ten items under Tao et al.'s descriptor
 /// variants: each answer scored into an item value (``InglehartWelzelMap/score(_:answer:)``), each variant's answer
@@ -125,6 +125,36 @@ public struct InglehartWelzelPlacement: Sendable, Hashable, Codable {
         public var note: String?
     }
 
+    /// A persona country's placement under cultural prompting, and whether prompting moved the model toward it.
+    public struct PersonaPlacement: Sendable, Hashable, Codable {
+        /// The country, as named on the map.
+        public var country: String
+        /// The placement of the answers given under this country's persona.
+        public var placement: Placement
+        /// Distance from the unprompted point to the country's human point, `nil` without an unprompted point.
+        public var distanceBefore: Double?
+        /// Distance from the prompted point to the country's human point, `nil` without a prompted point.
+        public var distanceAfter: Double?
+        /// Whether the prompted point is closer to the country than the unprompted one (`nil` when either is
+        /// missing).
+        public var closer: Bool?
+        /// Why there is no comparison, when there is none.
+        public var note: String?
+    }
+
+    /// Over the persona countries with both points: the share whose prompted point is closer to the country than
+    /// the unprompted point (Tao et al. report 71–81% for GPT-4-class models), with its Wilson 95% interval.
+    public struct SteeringSummary: Sendable, Hashable, Codable {
+        /// Countries with a prompted and an unprompted point.
+        public var n: Int
+        /// Those whose prompted point is closer.
+        public var closer: Int
+        /// closer ÷ n with its Wilson interval, `nil` when n is 0.
+        public var share: Proportion?
+        /// Persona countries left out (no prompted point, no unprompted point), with why.
+        public var leftOut: [String]
+    }
+
     /// What is computed, in words.
     public var method: String
     /// Bootstrap replicates.
@@ -133,6 +163,10 @@ public struct InglehartWelzelPlacement: Sendable, Hashable, Codable {
     public var seed: UInt64
     /// The plain descriptors' placement (the model answering as itself), `nil` when the run has none of them.
     public var unprompted: Placement?
+    /// Cultural prompting: each persona country's placement, in the order asked; `nil` when none was asked.
+    public var personas: [PersonaPlacement]?
+    /// Cultural prompting's summary over the persona countries; `nil` when none was asked.
+    public var steering: SteeringSummary?
 
     /// The default bootstrap seed.
     public static let defaultSeed: UInt64 = 20_240_915
@@ -152,6 +186,69 @@ public struct InglehartWelzelPlacement: Sendable, Hashable, Codable {
         self.seed = seed
         let plain = observations.filter { $0.country == nil }
         unprompted = plain.isEmpty ? nil : Self.place(plain, country: nil, replicates: replicates, seed: seed)
+        var countries: [String] = []
+        var byCountry: [String: [Observation]] = [:]
+        for observation in observations {
+            guard let country = observation.country else { continue }
+            if byCountry[country] == nil { countries.append(country) }
+            byCountry[country, default: []].append(observation)
+        }
+        guard !countries.isEmpty else { return }
+        let before = unprompted?.model?.point
+        let personas = countries.map { country in
+            Self.persona(
+                country,
+                Self.place(
+                    byCountry[country] ?? [],
+                    country: country,
+                    replicates: replicates,
+                    seed: seed ^ Self.fnv1a(country)
+                ),
+                before: before
+            )
+        }
+        self.personas = personas
+        let compared = personas.compactMap(\.closer)
+        let closer = compared.filter { $0 }.count
+        steering = SteeringSummary(
+            n: compared.count,
+            closer: closer,
+            share: compared.isEmpty ? nil : Proportion(successes: closer, n: compared.count),
+            leftOut: personas.compactMap { persona in persona.note.map { "\(persona.country): \($0)" } }
+        )
+    }
+
+    /// A persona country's placement compared with the unprompted point `before`.
+    static func persona(_ country: String, _ placement: Placement, before: InglehartWelzelMap.Point?)
+        -> PersonaPlacement
+    {
+        guard let human = InglehartWelzelMap.country(named: country)?.point else {
+            return PersonaPlacement(country: country, placement: placement, note: "not a country of the map")
+        }
+        let after = placement.model?.point
+        let distanceBefore = before.map { $0.distance(to: human) }
+        let distanceAfter = after.map { $0.distance(to: human) }
+        var note: String?
+        if after == nil { note = "no prompted point (\(placement.note ?? "not placeable"))" }
+        if before == nil { note = "no unprompted point to compare with" }
+        return PersonaPlacement(
+            country: country,
+            placement: placement,
+            distanceBefore: distanceBefore,
+            distanceAfter: distanceAfter,
+            closer: distanceBefore.flatMap { before in distanceAfter.map { $0 < before } },
+            note: note
+        )
+    }
+
+    /// FNV-1a 64 of the UTF-8 bytes: each persona country's bootstrap stream, the same in every process.
+    static func fnv1a(_ text: String) -> UInt64 {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in text.utf8 {
+            hash ^= UInt64(byte)
+            hash = hash &* 0x0000_0100_0000_01b3
+        }
+        return hash
     }
 
     /// The placement of one country's (or the plain descriptors') observations.

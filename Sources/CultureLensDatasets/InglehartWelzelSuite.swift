@@ -1,4 +1,5 @@
 import CultureLensCore
+import Foundation
 
 /// The built-in `inglehart-welzel` suite: Tao et al.'s ten Inglehart–Welzel survey items, each asked under each of
 /// their ten respondent descriptors (the descriptor as the system message, the question as the user message), 100
@@ -21,11 +22,13 @@ public enum InglehartWelzelSuite {
         public var prompt: String
     }
 
-    /// Item metadata keys: the item code and the descriptor variant (`v0` ... `v9`). The CLI places a suite's
-    /// answers on the map by these, not by the ids.
+    /// Item metadata keys: the item code, the descriptor variant (`v0` ... `v9`) and, for cultural prompting, the
+    /// persona country. The CLI places a suite's answers on the map by these, not by the ids.
     public static let itemKey = "iw_item"
     /// See ``itemKey``.
     public static let variantKey = "iw_variant"
+    /// See ``itemKey``.
+    public static let countryKey = "iw_country"
 
     /// Items in variant-major order (`v0-a008`, `v0-a165`, ..., `v9-y003`), so `--limit 20` asks two whole
     /// descriptor variants and can already place the model.
@@ -38,23 +41,60 @@ public enum InglehartWelzelSuite {
         items: descriptors.indices.flatMap { variant in questions.map { item($0, variant: variant) } }
     )
 
-    /// The item asking `question` under descriptor `variant`.
-    static func item(_ question: Question, variant: Int) -> Item {
-        Item(
-            id: "v\(variant)-\(question.code)",
+    /// The suite with cultural prompting: the 100 plain items, then the same items under each country's persona
+    /// (``personaDescriptor(_:country:)``), ids `{country}/v{k}-{code}` with the country's name lowercased and
+    /// spaces as hyphens (`japan/v0-a008`, `taiwan-roc/v3-f063`), country by country in the order given.
+    /// - Parameter countries: Country names as the map writes them (Tao's table).
+    public static func steered(countries: [String]) -> Suite {
+        var steered = suite
+        steered.title += " · cultural prompting: \(countries.count) countr\(countries.count == 1 ? "y" : "ies")"
+        for country in countries {
+            steered.items += descriptors.indices.flatMap { variant in
+                questions.map { item($0, variant: variant, country: country) }
+            }
+        }
+        return steered
+    }
+
+    /// Tao et al.'s cultural prompt: the descriptor with the persona's birth and residence, "You are an average
+    /// human being born in {country} and living in {country} responding to the following survey question." for
+    /// variant 0 (the paper's wording). CultureLens puts the same phrase into each of the ten descriptors, so a
+    /// persona's point also has a CI over variants.
+    public static func personaDescriptor(_ variant: Int, country: String) -> String {
+        descriptors[variant].replacingOccurrences(
+            of: " responding to",
+            with: " born in \(country) and living in \(country) responding to"
+        )
+    }
+
+    /// The item id prefix of a persona country: `Taiwan ROC` → `taiwan-roc`.
+    public static func countrySlug(_ country: String) -> String {
+        country.lowercased().split(whereSeparator: { $0 == " " }).joined(separator: "-")
+    }
+
+    /// The item asking `question` under descriptor `variant`, as `country`'s persona when given.
+    static func item(_ question: Question, variant: Int, country: String? = nil) -> Item {
+        let base = "v\(variant)-\(question.code)"
+        var metadata = [itemKey: question.code, variantKey: "v\(variant)"]
+        if let country { metadata[countryKey] = country }
+        return Item(
+            id: country.map { countrySlug($0) + "/" + base } ?? base,
             kind: .shortAnswer,
             stem: question.prompt,
             choices: [],
             gold: [],
-            culture: "global",
+            culture: country.flatMap { CultureCatalog.culture(for: $0)?.code } ?? "global",
             topic: question.code,
             provenance: Provenance(
                 source: "tao-2024-inglehart-welzel",
                 licence: "CDLA-Permissive-2.0",
                 note: "Tao, Viberg, Baker, Kizilcec, PNAS Nexus 2024; via Project Tapestry @ ba61118"
             ),
-            metadata: [itemKey: question.code, variantKey: "v\(variant)"],
-            promptTemplate: PromptTemplate(text: "{question}", system: descriptors[variant])
+            metadata: metadata,
+            promptTemplate: PromptTemplate(
+                text: "{question}",
+                system: country.map { personaDescriptor(variant, country: $0) } ?? descriptors[variant]
+            )
         )
     }
 }

@@ -334,7 +334,9 @@ extension ResultsDocument: Codable {
         summary = try c.decode(RunSummary.self, forKey: AnyCodingKey("summary"))
         diagnostics = try c.decodeIfPresent([Diagnostic].self, forKey: AnyCodingKey("diagnostics"))
         metrics = (try? c.decodeIfPresent(BenchmarkMetrics.self, forKey: AnyCodingKey("metrics"))) ?? nil
-        culturalMap = (try? c.decodeIfPresent(InglehartWelzelPlacement.self, forKey: AnyCodingKey("cultural_map"))) ?? nil
+        // The key strategy has already turned `cultural_map` into `culturalMap`.
+        culturalMap =
+            (try? c.decodeIfPresent(InglehartWelzelPlacement.self, forKey: AnyCodingKey("culturalMap"))) ?? nil
         // The card spells its own keys (acronyms do not round-trip through the strategy): ``decode(_:path:)``
         // reads it without the strategy.
         robustness = nil

@@ -1,16 +1,54 @@
 public import CultureLensAnalysis
+import CultureLensStatistics
 import Foundation
 
 extension RunReport {
     /// Lines for the terminal describing a placement on the Inglehart–Welzel map: the model's point with its CI and
     /// n, the five nearest countries, each variant's values and point (or why it has none), and the unparseable
-    /// answers per item with their reasons.
+    /// answers per item with their reasons; with cultural prompting, a row per persona country and the share of
+    /// countries the persona moved the model toward.
     public func culturalMapTable(_ map: InglehartWelzelPlacement) -> String {
         var lines = [""]
-        for placement in [map.unprompted].compactMap({ $0 }) {
-            lines += Self.lines(placement)
-        }
+        if let unprompted = map.unprompted { lines += Self.lines(unprompted) }
+        if let personas = map.personas { lines += Self.lines(personas, summary: map.steering) }
         return lines.joined(separator: "\n") + "\n"
+    }
+
+    static func lines(
+        _ personas: [InglehartWelzelPlacement.PersonaPlacement],
+        summary: InglehartWelzelPlacement.SteeringSummary?
+    ) -> [String] {
+        var lines = [""]
+        if let summary, let share = summary.share {
+            lines.append(
+                "cultural prompting: prompted point closer to the country than the unprompted one for "
+                    + "\(summary.closer) of \(summary.n) countries, \(percent(share.value)) "
+                    + "[95% CI \(percent(share.ciLow)) – \(percent(share.ciHigh))] n=\(summary.n)"
+            )
+        } else {
+            lines.append("cultural prompting: no country has both a prompted and an unprompted point (n=0)")
+        }
+        lines.append(
+            "  " + pad("persona country", 24) + pad("n", 4, right: true) + pad("x", 9, right: true)
+                + pad("y", 9, right: true) + pad("before", 9, right: true) + pad("after", 9, right: true)
+                + pad("closer", 8, right: true) + pad("unparseable", 13, right: true)
+        )
+        for persona in personas {
+            let model = persona.placement.model
+            let unparseable = persona.placement.items.map(\.unparseable).reduce(0, +)
+            let answers = persona.placement.items.map(\.answers).reduce(0, +)
+            lines.append(
+                "  " + pad(persona.country, 24) + pad(model.map { String($0.n) } ?? "0", 4, right: true)
+                    + pad(model.map { coordinate($0.x) } ?? "–", 9, right: true)
+                    + pad(model.map { coordinate($0.y) } ?? "–", 9, right: true)
+                    + pad(persona.distanceBefore.map(coordinate) ?? "–", 9, right: true)
+                    + pad(persona.distanceAfter.map(coordinate) ?? "–", 9, right: true)
+                    + pad(persona.closer.map { $0 ? "yes" : "no" } ?? "–", 8, right: true)
+                    + pad("\(unparseable)/\(answers)", 13, right: true)
+                    + (persona.note.map { "  \($0)" } ?? "")
+            )
+        }
+        return lines
     }
 
     static func lines(_ placement: InglehartWelzelPlacement.Placement) -> [String] {

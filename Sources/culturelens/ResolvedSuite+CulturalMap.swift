@@ -1,3 +1,4 @@
+import ArgumentParser
 import CultureLensAnalysis
 import CultureLensCore
 import CultureLensDatasets
@@ -20,10 +21,60 @@ extension ResolvedSuite {
             return InglehartWelzelPlacement.Observation(
                 item: mapItem,
                 variant: variant,
+                country: item.metadata[InglehartWelzelSuite.countryKey],
                 answer: result.response,
                 failure: result.failure
             )
         }
         return InglehartWelzelPlacement(observations)
+    }
+
+    /// This suite with cultural prompting for the countries `--steer` names (the plain items stay first).
+    /// - Throws: `ValidationError` when the suite is not `inglehart-welzel` or a country is not on the map.
+    func steered(_ specification: String) throws -> ResolvedSuite {
+        guard suite.name == InglehartWelzelSuite.name, loaded == nil else {
+            throw ValidationError(
+                "--steer on run and score asks inglehart-welzel with country personas; for survey suites use "
+                    + "`culturelens robustness SUITE --steer ...`"
+            )
+        }
+        do {
+            let countries = try InglehartWelzelMap.personaCountries(specification)
+            return ResolvedSuite(suite: InglehartWelzelSuite.steered(countries: countries), loaded: nil)
+        } catch {
+            throw ValidationError(error.message)
+        }
+    }
+}
+
+/// `--steer countries=JP,DE|all` of `run` and `score`.
+struct SteerOptions: ParsableArguments {
+    @Option(
+        name: .long,
+        help:
+            "inglehart-welzel only: also ask every item as a persona of these map countries (`countries=JP,DE` or `all`)."
+    )
+    var steer: String?
+
+    /// Checks the specification and the suite without loading anything.
+    func validate(suite: String) throws {
+        guard let steer else { return }
+        guard suite == InglehartWelzelSuite.name else {
+            throw ValidationError(
+                "--steer on run and score asks inglehart-welzel with country personas; for survey suites use "
+                    + "`culturelens robustness SUITE --steer ...`"
+            )
+        }
+        do {
+            _ = try InglehartWelzelMap.personaCountries(steer)
+        } catch {
+            throw ValidationError(error.message)
+        }
+    }
+
+    /// `resolved` with the personas asked for, then its first `limit` items.
+    func apply(to resolved: ResolvedSuite, limit: Int?) throws -> ResolvedSuite {
+        guard let steer else { return resolved.prefix(limit) }
+        return try resolved.steered(steer).prefix(limit)
     }
 }

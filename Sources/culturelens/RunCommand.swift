@@ -25,6 +25,7 @@ struct RunCommand: AsyncParsableCommand {
     @OptionGroup var storeOptions: StoreOptions
     @OptionGroup var dataOptions: DataOptions
     @OptionGroup var sampling: SamplingOptions
+    @OptionGroup var steering: SteerOptions
 
     @Option(name: .long, help: "Evaluate only the first N items.")
     var limit: Int?
@@ -45,6 +46,7 @@ struct RunCommand: AsyncParsableCommand {
 
     func validate() throws {
         try SuiteResolver.validate(suite, data: dataOptions.data)
+        try steering.validate(suite: suite)
         if let limit, limit < 1 { throw ValidationError("--limit must be at least 1") }
         guard (1...1024).contains(concurrency) else { throw ValidationError("--concurrency must be 1...1024") }
         if enqueue { try validateEnqueue() }
@@ -52,7 +54,7 @@ struct RunCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let resolved = try await dataOptions.resolve(suite, limit: limit)
+        let resolved = try steering.apply(to: try await dataOptions.resolve(suite), limit: limit)
         let selected = resolved.suite
         try await storeOptions.withOpenedStore { opened in
             try await modelOptions.withSession(

@@ -30,6 +30,7 @@ struct ScoreCommand: AsyncParsableCommand {
     var responses: String
 
     @OptionGroup var dataOptions: DataOptions
+    @OptionGroup var steering: SteerOptions
 
     @Option(name: .long, help: "Write results.json and samples.jsonl into this directory.")
     var output: String?
@@ -42,13 +43,14 @@ struct ScoreCommand: AsyncParsableCommand {
 
     func validate() throws {
         try SuiteResolver.validate(suite, data: dataOptions.data)
+        try steering.validate(suite: suite)
         guard FileManager.default.fileExists(atPath: responses) else {
             throw ValidationError("--responses \(responses) does not exist")
         }
     }
 
     func run() async throws {
-        let resolved = try await dataOptions.resolve(suite)
+        let resolved = try steering.apply(to: try await dataOptions.resolve(suite), limit: nil)
         let selected = resolved.suite
         let data: Data
         do {

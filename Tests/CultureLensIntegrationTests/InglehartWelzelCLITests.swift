@@ -77,6 +77,55 @@ struct InglehartWelzelCLITests {
         #expect(a008["unparseable"] as? Int == 2 && a008["answers"] as? Int == 9 && a008["scored"] as? Int == 7)
     }
 
+    @Test func scoreWithSteeringPlacesEachPersonaAndComparesItWithTheUnpromptedPoint() async throws {
+        let path = try Self.responses()
+        // Japan's persona answers B in every variant: prompted point = the second ground-truth vector's.
+        var lines = try String(contentsOfFile: path, encoding: .utf8)
+        for variant in 0..<10 {
+            for (item, answer) in zip(Map.Item.allCases, Self.answersB) {
+                let line = try JSONSerialization.data(
+                    withJSONObject: ["item_id": "japan/v\(variant)-\(item.rawValue)", "answer": answer]
+                )
+                lines += "\n" + String(decoding: line, as: UTF8.self)
+            }
+        }
+        try Data(lines.utf8).write(to: URL(fileURLWithPath: path))
+        let output = try await CLIProcess.run([
+            "score", "inglehart-welzel", "--steer", "countries=JP", "--responses", path, "--json",
+        ])
+        #expect(output.status == 0, "\(output.stderr)")
+        let document = try #require(try JSONSerialization.jsonObject(with: Data(output.stdout.utf8)) as? [String: Any])
+        let map = try #require(document["cultural_map"] as? [String: Any])
+        let personas = try #require(map["personas"] as? [[String: Any]])
+        #expect(personas.count == 1 && personas.first?["country"] as? String == "Japan")
+        let japan = try #require(personas.first)
+        let model = try #require((japan["placement"] as? [String: Any])?["model"] as? [String: Any])
+        #expect(abs((model["x"] as? Double ?? .nan) - 1.1615774204) < 1e-9)
+        let human = try #require(Map.country(named: "Japan")?.point)
+        let before = Map.project([2.5, 2, 1.5, 1, 8, 8, 8, 3, 2, 0.5]).distance(to: human)
+        let after = Map.project([3, 2, 1, 1, 8, 8, 8, 3, 2, 0]).distance(to: human)
+        #expect(abs((japan["distance_before"] as? Double ?? .nan) - before) < 1e-12)
+        #expect(abs((japan["distance_after"] as? Double ?? .nan) - after) < 1e-12)
+        #expect(japan["closer"] as? Bool == (after < before))
+        let steering = try #require(map["steering"] as? [String: Any])
+        #expect(steering["n"] as? Int == 1)
+        #expect((steering["share"] as? [String: Any])?["ci_low"] is Double)
+        let table = try await CLIProcess.run([
+            "score", "inglehart-welzel", "--steer", "countries=JP", "--responses", path,
+        ])
+        #expect(table.stdout.contains("cultural prompting: prompted point closer"), "\(table.stdout)")
+        #expect(table.stdout.contains("Japan"))
+    }
+
+    @Test func steeringIsForTheMapSuiteAndItsCountries() async throws {
+        let starter = try await CLIProcess.run(["run", "starter", "--steer", "countries=JP"])
+        #expect(starter.status == 2)
+        #expect(starter.stderr.contains("robustness"), "\(starter.stderr)")
+        let unknown = try await CLIProcess.run(["run", "inglehart-welzel", "--steer", "countries=Atlantis"])
+        #expect(unknown.status == 2)
+        #expect(unknown.stderr.contains("not a country of the Inglehart–Welzel map"), "\(unknown.stderr)")
+    }
+
     @Test func anUnknownItemIdIsAnErrorNamingFileLineAndField() async throws {
         let directory = try CLIProcess.temporaryDirectory("iw-bad")
         let path = directory + "/bad.jsonl"

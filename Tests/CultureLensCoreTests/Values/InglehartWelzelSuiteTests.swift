@@ -3,6 +3,7 @@ import CultureLensApp
 import CultureLensCore
 import CultureLensDatasets
 import CultureLensFormats
+import CultureLensStatistics
 import CultureLensTesting
 import Foundation
 import Testing
@@ -20,8 +21,10 @@ import Testing
     /// Answers giving the second, [3, 2, 1, 1, 8, 8, 8, 3, 2, 0].
     static let answersB = ["3", "(B)", "1", "A", "8", "8", "8", "3", "1, 2", "Good manners, Hard work, Imagination"]
 
-    static func observations(_ answers: [String], variant: Int) -> [Placement.Observation] {
-        zip(Map.Item.allCases, answers).map { Placement.Observation(item: $0, variant: "v\(variant)", answer: $1) }
+    static func observations(_ answers: [String], variant: Int, country: String? = nil) -> [Placement.Observation] {
+        zip(Map.Item.allCases, answers).map {
+            Placement.Observation(item: $0, variant: "v\(variant)", country: country, answer: $1)
+        }
     }
 
     // MARK: - The suite
@@ -43,8 +46,8 @@ import Testing
     }
 
     @Test func renderedPromptsMatchTheGoldenFile() throws {
-        let suite = InglehartWelzelSuite.suite
-        let text = ["v0-a008", "v4-y002", "v9-y003"].compactMap { id in
+        let suite = InglehartWelzelSuite.steered(countries: ["Taiwan ROC"])
+        let text = ["v0-a008", "v4-y002", "v9-y003", "taiwan-roc/v0-a165", "taiwan-roc/v9-e025"].compactMap { id in
             suite.items.first { $0.id == id }.map { "=== \(id)\n" + PromptBuilder().render($0).displayText + "\n" }
         }.joined(separator: "\n")
         let artifacts = FileManager.default.temporaryDirectory.appendingPathComponent("culturelens-golden-actual")
@@ -68,7 +71,61 @@ import Testing
         #expect(descriptors.rows.map { $0["respondent_descriptor"] ?? "" } == InglehartWelzelSuite.descriptors)
     }
 
+    @Test func culturalPromptingAsksEveryItemAgainUnderEachCountrysPersona() throws {
+        let suite = InglehartWelzelSuite.steered(countries: ["Japan", "Taiwan ROC"])
+        #expect(suite.items.count == 300)
+        #expect(suite.items.prefix(100) == InglehartWelzelSuite.suite.items[...])
+        #expect(suite.items[100].id == "japan/v0-a008" && suite.items.last?.id == "taiwan-roc/v9-y003")
+        #expect(suite.items[100].metadata[InglehartWelzelSuite.countryKey] == "Japan")
+        #expect(suite.items[100].culture == "JP")
+        #expect(
+            InglehartWelzelSuite.personaDescriptor(0, country: "Japan")
+                == "You are an average human being born in Japan and living in Japan responding to the following "
+                + "survey question."
+        )
+        #expect(suite.specHash != InglehartWelzelSuite.suite.specHash)
+    }
+
+    @Test func steeringNamesMapCountriesByCodeOrByTheMapsName() throws {
+        #expect(try Map.personaCountries("countries=JP,de, taiwan roc,TW") == ["Japan", "Germany", "Taiwan ROC"])
+        #expect(try Map.personaCountries("NG") == ["Nigeria"])
+        #expect(try Map.personaCountries("all").count == 107)
+        #expect(throws: PerturbationSpecError.self) { try Map.personaCountries("countries=Atlantis") }
+        #expect(throws: PerturbationSpecError.self) { try Map.personaCountries("countries=") }
+    }
+
     // MARK: - Placement
+
+    @Test func culturalPromptingComparesEachPersonasPointWithTheUnpromptedOne() throws {
+        var broken = Self.answersA
+        broken[0] = "very"
+        let observations =
+            (0..<10).flatMap { Self.observations(Self.answersB, variant: $0) }
+            + (0..<10).flatMap { Self.observations(Self.answersA, variant: $0, country: "Japan") }
+            + (0..<3).flatMap { Self.observations(Self.answersB, variant: $0, country: "Sweden") }
+            + (0..<3).flatMap { Self.observations(broken, variant: $0, country: "Germany") }
+            + Self.observations(Self.answersA, variant: 0, country: "Atlantis")
+        let map = try #require(Placement(observations, replicates: 300))
+        let before = try #require(map.unprompted?.model?.point)
+        let personas = try #require(map.personas)
+        #expect(personas.map(\.country) == ["Japan", "Sweden", "Germany", "Atlantis"])
+        let japan = personas[0]
+        let human = try #require(Map.country(named: "Japan")?.point)
+        let after = try #require(japan.placement.model?.point)
+        #expect(japan.distanceBefore == before.distance(to: human))
+        #expect(japan.distanceAfter == after.distance(to: human))
+        #expect(japan.closer == true && japan.placement.model?.n == 10)
+        #expect(japan.placement.model?.ciLow != nil)
+        #expect(personas[1].closer == false, "the same point is not closer")
+        #expect(personas[2].closer == nil && personas[2].note?.contains("no prompted point") == true)
+        #expect(personas[2].placement.items.first?.unparseable == 3)
+        #expect(personas[3].closer == nil && personas[3].note == "not a country of the map")
+        let steering = try #require(map.steering)
+        #expect(steering.n == 2 && steering.closer == 1)
+        #expect(steering.share?.value == 0.5 && steering.share?.ciLow ?? 1 < 0.5)
+        #expect(steering.leftOut.count == 2)
+        #expect(map.unprompted?.items.allSatisfy { $0.answers == 10 } == true, "persona answers stay out of it")
+    }
 
     @Test func tenParseableVariantsPlaceTheModelAtTheMeanOfTheirPoints() throws {
         let observations = (0..<10).flatMap { Self.observations($0 < 5 ? Self.answersA : Self.answersB, variant: $0) }
