@@ -7,14 +7,9 @@ extension InglehartWelzelMap {
     /// culture code or name that ``CultureCatalog`` resolves to one of the map's countries.
     /// - Throws: ``PerturbationSpecError`` naming a country that is not on the map, or an empty list.
     public static func personaCountries(_ specification: String) throws(PerturbationSpecError) -> [String] {
-        let trimmed = specification.trimmingCharacters(in: .whitespaces)
-        if trimmed.lowercased() == "all" { return countries.map(\.name) }
-        var list = Substring(trimmed)
-        if list.lowercased().hasPrefix("countries=") { list = list.dropFirst("countries=".count) }
+        guard let tokens = SteeringTargets.listedNames(specification) else { return countries.map(\.name) }
         var names: [String] = []
-        for raw in list.split(separator: ",") {
-            let token = raw.trimmingCharacters(in: .whitespaces)
-            if token.isEmpty { continue }
+        for token in tokens {
             guard let name = mapCountry(for: token) else {
                 throw PerturbationSpecError(
                     "'\(token)' in --steer is not a country of the Inglehart–Welzel map (use an ISO 3166-1 code such "

@@ -29,22 +29,6 @@ extension ResolvedSuite {
         return InglehartWelzelPlacement(observations)
     }
 
-    /// This suite with cultural prompting for the countries `--steer` names (the plain items stay first).
-    /// - Throws: `ValidationError` when the suite is not `inglehart-welzel` or a country is not on the map.
-    func steered(_ specification: String) throws -> ResolvedSuite {
-        guard suite.name == InglehartWelzelSuite.name, loaded == nil else {
-            throw ValidationError(
-                "--steer on run and score asks inglehart-welzel with country personas; for survey suites use "
-                    + "`culturelens robustness SUITE --steer ...`"
-            )
-        }
-        do {
-            let countries = try InglehartWelzelMap.personaCountries(specification)
-            return ResolvedSuite(suite: InglehartWelzelSuite.steered(countries: countries), loaded: nil)
-        } catch {
-            throw ValidationError(error.message)
-        }
-    }
 }
 
 /// `--steer countries=JP,DE|all` of `run` and `score`.
@@ -56,9 +40,10 @@ struct SteerOptions: ParsableArguments {
     )
     var steer: String?
 
-    /// Checks the specification and the suite without loading anything.
-    func validate(suite: String) throws {
-        guard let steer else { return }
+    /// The persona countries, as the map names them; `nil` without `--steer`.
+    /// - Throws: `ValidationError` when the suite is not `inglehart-welzel` or a country is not on the map.
+    func countries(suite: String) throws -> [String]? {
+        guard let steer else { return nil }
         guard suite == InglehartWelzelSuite.name else {
             throw ValidationError(
                 "--steer on run and score asks inglehart-welzel with country personas; for survey suites use "
@@ -66,15 +51,15 @@ struct SteerOptions: ParsableArguments {
             )
         }
         do {
-            _ = try InglehartWelzelMap.personaCountries(steer)
+            return try InglehartWelzelMap.personaCountries(steer)
         } catch {
             throw ValidationError(error.message)
         }
     }
 
-    /// `resolved` with the personas asked for, then its first `limit` items.
-    func apply(to resolved: ResolvedSuite, limit: Int?) throws -> ResolvedSuite {
-        guard let steer else { return resolved.prefix(limit) }
-        return try resolved.steered(steer).prefix(limit)
+    /// `resolved` (the suite named `suite`) with the personas asked for, then its first `limit` items.
+    func apply(to resolved: ResolvedSuite, suite: String, limit: Int?) throws -> ResolvedSuite {
+        guard let countries = try countries(suite: suite) else { return resolved.prefix(limit) }
+        return ResolvedSuite(suite: InglehartWelzelSuite.steered(countries: countries), loaded: nil).prefix(limit)
     }
 }

@@ -46,7 +46,7 @@ struct RunCommand: AsyncParsableCommand {
 
     func validate() throws {
         try SuiteResolver.validate(suite, data: dataOptions.data)
-        try steering.validate(suite: suite)
+        _ = try steering.countries(suite: suite)
         if let limit, limit < 1 { throw ValidationError("--limit must be at least 1") }
         guard (1...1024).contains(concurrency) else { throw ValidationError("--concurrency must be 1...1024") }
         if enqueue { try validateEnqueue() }
@@ -54,7 +54,7 @@ struct RunCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let resolved = try steering.apply(to: try await dataOptions.resolve(suite), limit: limit)
+        let resolved = try steering.apply(to: try await dataOptions.resolve(suite), suite: suite, limit: limit)
         let selected = resolved.suite
         try await storeOptions.withOpenedStore { opened in
             try await modelOptions.withSession(

@@ -43,14 +43,14 @@ struct ScoreCommand: AsyncParsableCommand {
 
     func validate() throws {
         try SuiteResolver.validate(suite, data: dataOptions.data)
-        try steering.validate(suite: suite)
+        _ = try steering.countries(suite: suite)
         guard FileManager.default.fileExists(atPath: responses) else {
             throw ValidationError("--responses \(responses) does not exist")
         }
     }
 
     func run() async throws {
-        let resolved = try steering.apply(to: try await dataOptions.resolve(suite), limit: nil)
+        let resolved = try steering.apply(to: try await dataOptions.resolve(suite), suite: suite, limit: nil)
         let selected = resolved.suite
         let data: Data
         do {
