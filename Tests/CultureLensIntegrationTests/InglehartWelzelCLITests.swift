@@ -1,4 +1,5 @@
 import CultureLensAnalysis
+import CultureLensTesting
 import Foundation
 import Testing
 
@@ -115,6 +116,51 @@ struct InglehartWelzelCLITests {
         ])
         #expect(table.stdout.contains("cultural prompting: prompted point closer"), "\(table.stdout)")
         #expect(table.stdout.contains("Japan"))
+    }
+
+    /// `run --steer` against an OpenAI-compatible server: the plain items, then each persona's, all placed.
+    @Test func runWithSteeringPlacesThePersonasAgainstAnyServer() async throws {
+        let home = try CLIProcess.temporaryDirectory("iw-steer-home")
+        let server = try await ScriptedHTTPServer.start { request in
+            guard request.path == "/v1/completions" else {
+                return .respond(status: 404, body: FakeOpenAI.error(message: "not found"))
+            }
+            let prompt = request.bodyString
+            let number = prompt.contains("born in Japan") ? "2" : "3"
+            let text =
+                prompt.contains("(A or B)")
+                ? "B"
+                : prompt.contains("(A, B, or C)")
+                    ? "A"
+                    : prompt.contains("second most important")
+                        ? "1, 2" : prompt.contains("five choices") ? "Independence, Hard work" : number
+            return .json(FakeOpenAI.completion(text: " " + text, topLogprobs: nil))
+        }
+        defer { Task { try? await server.shutdown() } }
+        let output = try await CLIProcess.run(
+            [
+                "run", "inglehart-welzel", "--steer", "countries=JP,DE", "--model", "fake-model", "--base-url",
+                server.baseURL + "/v1", "--json",
+            ],
+            environment: ["CULTURELENS_HOME": home]
+        )
+        #expect(output.status == 0, "\(output.stderr)")
+        let document = try #require(try JSONSerialization.jsonObject(with: Data(output.stdout.utf8)) as? [String: Any])
+        #expect((document["summary"] as? [String: Any])?["done"] as? Int == 300)
+        let map = try #require(document["cultural_map"] as? [String: Any])
+        let unprompted = try #require((map["unprompted"] as? [String: Any])?["model"] as? [String: Any])
+        #expect(unprompted["n"] as? Int == 10)
+        let personas = try #require(map["personas"] as? [[String: Any]])
+        #expect(personas.map { $0["country"] as? String } == ["Japan", "Germany"])
+        // Germany's persona answers as the plain prompts do: the same point, so not closer.
+        #expect(personas[1]["closer"] as? Bool == false)
+        #expect(personas[1]["distance_before"] as? Double == personas[1]["distance_after"] as? Double)
+        let before = try #require(personas[0]["distance_before"] as? Double)
+        let after = try #require(personas[0]["distance_after"] as? Double)
+        #expect(personas[0]["closer"] as? Bool == (after < before))
+        let steering = try #require(map["steering"] as? [String: Any])
+        #expect(steering["n"] as? Int == 2)
+        #expect(steering["closer"] as? Int == (after < before ? 1 : 0))
     }
 
     @Test func steeringIsForTheMapSuiteAndItsCountries() async throws {
