@@ -171,13 +171,17 @@ public struct InglehartWelzelPlacement: Sendable, Hashable, Codable {
     /// The default bootstrap seed.
     public static let defaultSeed: UInt64 = 20_240_915
 
-    /// Places the observations; `nil` when there are none.
+    /// Places the observations; `nil` when there are none and no persona was asked.
+    /// - Parameter asked: The persona countries asked, in order: each is listed (with "no answers" when none of its
+    ///   answers is among the observations, e.g. a responses file that leaves it out); countries that only the
+    ///   observations name follow.
     public init?(
         _ observations: [Observation],
+        personas asked: [String] = [],
         replicates: Int = Bootstrap.defaultReplicates,
         seed: UInt64 = defaultSeed
     ) {
-        guard !observations.isEmpty else { return nil }
+        guard !observations.isEmpty || !asked.isEmpty else { return nil }
         method =
             "each variant's answer vector (Tao et al.'s scoring rules) projected with the human survey's centre, "
             + "scale and PCA weights; the model's point is the projection of the mean vector over placeable variants "
@@ -186,8 +190,11 @@ public struct InglehartWelzelPlacement: Sendable, Hashable, Codable {
         self.seed = seed
         let plain = observations.filter { $0.country == nil }
         unprompted = plain.isEmpty ? nil : Self.place(plain, country: nil, replicates: replicates, seed: seed)
-        var countries: [String] = []
-        var byCountry: [String: [Observation]] = [:]
+        var countries = asked
+        var byCountry: [String: [Observation]] = Dictionary(
+            asked.map { ($0, []) },
+            uniquingKeysWith: { first, _ in first }
+        )
         for observation in observations {
             guard let country = observation.country else { continue }
             if byCountry[country] == nil { countries.append(country) }
@@ -303,7 +310,8 @@ public struct InglehartWelzelPlacement: Sendable, Hashable, Codable {
                 items: counts,
                 variants: variants,
                 model: nil,
-                note: "not placeable: no descriptor variant has a value for all ten items"
+                note: observations.isEmpty
+                    ? "no answers" : "not placeable: no descriptor variant has a value for all ten items"
             )
         }
         return Placement(

@@ -26,7 +26,15 @@ extension ResolvedSuite {
                 failure: result.failure
             )
         }
-        return InglehartWelzelPlacement(observations)
+        var personas: [String] = []
+        for item in suite.items {
+            if let country = item.metadata[InglehartWelzelSuite.countryKey], personas.last != country,
+                !personas.contains(country)
+            {
+                personas.append(country)
+            }
+        }
+        return InglehartWelzelPlacement(observations, personas: personas)
     }
 
 }

@@ -92,13 +92,14 @@ struct InglehartWelzelCLITests {
         }
         try Data(lines.utf8).write(to: URL(fileURLWithPath: path))
         let output = try await CLIProcess.run([
-            "score", "inglehart-welzel", "--steer", "countries=JP", "--responses", path, "--json",
+            "score", "inglehart-welzel", "--steer", "countries=JP,DE", "--responses", path, "--json",
         ])
         #expect(output.status == 0, "\(output.stderr)")
         let document = try #require(try JSONSerialization.jsonObject(with: Data(output.stdout.utf8)) as? [String: Any])
         let map = try #require(document["cultural_map"] as? [String: Any])
         let personas = try #require(map["personas"] as? [[String: Any]])
-        #expect(personas.count == 1 && personas.first?["country"] as? String == "Japan")
+        #expect(personas.map { $0["country"] as? String } == ["Japan", "Germany"])
+        #expect(personas.last?["note"] as? String == "no prompted point (no answers)", "the file has none for DE")
         let japan = try #require(personas.first)
         let model = try #require((japan["placement"] as? [String: Any])?["model"] as? [String: Any])
         #expect(abs((model["x"] as? Double ?? .nan) - 1.1615774204) < 1e-9)

@@ -127,6 +127,18 @@ import Testing
         #expect(map.unprompted?.items.allSatisfy { $0.answers == 10 } == true, "persona answers stay out of it")
     }
 
+    @Test func aPersonaAskedButNeverAnsweredIsListedAsSuch() throws {
+        let observations =
+            (0..<2).flatMap { Self.observations(Self.answersB, variant: $0) }
+            + (0..<2).flatMap { Self.observations(Self.answersA, variant: $0, country: "Japan") }
+        let map = try #require(Placement(observations, personas: ["Nigeria", "Japan"]))
+        #expect(map.personas?.map(\.country) == ["Nigeria", "Japan"])
+        #expect(map.personas?.first?.note == "no prompted point (no answers)")
+        #expect(map.personas?.first?.placement.items.isEmpty == true)
+        #expect(map.steering?.n == 1 && map.steering?.leftOut == ["Nigeria: no prompted point (no answers)"])
+        #expect(Placement([], personas: ["Japan"])?.personas?.count == 1)
+    }
+
     @Test func tenParseableVariantsPlaceTheModelAtTheMeanOfTheirPoints() throws {
         let observations = (0..<10).flatMap { Self.observations($0 < 5 ? Self.answersA : Self.answersB, variant: $0) }
         let placement = try #require(Placement(observations, replicates: 500, seed: 7)?.unprompted)
