@@ -1,8 +1,43 @@
 public import CultureLensAnalysis
+public import CultureLensCore
+import CultureLensDatasets
 import CultureLensStatistics
 import Foundation
 
 extension RunReport {
+    /// Whether `suite`'s items carry Inglehart–Welzel item codes (the `inglehart-welzel` suite): its runs keep their
+    /// results for ``culturalMap(suite:results:)``.
+    public static func placesOnCulturalMap(_ suite: Suite) -> Bool {
+        suite.items.contains { $0.metadata[InglehartWelzelSuite.itemKey] != nil }
+    }
+
+    /// The model's place on the Inglehart–Welzel map from `results` of `suite`, `nil` for suites without map items.
+    /// Every persona country among the suite's items is listed, answered or not.
+    public static func culturalMap(suite: Suite, results: [ItemResult]) -> InglehartWelzelPlacement? {
+        guard placesOnCulturalMap(suite) else { return nil }
+        let items = Dictionary(suite.items.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+        let observations = results.compactMap { result -> InglehartWelzelPlacement.Observation? in
+            guard let item = items[result.itemID], let code = item.metadata[InglehartWelzelSuite.itemKey],
+                let mapItem = InglehartWelzelMap.Item(rawValue: code),
+                let variant = item.metadata[InglehartWelzelSuite.variantKey]
+            else { return nil }
+            return InglehartWelzelPlacement.Observation(
+                item: mapItem,
+                variant: variant,
+                country: item.metadata[InglehartWelzelSuite.countryKey],
+                answer: result.response,
+                failure: result.failure
+            )
+        }
+        var personas: [String] = []
+        for item in suite.items {
+            if let country = item.metadata[InglehartWelzelSuite.countryKey], !personas.contains(country) {
+                personas.append(country)
+            }
+        }
+        return InglehartWelzelPlacement(observations, personas: personas)
+    }
+
     /// Lines for the terminal describing a placement on the Inglehart–Welzel map: the model's point with its CI and
     /// n, the five nearest countries, each variant's values and point (or why it has none), and the unparseable
     /// answers per item with their reasons; with cultural prompting, a row per persona country and the share of

@@ -133,7 +133,7 @@ struct RunCommand: AsyncParsableCommand {
         let stored = try await StoredRunResults.read(
             run: finished,
             store: store,
-            keepForMetrics: resolved.loaded != nil || resolved.placesOnCulturalMap
+            keepForMetrics: resolved.loaded != nil || RunReport.placesOnCulturalMap(resolved.suite)
         )
         let settings = [
             "concurrency": String(concurrency),
@@ -153,7 +153,7 @@ struct RunCommand: AsyncParsableCommand {
             store: store,
             data: dataOptions.data
         )
-        report.culturalMap = resolved.culturalMap(results: stored.forMetrics)
+        report.culturalMap = RunReport.culturalMap(suite: resolved.suite, results: stored.forMetrics)
         if let output {
             try await RunReport.write(
                 run: finished,

@@ -111,7 +111,7 @@ struct ScoreCommand: AsyncParsableCommand {
             diagnostics: resolved.diagnostics
         )
         let metrics = await resolved.metrics(results: results, run: nil, store: nil, data: dataOptions.data)
-        report.culturalMap = resolved.culturalMap(results: results)
+        report.culturalMap = RunReport.culturalMap(suite: selected, results: results)
         if let output {
             try report.write(to: URL(fileURLWithPath: output), metrics: metrics)
         }
