@@ -258,6 +258,7 @@ let package = Package(
         .testTarget(
             name: "CultureLensIntegrationTests",
             dependencies: [
+                "CultureLensAnalysis",
                 "CultureLensCore",
                 "CultureLensStatistics",
                 "CultureLensDatasets",

@@ -210,14 +210,9 @@ public enum SteeringTargets: Sendable, Hashable, Codable {
     /// Parses `countries=US,JP,NG` (or a bare `US,JP,NG`) and `all`.
     /// - Throws: ``PerturbationSpecError`` on an empty list or a name ``CultureCatalog`` does not know.
     public static func parse(_ specification: String) throws(PerturbationSpecError) -> SteeringTargets {
-        let trimmed = specification.trimmingCharacters(in: .whitespaces)
-        if trimmed.lowercased() == "all" { return .all }
-        var list = Substring(trimmed)
-        if list.lowercased().hasPrefix("countries=") { list = list.dropFirst("countries=".count) }
+        guard let names = listedNames(specification) else { return .all }
         var codes: [String] = []
-        for raw in list.split(separator: ",") {
-            let name = raw.trimmingCharacters(in: .whitespaces)
-            if name.isEmpty { continue }
+        for name in names {
             guard let culture = CultureCatalog.culture(for: name) else {
                 throw PerturbationSpecError(
                     "unknown country '\(name)' in --steer (use ISO 3166-1 codes such as US, JP, NG)"
@@ -227,6 +222,16 @@ public enum SteeringTargets: Sendable, Hashable, Codable {
         }
         guard !codes.isEmpty else { throw PerturbationSpecError("--steer needs `all` or `countries=US,JP,...`") }
         return .countries(codes)
+    }
+
+    /// The names a `--steer` specification lists (`countries=US,JP` or a bare `US,JP`; blanks dropped), `nil` for
+    /// `all`.
+    static func listedNames(_ specification: String) -> [String]? {
+        let trimmed = specification.trimmingCharacters(in: .whitespaces)
+        if trimmed.lowercased() == "all" { return nil }
+        var list = Substring(trimmed)
+        if list.lowercased().hasPrefix("countries=") { list = list.dropFirst("countries=".count) }
+        return list.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
     }
 
     /// The target culture codes for `suite`: the given list, or every country with human answers.

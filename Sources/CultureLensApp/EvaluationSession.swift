@@ -71,8 +71,13 @@ public struct EvaluationSession: Sendable {
     ) async throws -> Outcome {
         // Streamed from the store, never all held with their prompts: one pass for the summary and the metrics, a
         // second (only with an output directory) that writes each sample as it reads it.
-        let stored = try await StoredRunResults.read(run: run, store: store, keepForMetrics: resolved.loaded != nil)
-        let report = RunReport(run: run, summary: stored.summary, settings: settings, diagnostics: resolved.diagnostics)
+        let stored = try await StoredRunResults.read(
+            run: run,
+            store: store,
+            keepForMetrics: resolved.loaded != nil || RunReport.placesOnCulturalMap(resolved.suite)
+        )
+        var report = RunReport(run: run, summary: stored.summary, settings: settings, diagnostics: resolved.diagnostics)
+        report.culturalMap = RunReport.culturalMap(suite: resolved.suite, results: stored.forMetrics)
         let metrics = await resolved.metrics(results: stored.forMetrics, run: run, store: store, data: data)
         if let output {
             _ = try await RunReport.write(
@@ -81,6 +86,7 @@ public struct EvaluationSession: Sendable {
                 store: store,
                 settings: settings,
                 metrics: metrics,
+                culturalMap: report.culturalMap,
                 diagnostics: resolved.diagnostics,
                 to: output
             )

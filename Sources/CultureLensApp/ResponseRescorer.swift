@@ -2,13 +2,15 @@ import CultureLensCore
 import CultureLensFormats
 import Foundation
 
-/// One line of a re-scoring responses file: `{"index": N}` plus exactly one of `samples` (option indices drawn
-/// from the model, K ≥ 1), `distribution` (probabilities over the options in canonical order) or `answer` (raw
-/// model text, read with the same answer extraction as `run`).
+/// One line of a re-scoring responses file: `{"index": N}` or `{"item_id": "ID"}` plus exactly one of `samples`
+/// (option indices drawn from the model, K ≥ 1), `distribution` (probabilities over the options in canonical order)
+/// or `answer` (raw model text, read with the same answer extraction as `run`).
 public struct ExternalResponse: Sendable, Hashable, Decodable {
     /// Which item: the 0-based row of the source data file, or the item's position (see
-    /// ``LoadedSuite/itemPosition(forResponseIndex:)``).
-    public var index: Int
+    /// ``LoadedSuite/itemPosition(forResponseIndex:)``); `nil` when the line names its item by ``itemID``.
+    public var index: Int?
+    /// Which item, by its id in the suite (e.g. `v3-f063`); `nil` when the line gives ``index``.
+    public var itemID: String?
     /// Option indices of K samples.
     public var samples: [Int]?
     /// A probability distribution over the options.
@@ -16,11 +18,15 @@ public struct ExternalResponse: Sendable, Hashable, Decodable {
     /// Raw model text.
     public var answer: String?
 
-    enum CodingKeys: String, CodingKey { case index, samples, distribution, answer }
+    enum CodingKeys: String, CodingKey {
+        case index, samples, distribution, answer
+        case itemID = "item_id"
+    }
 
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
-        index = try container.decode(Int.self, forKey: .index)
+        index = try container.decodeIfPresent(Int.self, forKey: .index)
+        itemID = try container.decodeIfPresent(String.self, forKey: .itemID)
         samples = try container.decodeIfPresent([Int].self, forKey: .samples)
         distribution = try container.decodeIfPresent([Double].self, forKey: .distribution)
         answer = try container.decodeIfPresent(String.self, forKey: .answer)
@@ -46,7 +52,8 @@ public enum ResponseRescorer {
     ///   - data: The file's bytes.
     ///   - file: Its name, for errors.
     ///   - suite: The suite.
-    ///   - position: Maps a response's `index` to an item position, or `nil` when nothing is there.
+    ///   - position: Maps a response's `index` to an item position, or `nil` when nothing is there. A response
+    ///     keyed by `item_id` is looked up among the suite's item ids instead.
     ///   - runID: The run id stamped on the results.
     /// - Throws: ``LoadError`` naming the file, line and field of the first malformed line.
     public static func score(
@@ -60,16 +67,38 @@ public enum ResponseRescorer {
         var results: [ItemResult] = []
         var seen: [Int: Int] = [:]
         let builder = PromptBuilder()
+        var positionsByID: [String: Int] = [:]
         for record in records {
             func fail(_ field: String?, _ message: String) -> LoadError {
                 LoadError(file: file, line: record.line, row: record.index, field: field, message: message)
             }
             let response = record.value
-            guard let itemPosition = position(response.index), suite.items.indices.contains(itemPosition) else {
-                throw fail("index", "no item at index \(response.index) (the suite has \(suite.items.count) items)")
+            let itemPosition: Int
+            switch (response.index, response.itemID) {
+            case (let index?, nil):
+                guard let found = position(index), suite.items.indices.contains(found) else {
+                    throw fail("index", "no item at index \(index) (the suite has \(suite.items.count) items)")
+                }
+                itemPosition = found
+            case (nil, let id?):
+                if positionsByID.isEmpty {
+                    for (offset, item) in suite.items.enumerated() where positionsByID[item.id] == nil {
+                        positionsByID[item.id] = offset
+                    }
+                }
+                guard let found = positionsByID[id] else {
+                    let examples = suite.items.prefix(2).map(\.id).joined(separator: ", ")
+                    throw fail("item_id", "no item with id '\(id)' in suite \(suite.name) (ids look like \(examples))")
+                }
+                itemPosition = found
+            case (nil, nil):
+                throw fail("index", "missing: give \"index\" (a number) or \"item_id\" (an item id)")
+            case (.some, .some):
+                throw fail("item_id", "give \"index\" or \"item_id\", not both")
             }
             if let line = seen[itemPosition] {
-                throw fail("index", "index \(response.index) was already answered on line \(line)")
+                let key = response.itemID.map { "item_id '\($0)'" } ?? "index \(response.index ?? itemPosition)"
+                throw fail(response.itemID == nil ? "index" : "item_id", "\(key) was already answered on line \(line)")
             }
             seen[itemPosition] = record.line
             let item = suite.items[itemPosition]

@@ -107,6 +107,8 @@ public struct ResultsDocument: Sendable, Hashable {
     public var metrics: BenchmarkMetrics?
     /// The robustness card (`robustness` runs).
     public var robustness: RobustnessCard?
+    /// The model's place on the Inglehart–Welzel map (`inglehart-welzel` runs and scores).
+    public var culturalMap: InglehartWelzelPlacement?
     /// Spec warnings, skipped rows and unresolved cultures (``Diagnostic``, sorted); `run` and `score` always write
     /// the key (an empty list when there were none); older documents and other writers may leave it out.
     public var diagnostics: [Diagnostic]?
@@ -120,6 +122,7 @@ public struct ResultsDocument: Sendable, Hashable {
         summary: RunSummary,
         metrics: BenchmarkMetrics? = nil,
         robustness: RobustnessCard? = nil,
+        culturalMap: InglehartWelzelPlacement? = nil,
         diagnostics: [Diagnostic]? = nil,
         extras: [String: DataValue] = [:]
     ) {
@@ -129,6 +132,7 @@ public struct ResultsDocument: Sendable, Hashable {
         self.summary = summary
         self.metrics = metrics
         self.robustness = robustness
+        self.culturalMap = culturalMap
         self.diagnostics = diagnostics
         self.extras = extras
     }
@@ -142,6 +146,9 @@ public struct ResultsDocument: Sendable, Hashable {
         if let metrics { sections["metrics"] = try decoder.decode(DataValue.self, from: encoder.encode(metrics)) }
         if let robustness {
             sections["robustness"] = try decoder.decode(DataValue.self, from: encoder.encode(robustness))
+        }
+        if let culturalMap {
+            sections["cultural_map"] = try decoder.decode(DataValue.self, from: encoder.encode(culturalMap))
         }
         return sections
     }
@@ -185,6 +192,7 @@ public struct ResultsDocument: Sendable, Hashable {
             document.robustness = (try? JSONDecoder().decode(Card.self, from: data))?.robustness
             if document.metrics == nil, let metrics = all["metrics"] { document.extras["metrics"] = metrics }
             if document.robustness == nil, let card = all["robustness"] { document.extras["robustness"] = card }
+            if document.culturalMap == nil, let map = all["cultural_map"] { document.extras["cultural_map"] = map }
             return document
         } catch {
             throw ReportLoadError(path: path, line: nil, message: "not a CultureLens results.json: \(describe(error))")
@@ -228,7 +236,7 @@ public struct ResultsDocument: Sendable, Hashable {
 extension ResultsDocument: Codable {
     /// The top-level keys this type owns; any other key is an extra.
     fileprivate static let known: Set<String> = [
-        "schema", "version", "tool", "run", "summary", "metrics", "robustness", "diagnostics",
+        "schema", "version", "tool", "run", "summary", "metrics", "robustness", "cultural_map", "diagnostics",
     ]
 
     /// Decodes the typed sections but `robustness`; ``decode(_:path:)`` adds it and the ``extras``. A `metrics` or
@@ -248,6 +256,9 @@ extension ResultsDocument: Codable {
         summary = try c.decode(RunSummary.self, forKey: AnyCodingKey("summary"))
         diagnostics = try c.decodeIfPresent([Diagnostic].self, forKey: AnyCodingKey("diagnostics"))
         metrics = (try? c.decodeIfPresent(BenchmarkMetrics.self, forKey: AnyCodingKey("metrics"))) ?? nil
+        // The key strategy has already turned `cultural_map` into `culturalMap`.
+        culturalMap =
+            (try? c.decodeIfPresent(InglehartWelzelPlacement.self, forKey: AnyCodingKey("culturalMap"))) ?? nil
         // The card spells its own keys (acronyms do not round-trip through the strategy): ``decode(_:path:)``
         // reads it without the strategy.
         robustness = nil
@@ -263,6 +274,7 @@ extension ResultsDocument: Codable {
         try c.encode(summary, forKey: AnyCodingKey("summary"))
         try c.encodeIfPresent(metrics, forKey: AnyCodingKey("metrics"))
         try c.encodeIfPresent(robustness, forKey: AnyCodingKey("robustness"))
+        try c.encodeIfPresent(culturalMap, forKey: AnyCodingKey("cultural_map"))
         try c.encodeIfPresent(diagnostics, forKey: AnyCodingKey("diagnostics"))
         for (key, value) in extras where !Self.known.contains(key) {
             try c.encode(Verbatim(value), forKey: AnyCodingKey(key))

@@ -1,4 +1,4 @@
-import CultureLensAnalysis
+public import CultureLensAnalysis
 public import CultureLensCore
 import CultureLensDatasets
 public import Foundation
@@ -19,6 +19,7 @@ extension RunReport {
         store: some ResultStore,
         settings: [String: String] = [:],
         metrics: BenchmarkMetrics? = nil,
+        culturalMap: InglehartWelzelPlacement? = nil,
         diagnostics: [Diagnostic] = [],
         to directory: URL,
         pageSize: Int = 1000
@@ -47,18 +48,20 @@ extension RunReport {
             }
         } catch is OutOfOrder {
             writer.discard()
-            let report = RunReport(
+            var report = RunReport(
                 run: run,
                 suite: suite,
                 results: try await store.results(runID: run.id),
                 settings: settings,
                 diagnostics: diagnostics
             )
+            report.culturalMap = culturalMap
             try report.write(to: directory, metrics: metrics)
             return report.summary
         }
         let summary = accumulator.summary(itemCount: run.itemCount)
-        let report = RunReport(run: run, summary: summary, settings: settings, diagnostics: diagnostics)
+        var report = RunReport(run: run, summary: summary, settings: settings, diagnostics: diagnostics)
+        report.culturalMap = culturalMap
         try report.document(metrics: metrics).write(into: directory)
         try writer.commit()
         return summary

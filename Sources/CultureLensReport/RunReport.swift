@@ -1,3 +1,4 @@
+public import CultureLensAnalysis
 public import CultureLensCore
 public import CultureLensDatasets
 import CultureLensStatistics
@@ -17,6 +18,8 @@ public struct RunReport: Sendable {
     public var summary: RunSummary
     /// What reading the spec and its data left out or guessed (``Diagnostic``), listed in `results.json`.
     public var diagnostics: [Diagnostic]
+    /// The model's place on the Inglehart–Welzel map, written as `results.json`'s `cultural_map` when set.
+    public var culturalMap: InglehartWelzelPlacement?
 
     /// Builds the report of `run` over `suite` from its `results`.
     public init(
@@ -59,6 +62,7 @@ public struct RunReport: Sendable {
             run: ResultsDocument.Run(run, settings: settings),
             summary: summary,
             metrics: metrics,
+            culturalMap: culturalMap,
             diagnostics: diagnostics
         )
     }

@@ -25,6 +25,7 @@ struct RunCommand: AsyncParsableCommand {
     @OptionGroup var storeOptions: StoreOptions
     @OptionGroup var dataOptions: DataOptions
     @OptionGroup var sampling: SamplingOptions
+    @OptionGroup var steering: SteerOptions
 
     @Option(name: .long, help: "Evaluate only the first N items.")
     var limit: Int?
@@ -45,6 +46,7 @@ struct RunCommand: AsyncParsableCommand {
 
     func validate() throws {
         try dataOptions.validate(suite: suite)
+        _ = try steering.countries(suite: suite)
         if let limit, limit < 1 { throw ValidationError("--limit must be at least 1") }
         guard (1...1024).contains(concurrency) else { throw ValidationError("--concurrency must be 1...1024") }
         if enqueue { try validateEnqueue() }
@@ -52,7 +54,7 @@ struct RunCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let resolved = try await dataOptions.resolve(suite, limit: limit)
+        let resolved = try steering.apply(to: try await dataOptions.resolve(suite), suite: suite, limit: limit)
         let selected = resolved.suite
         try await storeOptions.withOpenedStore { opened in
             try await modelOptions.withSession(
@@ -144,6 +146,7 @@ struct RunCommand: AsyncParsableCommand {
         } else {
             print(report.table(), terminator: "")
             if let metrics = outcome.metrics { print(report.metricsTable(metrics), terminator: "") }
+            if let map = report.culturalMap { print(report.culturalMapTable(map), terminator: "") }
             if let output { print("results: \(output)/results.json · samples: \(output)/samples.jsonl") }
         }
         if finished.status == .interrupted {

@@ -12,12 +12,13 @@ struct ScoreCommand: AsyncParsableCommand {
         commandName: "score",
         abstract: "Score responses gathered elsewhere against a suite, without a model.",
         discussion: """
-            --responses is JSONL; each line is {"index": N} plus exactly one of "samples": [option indices], \
-            "distribution": [probabilities over the options], or "answer": "raw model text" (read with the same \
-            answer extraction as run). For a spec suite whose rows each give one item, N is the 0-based row of the \
-            source data file (data rows only, no header); otherwise (the starter suite, several prompts or files per \
-            row) N is the item's 0-based position in the suite. Options are in the data's order. The output has the \
-            shape of run's results.json and samples.jsonl. Exit codes: 0 ok; 1 malformed data or responses; \
+            --responses is JSONL; each line is {"index": N} or {"item_id": "ID"} plus exactly one of "samples": \
+            [option indices], "distribution": [probabilities over the options], or "answer": "raw model text" (read \
+            with the same answer extraction as run). For a spec suite whose rows each give one item, N is the \
+            0-based row of the source data file (data rows only, no header); otherwise (the starter suite, several \
+            prompts or files per row) N is the item's 0-based position in the suite. ID is the item's id as in \
+            samples.jsonl (inglehart-welzel: v0-a008 ... v9-y003). Options are in the data's order. The output has \
+            the shape of run's results.json and samples.jsonl. Exit codes: 0 ok; 1 malformed data or responses; \
             2 usage error.
             """
     )
@@ -29,6 +30,7 @@ struct ScoreCommand: AsyncParsableCommand {
     var responses: String
 
     @OptionGroup var dataOptions: DataOptions
+    @OptionGroup var steering: SteerOptions
 
     @Option(name: .long, help: "Write results.json and samples.jsonl into this directory.")
     var output: String?
@@ -41,13 +43,14 @@ struct ScoreCommand: AsyncParsableCommand {
 
     func validate() throws {
         try dataOptions.validate(suite: suite)
+        _ = try steering.countries(suite: suite)
         guard FileManager.default.fileExists(atPath: responses) else {
             throw ValidationError("--responses \(responses) does not exist")
         }
     }
 
     func run() async throws {
-        let resolved = try await dataOptions.resolve(suite)
+        let resolved = try steering.apply(to: try await dataOptions.resolve(suite), suite: suite, limit: nil)
         let selected = resolved.suite
         let data: Data
         do {
@@ -95,7 +98,7 @@ struct ScoreCommand: AsyncParsableCommand {
             finishedAt: Date(),
             status: .completed
         )
-        let report = RunReport(
+        var report = RunReport(
             run: run,
             suite: selected,
             results: results,
@@ -108,6 +111,7 @@ struct ScoreCommand: AsyncParsableCommand {
             diagnostics: resolved.diagnostics
         )
         let metrics = await resolved.metrics(results: results, run: nil, store: nil, data: dataOptions.data)
+        report.culturalMap = RunReport.culturalMap(suite: selected, results: results)
         if let output {
             try report.write(to: URL(fileURLWithPath: output), metrics: metrics)
         }
@@ -116,6 +120,7 @@ struct ScoreCommand: AsyncParsableCommand {
         } else {
             print(report.table(), terminator: "")
             if let metrics { print(report.metricsTable(metrics), terminator: "") }
+            if let map = report.culturalMap { print(report.culturalMapTable(map), terminator: "") }
             if let output { print("results: \(output)/results.json · samples: \(output)/samples.jsonl") }
         }
     }

@@ -137,6 +137,32 @@ struct ResultsDocumentTests {
         #expect(try ReportRun(document).extras["robustness"]?["flip_rate"] != nil)
     }
 
+    /// An `inglehart-welzel` run's document reads its `cultural_map` back typed and writes the same bytes again.
+    @Test func culturalMapRoundTrips() throws {
+        let answers = ["2", "B", "2", "A", "8", "8", "8", "3", "1, 2", "Independence, Hard work"]
+        let observations = (0..<3).flatMap { variant in
+            zip(InglehartWelzelMap.Item.allCases, answers).map { item, answer in
+                InglehartWelzelPlacement.Observation(
+                    item: item,
+                    variant: "v\(variant)",
+                    answer: variant == 2 && item == .y002 ? "freedom" : answer
+                )
+            }
+        }
+        let placement = try #require(InglehartWelzelPlacement(observations, replicates: 200))
+        var report = RunReport(run: ResultsDocumentFixture.record, suite: Fixtures.suite, results: [])
+        report.culturalMap = placement
+        let data = try report.resultsJSON(metrics: nil)
+        let text = String(decoding: data, as: UTF8.self)
+        #expect(text.contains("\"cultural_map\"") && text.contains("\"mean_values\""))
+        let document = try ResultsDocument.decode(data)
+        #expect(document.culturalMap == placement)
+        #expect(document.culturalMap?.unprompted?.model?.n == 2)
+        #expect(document.extras.isEmpty)
+        #expect(try document.encoded() == data)
+        #expect(try ReportRun(document).extras["cultural_map"]?["unprompted"] != nil)
+    }
+
     @Test func anotherSchemaIsRefusedWithTheFileNamed() throws {
         let data = Data(#"{"schema": "other", "run": {}, "summary": {}}"#.utf8)
         #expect {
