@@ -189,6 +189,7 @@ let package = Package(
                 "CultureLensAnalysis",
                 "CultureLensModels",
                 "CultureLensApp",
+                "CultureLensReport",
                 "CultureLensTesting",
                 .product(name: "PropertyBased", package: "swift-property-based"),
             ],

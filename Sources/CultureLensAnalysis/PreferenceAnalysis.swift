@@ -72,8 +72,8 @@ public enum PreferenceAnalysis {
         public var presentations: Int
         /// The fit on the held-out pairs; `nil` when no pair was held out.
         public var heldOut: ThurstonianModel.Evaluation?
-        /// The fit on the pairs it saw.
-        public var training: ThurstonianModel.Evaluation
+        /// The fit on the pairs it saw; `nil` when no pair had a probability.
+        public var training: ThurstonianModel.Evaluation?
         /// Triads whose three pairs were all asked and not tied.
         public var triads: Int
         /// Of those, triads whose majority preferences form a cycle.
@@ -93,8 +93,9 @@ public enum PreferenceAnalysis {
         public var cyclicShare: Double? { triads > 0 ? Double(cyclicTriads) / Double(triads) : nil }
     }
 
-    /// Analyses `presentations` over `options` (ids, in a fixed order).
-    /// - Throws: `StatisticsError` when fewer than two options or no pair has a probability.
+    /// Analyses `presentations` over `options` (ids, in a fixed order). Without any pair that has a probability the
+    /// report has no utilities and counts what went unanswered.
+    /// - Throws: `StatisticsError` when there are fewer than two options.
     public static func analyse(
         options: [String],
         presentations: [Presentation],
@@ -127,7 +128,24 @@ public enum PreferenceAnalysis {
                 probability: values.reduce(0, +) / Double(values.count)
             )
         }
-        guard !comparisons.isEmpty else { throw .tooFewValues(required: 1, actual: 0) }
+        guard !comparisons.isEmpty else {
+            // Nothing to fit: the report still says how many presentations went unanswered.
+            return Report(
+                utilities: [],
+                pairs: 0,
+                fittedPairs: 0,
+                unanswered: unanswered,
+                presentations: presentations.count,
+                heldOut: nil,
+                training: nil,
+                triads: 0,
+                cyclicTriads: 0,
+                expectedCyclicShare: nil,
+                orderBias: nil,
+                orderBiasLow: nil,
+                orderBiasHigh: nil
+            )
+        }
 
         var generator = SplitMix64(seed: settings.seed)
         let (fitted, heldOut) = split(comparisons, share: settings.heldOutShare, using: &generator)

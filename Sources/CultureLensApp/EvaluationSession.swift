@@ -57,8 +57,9 @@ public struct EvaluationSession: Sendable {
         public var unrecoverable: Int
     }
 
-    /// Reads `run`'s results back, computes the metrics (with cross-run comparisons from the store), and writes
-    /// `results.json` and `samples.jsonl` into `output` when given.
+    /// Reads `run`'s results back, computes the metrics (with cross-run comparisons from the store) and the value
+    /// analyses (the cultural map, preferences), and writes `results.json` and `samples.jsonl` into `output` when
+    /// given.
     /// - Parameters:
     ///   - settings: The run's settings as recorded in `results.json`.
     ///   - data: `--data`, for loading a paired suite's spec in cross-run comparisons.
@@ -74,10 +75,10 @@ public struct EvaluationSession: Sendable {
         let stored = try await StoredRunResults.read(
             run: run,
             store: store,
-            keepForMetrics: resolved.loaded != nil || RunReport.placesOnCulturalMap(resolved.suite)
+            keepForMetrics: resolved.loaded != nil || RunReport.analysesValues(resolved.suite)
         )
         var report = RunReport(run: run, summary: stored.summary, settings: settings, diagnostics: resolved.diagnostics)
-        report.culturalMap = RunReport.culturalMap(suite: resolved.suite, results: stored.forMetrics)
+        report.analyseValues(suite: resolved.suite, results: stored.forMetrics)
         let metrics = await resolved.metrics(results: stored.forMetrics, run: run, store: store, data: data)
         if let output {
             _ = try await RunReport.write(
@@ -87,6 +88,7 @@ public struct EvaluationSession: Sendable {
                 settings: settings,
                 metrics: metrics,
                 culturalMap: report.culturalMap,
+                preferences: report.preferences,
                 diagnostics: resolved.diagnostics,
                 to: output
             )

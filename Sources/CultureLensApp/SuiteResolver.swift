@@ -9,8 +9,11 @@ import Foundation
 public enum SuiteResolver {
     /// Every suite name `run` accepts besides spec files.
     public static var names: [String] {
-        SuiteCatalog.names + BuiltinSpecs.ids.filter { !SuiteCatalog.names.contains($0) }
+        SuiteCatalog.names + [preferencesSuite] + BuiltinSpecs.ids.filter { !SuiteCatalog.names.contains($0) }
     }
+
+    /// The suite of forced choices between the options of `--data FILE`.
+    public static let preferencesSuite = PreferenceSuite.userSuiteName
 
     /// The parts of a suite argument.
     public enum Reference {
@@ -18,6 +21,8 @@ public enum SuiteResolver {
         case catalog(String)
         /// A spec (built in or from a file) and an optional prompt id.
         case spec(DatasetSpec, prompt: String?)
+        /// `preferences-jsonl`: forced choices between the options of a file (``PreferenceSuite``).
+        case preferences(file: String)
     }
 
     /// Whether an argument names a spec file rather than a suite.
@@ -32,6 +37,15 @@ public enum SuiteResolver {
     ///   needs `--data`.
     public static func reference(_ argument: String, data: String?) throws(SpecError) -> Reference {
         if SuiteCatalog.suite(named: argument) != nil { return .catalog(argument) }
+        if argument == preferencesSuite {
+            guard let data else {
+                throw SpecError(
+                    "\(preferencesSuite) compares your own options: pass --data FILE (JSON or JSONL rows {\"id\", \"text\", \"group\"?})"
+                )
+            }
+            guard FileManager.default.fileExists(atPath: data) else { throw SpecError("--data \(data) does not exist") }
+            return .preferences(file: data)
+        }
         if looksLikeSpecFile(argument) {
             var path = argument
             var prompt: String?
@@ -87,6 +101,18 @@ public enum SuiteResolver {
     /// (downloading it unless `HF_HUB_OFFLINE` is set).
     public static func load(_ argument: String, data: String?, onBadRow: BadRowPolicy) async throws -> ResolvedSuite {
         switch try reference(argument, data: data) {
+        case .preferences(let file):
+            let options = try PreferenceSuite.options(contentsOf: URL(fileURLWithPath: file))
+            // Every pair up to 20 options (190 pairs); beyond, a degree-10 design keeps the prompts linear in n.
+            let suite = PreferenceSuite.suite(
+                name: preferencesSuite,
+                title: "Forced choices between the options of \(URL(fileURLWithPath: file).lastPathComponent)",
+                source: "user data",
+                licence: "user data",
+                options: options,
+                degree: options.count <= 20 ? nil : 10
+            )
+            return ResolvedSuite(suite: suite, loaded: nil)
         case .catalog(let name):
             guard let suite = SuiteCatalog.suite(named: name) else { throw SpecError("unknown suite '\(name)'") }
             return ResolvedSuite(suite: suite, loaded: nil)

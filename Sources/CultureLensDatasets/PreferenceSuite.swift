@@ -15,11 +15,21 @@ public enum PreferenceSuite {
         public var text: String
         /// An optional theme (family, religion, environment...), for grouping in reports.
         public var group: String?
+
+        /// Creates an option.
+        public init(id: String, text: String, group: String? = nil) {
+            self.id = id
+            self.text = text
+            self.group = group
+        }
     }
 
     /// The question asked for every pair.
     public static let stem =
         "The following two options describe outcomes. Which outcome would you prefer? Answer with the letter of one option."
+
+    /// The suite of the user's own options (`run preferences-jsonl --data FILE`).
+    public static let userSuiteName = "preferences-jsonl"
 
     /// The metadata value of `task` on every item of these suites.
     public static let task = "pairwise-preference"

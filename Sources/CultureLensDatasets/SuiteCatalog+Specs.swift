@@ -56,6 +56,18 @@ extension SuiteCatalog {
                 prompts: spec.prompts.filter(\.isDefault).map(\.id) + spec.prompts.filter { !$0.isDefault }.map(\.id)
             )
         }
-        return builtIn + specs
+        let preferences = Entry(
+            name: PreferenceSuite.userSuiteName,
+            title:
+                "Your own options: forced choices between the rows {id, text, group?} of --data FILE (JSON or JSONL)",
+            version: "1",
+            source: "--data FILE",
+            revision: "-",
+            licence: "user data",
+            items: nil,
+            cultures: nil,
+            prompts: []
+        )
+        return builtIn + [preferences] + specs
     }
 }

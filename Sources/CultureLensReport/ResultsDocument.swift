@@ -109,6 +109,8 @@ public struct ResultsDocument: Sendable, Hashable {
     public var robustness: RobustnessCard?
     /// The model's place on the Inglehart–Welzel map (`inglehart-welzel` runs and scores).
     public var culturalMap: InglehartWelzelPlacement?
+    /// Utilities from forced choices (`value-tradeoffs` and `preferences-jsonl` runs and scores).
+    public var preferences: PreferenceAnalysis.Report?
     /// Spec warnings, skipped rows and unresolved cultures (``Diagnostic``, sorted); `run` and `score` always write
     /// the key (an empty list when there were none); older documents and other writers may leave it out.
     public var diagnostics: [Diagnostic]?
@@ -123,6 +125,7 @@ public struct ResultsDocument: Sendable, Hashable {
         metrics: BenchmarkMetrics? = nil,
         robustness: RobustnessCard? = nil,
         culturalMap: InglehartWelzelPlacement? = nil,
+        preferences: PreferenceAnalysis.Report? = nil,
         diagnostics: [Diagnostic]? = nil,
         extras: [String: DataValue] = [:]
     ) {
@@ -133,6 +136,7 @@ public struct ResultsDocument: Sendable, Hashable {
         self.metrics = metrics
         self.robustness = robustness
         self.culturalMap = culturalMap
+        self.preferences = preferences
         self.diagnostics = diagnostics
         self.extras = extras
     }
@@ -149,6 +153,9 @@ public struct ResultsDocument: Sendable, Hashable {
         }
         if let culturalMap {
             sections["cultural_map"] = try decoder.decode(DataValue.self, from: encoder.encode(culturalMap))
+        }
+        if let preferences {
+            sections["preferences"] = try decoder.decode(DataValue.self, from: encoder.encode(preferences))
         }
         return sections
     }
@@ -193,6 +200,7 @@ public struct ResultsDocument: Sendable, Hashable {
             if document.metrics == nil, let metrics = all["metrics"] { document.extras["metrics"] = metrics }
             if document.robustness == nil, let card = all["robustness"] { document.extras["robustness"] = card }
             if document.culturalMap == nil, let map = all["cultural_map"] { document.extras["cultural_map"] = map }
+            if document.preferences == nil, let found = all["preferences"] { document.extras["preferences"] = found }
             return document
         } catch {
             throw ReportLoadError(path: path, line: nil, message: "not a CultureLens results.json: \(describe(error))")
@@ -236,7 +244,8 @@ public struct ResultsDocument: Sendable, Hashable {
 extension ResultsDocument: Codable {
     /// The top-level keys this type owns; any other key is an extra.
     fileprivate static let known: Set<String> = [
-        "schema", "version", "tool", "run", "summary", "metrics", "robustness", "cultural_map", "diagnostics",
+        "schema", "version", "tool", "run", "summary", "metrics", "robustness", "cultural_map", "preferences",
+        "diagnostics",
     ]
 
     /// Decodes the typed sections but `robustness`; ``decode(_:path:)`` adds it and the ``extras``. A `metrics` or
@@ -259,6 +268,8 @@ extension ResultsDocument: Codable {
         // The key strategy has already turned `cultural_map` into `culturalMap`.
         culturalMap =
             (try? c.decodeIfPresent(InglehartWelzelPlacement.self, forKey: AnyCodingKey("culturalMap"))) ?? nil
+        preferences =
+            (try? c.decodeIfPresent(PreferenceAnalysis.Report.self, forKey: AnyCodingKey("preferences"))) ?? nil
         // The card spells its own keys (acronyms do not round-trip through the strategy): ``decode(_:path:)``
         // reads it without the strategy.
         robustness = nil
@@ -275,6 +286,7 @@ extension ResultsDocument: Codable {
         try c.encodeIfPresent(metrics, forKey: AnyCodingKey("metrics"))
         try c.encodeIfPresent(robustness, forKey: AnyCodingKey("robustness"))
         try c.encodeIfPresent(culturalMap, forKey: AnyCodingKey("cultural_map"))
+        try c.encodeIfPresent(preferences, forKey: AnyCodingKey("preferences"))
         try c.encodeIfPresent(diagnostics, forKey: AnyCodingKey("diagnostics"))
         for (key, value) in extras where !Self.known.contains(key) {
             try c.encode(Verbatim(value), forKey: AnyCodingKey(key))

@@ -132,13 +132,13 @@ extension RunReport {
         return lines
     }
 
-    private static func coordinate(_ value: Double) -> String { String(format: "%.3f", value) }
+    static func coordinate(_ value: Double) -> String { String(format: "%.3f", value) }
 
     private static func value(_ value: Double) -> String {
         value == value.rounded() ? String(Int(value)) : String(format: "%.2f", value)
     }
 
-    private static func pad(_ text: String, _ width: Int, right: Bool = false) -> String {
+    static func pad(_ text: String, _ width: Int, right: Bool = false) -> String {
         let padding = String(repeating: " ", count: max(0, width - text.count))
         return right ? padding + text : text + padding
     }

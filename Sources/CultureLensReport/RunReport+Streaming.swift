@@ -20,6 +20,7 @@ extension RunReport {
         settings: [String: String] = [:],
         metrics: BenchmarkMetrics? = nil,
         culturalMap: InglehartWelzelPlacement? = nil,
+        preferences: PreferenceAnalysis.Report? = nil,
         diagnostics: [Diagnostic] = [],
         to directory: URL,
         pageSize: Int = 1000
@@ -56,12 +57,14 @@ extension RunReport {
                 diagnostics: diagnostics
             )
             report.culturalMap = culturalMap
+            report.preferences = preferences
             try report.write(to: directory, metrics: metrics)
             return report.summary
         }
         let summary = accumulator.summary(itemCount: run.itemCount)
         var report = RunReport(run: run, summary: summary, settings: settings, diagnostics: diagnostics)
         report.culturalMap = culturalMap
+        report.preferences = preferences
         try report.document(metrics: metrics).write(into: directory)
         try writer.commit()
         return summary

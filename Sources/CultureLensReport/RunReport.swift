@@ -20,6 +20,8 @@ public struct RunReport: Sendable {
     public var diagnostics: [Diagnostic]
     /// The model's place on the Inglehart–Welzel map, written as `results.json`'s `cultural_map` when set.
     public var culturalMap: InglehartWelzelPlacement?
+    /// Utilities from forced choices, written as `results.json`'s `preferences` when set.
+    public var preferences: PreferenceAnalysis.Report?
 
     /// Builds the report of `run` over `suite` from its `results`.
     public init(
@@ -63,6 +65,7 @@ public struct RunReport: Sendable {
             summary: summary,
             metrics: metrics,
             culturalMap: culturalMap,
+            preferences: preferences,
             diagnostics: diagnostics
         )
     }

@@ -30,10 +30,11 @@ public struct ThurstonianModel: Sendable, Hashable, Codable {
     public struct Evaluation: Sendable, Hashable, Codable {
         /// Comparisons evaluated.
         public var n: Int
-        /// Share whose side of ½ the model gets right (ties at exactly ½ in the data are left out of it).
-        public var accuracy: Double
-        /// Mean binary cross-entropy, in nats.
-        public var logLoss: Double
+        /// Share whose side of ½ the model gets right (ties at exactly ½ in the data are left out of it); `nil` when
+        /// every comparison is a tie.
+        public var accuracy: Double?
+        /// Mean binary cross-entropy, in nats; `nil` without comparisons.
+        public var logLoss: Double?
     }
 
     /// Utility means, normalised to mean 0 and SD 1 (population SD).
@@ -140,8 +141,8 @@ public struct ThurstonianModel: Sendable, Hashable, Codable {
         }
         return Evaluation(
             n: comparisons.count,
-            accuracy: decided > 0 ? Double(correct) / Double(decided) : .nan,
-            logLoss: comparisons.isEmpty ? .nan : loss / Double(comparisons.count)
+            accuracy: decided > 0 ? Double(correct) / Double(decided) : nil,
+            logLoss: comparisons.isEmpty ? nil : loss / Double(comparisons.count)
         )
     }
 

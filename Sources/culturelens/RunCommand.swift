@@ -147,6 +147,7 @@ struct RunCommand: AsyncParsableCommand {
             print(report.table(), terminator: "")
             if let metrics = outcome.metrics { print(report.metricsTable(metrics), terminator: "") }
             if let map = report.culturalMap { print(report.culturalMapTable(map), terminator: "") }
+            if let preferences = report.preferences { print(report.preferencesTable(preferences), terminator: "") }
             if let output { print("results: \(output)/results.json · samples: \(output)/samples.jsonl") }
         }
         if finished.status == .interrupted {

@@ -111,7 +111,7 @@ struct ScoreCommand: AsyncParsableCommand {
             diagnostics: resolved.diagnostics
         )
         let metrics = await resolved.metrics(results: results, run: nil, store: nil, data: dataOptions.data)
-        report.culturalMap = RunReport.culturalMap(suite: selected, results: results)
+        report.analyseValues(suite: selected, results: results)
         if let output {
             try report.write(to: URL(fileURLWithPath: output), metrics: metrics)
         }
@@ -121,6 +121,7 @@ struct ScoreCommand: AsyncParsableCommand {
             print(report.table(), terminator: "")
             if let metrics { print(report.metricsTable(metrics), terminator: "") }
             if let map = report.culturalMap { print(report.culturalMapTable(map), terminator: "") }
+            if let preferences = report.preferences { print(report.preferencesTable(preferences), terminator: "") }
             if let output { print("results: \(output)/results.json · samples: \(output)/samples.jsonl") }
         }
     }
