@@ -186,7 +186,7 @@ public enum PreferenceAnalysis {
             training: model.evaluate(fitted),
             triads: triads.triads,
             cyclicTriads: triads.cyclic,
-            expectedCyclicShare: expectedCyclicShare(model, comparisons: comparisons),
+            expectedCyclicShare: model.expectedCyclicShare(optionCount: options.count, comparisons: comparisons),
             orderBias: bias?.estimate,
             orderBiasLow: bias?.low,
             orderBiasHigh: bias?.high
@@ -257,32 +257,5 @@ public enum PreferenceAnalysis {
             let result = try? Bootstrap.mean(firstChosen.map { $0 - 0.5 }, replicates: 2000, using: &generator)
         else { return nil }
         return result.interval
-    }
-
-    /// The share of cyclic triads the model expects over the complete triads among `comparisons`.
-    static func expectedCyclicShare(
-        _ model: ThurstonianModel,
-        comparisons: [ThurstonianModel.Comparison]
-    ) -> Double? {
-        var asked = Set<Pair>()
-        var neighbours: [Int: Set<Int>] = [:]
-        for comparison in comparisons {
-            asked.insert(Pair(a: comparison.a, b: comparison.b))
-            neighbours[comparison.a, default: []].insert(comparison.b)
-            neighbours[comparison.b, default: []].insert(comparison.a)
-        }
-        var total = 0.0
-        var count = 0
-        for pair in asked.sorted() {
-            for c in (neighbours[pair.b] ?? []).sorted() where c > pair.b && asked.contains(Pair(a: pair.a, b: c)) {
-                let (ab, bc, ca) = (
-                    model.probability(pair.a, over: pair.b), model.probability(pair.b, over: c),
-                    model.probability(c, over: pair.a)
-                )
-                total += ab * bc * ca + (1 - ab) * (1 - bc) * (1 - ca)
-                count += 1
-            }
-        }
-        return count > 0 ? total / Double(count) : nil
     }
 }

@@ -112,7 +112,8 @@ public struct ThurstonianModel: Sendable, Hashable, Codable {
                 let g = gradient[index] / count
                 firstMoment[index] = beta1 * firstMoment[index] + (1 - beta1) * g
                 secondMoment[index] = beta2 * secondMoment[index] + (1 - beta2) * g * g
-                let step = (firstMoment[index] / correction1) / ((secondMoment[index] / correction2).squareRoot() + epsilon)
+                let step =
+                    (firstMoment[index] / correction1) / ((secondMoment[index] / correction2).squareRoot() + epsilon)
                 parameters[index] -= learningRate * step
             }
         }
@@ -149,7 +150,38 @@ public struct ThurstonianModel: Sendable, Hashable, Codable {
     /// Transitivity of the observed majority preferences: of the triads whose three pairs were all compared (and
     /// none tied at ½), how many form a cycle (a ≻ b ≻ c ≻ a). Coherent preferences have few.
     public static func triads(optionCount: Int, comparisons: [Comparison]) -> (triads: Int, cyclic: Int) {
-        // prefers[a][b] = true when the data say a ≻ b; nil when the pair was not compared or tied.
+        var (triads, cyclic) = (0, 0)
+        forEachComparedTriad(optionCount: optionCount, comparisons: comparisons) { _, _, _, ij, jk, ik in
+            // A tied pair prefers neither way: the triad has no majority cycle to count.
+            guard ij != 0.5, jk != 0.5, ik != 0.5 else { return }
+            triads += 1
+            // i<j<k: a cycle is i≻j≻k≻i or its reverse.
+            let (prefersIJ, prefersJK, prefersIK) = (ij > 0.5, jk > 0.5, ik > 0.5)
+            if (prefersIJ && prefersJK && !prefersIK) || (!prefersIJ && !prefersJK && prefersIK) { cyclic += 1 }
+        }
+        return (triads, cyclic)
+    }
+
+    /// The share of cyclic triads this model expects over the triads whose three pairs were all compared (ties
+    /// included): the mean of P(i≻j, j≻k, k≻i) + P(j≻i, k≻j, i≻k) with the model's pairwise probabilities; `nil`
+    /// without such a triad.
+    public func expectedCyclicShare(optionCount: Int, comparisons: [Comparison]) -> Double? {
+        var (total, count) = (0.0, 0)
+        Self.forEachComparedTriad(optionCount: optionCount, comparisons: comparisons) { i, j, k, _, _, _ in
+            let (ij, jk, ki) = (probability(i, over: j), probability(j, over: k), probability(k, over: i))
+            total += ij * jk * ki + (1 - ij) * (1 - jk) * (1 - ki)
+            count += 1
+        }
+        return count > 0 ? total / Double(count) : nil
+    }
+
+    /// Calls `body` for each triad i < j < k whose three pairs were all compared, in that order, with the data's
+    /// mean preference for the lower index of each pair (ij, jk, ik).
+    private static func forEachComparedTriad(
+        optionCount: Int,
+        comparisons: [Comparison],
+        _ body: (Int, Int, Int, Double, Double, Double) -> Void
+    ) {
         var sums: [Int: (Double, Int)] = [:]
         for comparison in comparisons where comparison.a != comparison.b {
             let (low, high) = (min(comparison.a, comparison.b), max(comparison.a, comparison.b))
@@ -158,23 +190,17 @@ public struct ThurstonianModel: Sendable, Hashable, Codable {
             let current = sums[key] ?? (0, 0)
             sums[key] = (current.0 + share, current.1 + 1)
         }
-        func prefersLower(_ low: Int, _ high: Int) -> Bool? {
-            guard let (total, count) = sums[low * optionCount + high] else { return nil }
-            let mean = total / Double(count)
-            return mean == 0.5 ? nil : mean > 0.5
+        func preference(_ low: Int, _ high: Int) -> Double? {
+            sums[low * optionCount + high].map { $0.0 / Double($0.1) }
         }
-        var (triads, cyclic) = (0, 0)
         for i in 0..<optionCount {
             for j in (i + 1)..<optionCount {
-                guard let ij = prefersLower(i, j) else { continue }
+                guard let ij = preference(i, j) else { continue }
                 for k in (j + 1)..<optionCount {
-                    guard let jk = prefersLower(j, k), let ik = prefersLower(i, k) else { continue }
-                    triads += 1
-                    // i<j<k: a cycle is i≻j≻k≻i or its reverse.
-                    if (ij && jk && !ik) || (!ij && !jk && ik) { cyclic += 1 }
+                    guard let jk = preference(j, k), let ik = preference(i, k) else { continue }
+                    body(i, j, k, ij, jk, ik)
                 }
             }
         }
-        return (triads, cyclic)
     }
 }
