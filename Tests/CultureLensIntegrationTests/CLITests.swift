@@ -42,17 +42,17 @@ struct CLITests {
 
     @Test func unreachableEndpointFailsClearlyWithinTheTimeout() async throws {
         let home = try CLIProcess.temporaryDirectory("home")
-        let started = Date()
-        // Port 9 (discard) on loopback: nothing listens there, so the connection is refused.
+        // Port 9 (discard) on loopback: nothing listens there, so the connection is refused. Connection refused is
+        // immediate and four attempts with back-off take ~4 s, but no wall-clock bound is asserted: on two loaded CI
+        // cores this test once waited 171 s for its turn. A hang is caught by the process timeout instead: the
+        // process is killed, and a killed process does not exit with status 1.
         let output = try await CLIProcess.run(
             ["run", "starter", "--model", "m", "--base-url", "http://127.0.0.1:9/v1", "--timeout", "2"],
-            environment: ["CULTURELENS_HOME": home]
+            environment: ["CULTURELENS_HOME": home],
+            timeout: 600
         )
         #expect(output.status == 1)
         #expect(output.stderr.contains("cannot use http://127.0.0.1:9/v1"))
-        // Connection refused is immediate; four attempts with back-off take ~4 s. The bound only guards against a
-        // hang and is loose because CI runs many tests (and a browser, and the model) at once on two cores.
-        #expect(Date().timeIntervalSince(started) < 120)
     }
 
     @Test func suitesListsTheStarterSuite() async throws {

@@ -209,11 +209,11 @@ struct OpenAIClientFaultTests {
             #expect(failure.attempts == 3)
             #expect(server.requestCount == 3)
             // The back-off is on the test clock, exactly 10 ms then 20 ms. The timeouts are the real network's,
-            // 3 × 0.5 s, so their bound stays loose for a loaded machine; it only has to be far below one 60 s
-            // server delay, which proves the timeout cut in.
+            // 3 × 0.5 s: a lower bound holds on any machine. No upper bound is asserted (a loaded CI machine can
+            // delay anything): a `.timeout` failure already proves the timeout cut in, since the server's answer
+            // after 60 s would have been a success.
             #expect(testClock.sleeps == [.milliseconds(10), .milliseconds(20)])
             #expect(elapsed >= 1.4, "took \(elapsed) s")
-            #expect(elapsed < 30, "took \(elapsed) s")
         }
     }
 
