@@ -88,6 +88,9 @@ public enum PreferenceAnalysis {
         public var orderBiasLow: Double?
         /// Upper end.
         public var orderBiasHigh: Double?
+        /// Cultural prompting: each persona country's utilities and the rank correlations between them; `nil`
+        /// without personas.
+        public var personas: Personas? = nil
 
         /// Observed share of cyclic triads, or `nil` without complete triads.
         public var cyclicShare: Double? { triads > 0 ? Double(cyclicTriads) / Double(triads) : nil }

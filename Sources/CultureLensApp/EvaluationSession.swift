@@ -89,6 +89,7 @@ public struct EvaluationSession: Sendable {
                 metrics: metrics,
                 culturalMap: report.culturalMap,
                 preferences: report.preferences,
+                vsm2013: report.vsm2013,
                 diagnostics: resolved.diagnostics,
                 to: output
             )

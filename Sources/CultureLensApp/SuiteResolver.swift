@@ -9,7 +9,8 @@ import Foundation
 public enum SuiteResolver {
     /// Every suite name `run` accepts besides spec files.
     public static var names: [String] {
-        SuiteCatalog.names + [preferencesSuite] + BuiltinSpecs.ids.filter { !SuiteCatalog.names.contains($0) }
+        SuiteCatalog.names + [VSM2013Suite.name, preferencesSuite]
+            + BuiltinSpecs.ids.filter { !SuiteCatalog.names.contains($0) }
     }
 
     /// The suite of forced choices between the options of `--data FILE`.
@@ -23,6 +24,8 @@ public enum SuiteResolver {
         case spec(DatasetSpec, prompt: String?)
         /// `preferences-jsonl`: forced choices between the options of a file (``PreferenceSuite``).
         case preferences(file: String)
+        /// `vsm-2013`: the questionnaire's 24 items from a file or folder (``VSM2013Suite``).
+        case vsm(path: String)
     }
 
     /// Whether an argument names a spec file rather than a suite.
@@ -45,6 +48,17 @@ public enum SuiteResolver {
             }
             guard FileManager.default.fileExists(atPath: data) else { throw SpecError("--data \(data) does not exist") }
             return .preferences(file: data)
+        }
+        if argument == VSM2013Suite.name {
+            guard let data else {
+                throw SpecError(
+                    "\(VSM2013Suite.name) needs the questionnaire: pass --data FILE.csv (columns question, options) or a "
+                        + "folder with \(VSM2013Suite.fileName); VSM-2013 is © Geert Hofstede, free for research, and "
+                        + "not shipped with CultureLens"
+                )
+            }
+            guard FileManager.default.fileExists(atPath: data) else { throw SpecError("--data \(data) does not exist") }
+            return .vsm(path: data)
         }
         if looksLikeSpecFile(argument) {
             var path = argument
@@ -113,6 +127,10 @@ public enum SuiteResolver {
                 degree: options.count <= 20 ? nil : 10
             )
             return ResolvedSuite(suite: suite, loaded: nil)
+        case .vsm(let path):
+            let url = URL(fileURLWithPath: path)
+            let questions = try VSM2013Suite.questions(contentsOf: url)
+            return ResolvedSuite(suite: VSM2013Suite.suite(questions: questions, source: "--data " + path), loaded: nil)
         case .catalog(let name):
             guard let suite = SuiteCatalog.suite(named: name) else { throw SpecError("unknown suite '\(name)'") }
             return ResolvedSuite(suite: suite, loaded: nil)

@@ -31,6 +31,14 @@ public enum PreferenceSuite {
     /// The suite of the user's own options (`run preferences-jsonl --data FILE`).
     public static let userSuiteName = "preferences-jsonl"
 
+    /// The metadata key of a persona country (cultural prompting, ``Suite/addingPersonas(_:countryKey:system:)``).
+    public static let countryKey = "pref_country"
+
+    /// The persona's system message, Tao et al.'s cultural-prompting phrase.
+    public static func personaSystem(_ country: String) -> String {
+        Suite.personaSystem(country, task: "choosing between two outcomes.")
+    }
+
     /// The metadata value of `task` on every item of these suites.
     public static let task = "pairwise-preference"
 
@@ -66,7 +74,10 @@ public enum PreferenceSuite {
             culture: "global",
             topic: first.group ?? "preference",
             provenance: Provenance(source: source, licence: licence),
-            metadata: ["task": task, "first": first.id, "second": second.id]
+            metadata: ["task": task, "first": first.id, "second": second.id],
+            // The question and the two options only: the default multiple-choice instruction asks for "the correct
+            // option", which a preference has not.
+            promptTemplate: PromptTemplate(text: "{question}\n\n{options}\nAnswer:")
         )
     }
 

@@ -1,4 +1,5 @@
 import CultureLensCore
+import CultureLensStatistics
 
 extension SuiteCatalog {
     /// One line of `culturelens suites`.
@@ -68,6 +69,18 @@ extension SuiteCatalog {
             cultures: nil,
             prompts: []
         )
-        return builtIn + [preferences] + specs
+        let vsm = Entry(
+            name: VSM2013Suite.name,
+            title: "Hofstede VSM-2013: the 24 items × 3 wordings × 2 option orders → six indices with CIs; the "
+                + "questionnaire from --data FILE.csv (© Hofstede, not shipped)",
+            version: "1",
+            source: "--data FILE",
+            revision: "-",
+            licence: "VSM-2013 © Geert Hofstede: free for research",
+            items: VSM2013Suite.variants.count * VSM2013.itemCount,
+            cultures: nil,
+            prompts: []
+        )
+        return builtIn + [vsm, preferences] + specs
     }
 }

@@ -111,6 +111,8 @@ public struct ResultsDocument: Sendable, Hashable {
     public var culturalMap: InglehartWelzelPlacement?
     /// Utilities from forced choices (`value-tradeoffs` and `preferences-jsonl` runs and scores).
     public var preferences: PreferenceAnalysis.Report?
+    /// Hofstede's VSM-2013 indices (`vsm-2013` runs and scores).
+    public var vsm2013: VSM2013Analysis?
     /// Spec warnings, skipped rows and unresolved cultures (``Diagnostic``, sorted); `run` and `score` always write
     /// the key (an empty list when there were none); older documents and other writers may leave it out.
     public var diagnostics: [Diagnostic]?
@@ -126,6 +128,7 @@ public struct ResultsDocument: Sendable, Hashable {
         robustness: RobustnessCard? = nil,
         culturalMap: InglehartWelzelPlacement? = nil,
         preferences: PreferenceAnalysis.Report? = nil,
+        vsm2013: VSM2013Analysis? = nil,
         diagnostics: [Diagnostic]? = nil,
         extras: [String: DataValue] = [:]
     ) {
@@ -137,6 +140,7 @@ public struct ResultsDocument: Sendable, Hashable {
         self.robustness = robustness
         self.culturalMap = culturalMap
         self.preferences = preferences
+        self.vsm2013 = vsm2013
         self.diagnostics = diagnostics
         self.extras = extras
     }
@@ -156,6 +160,9 @@ public struct ResultsDocument: Sendable, Hashable {
         }
         if let preferences {
             sections["preferences"] = try decoder.decode(DataValue.self, from: encoder.encode(preferences))
+        }
+        if let vsm2013 {
+            sections["vsm_2013"] = try decoder.decode(DataValue.self, from: encoder.encode(vsm2013))
         }
         return sections
     }
@@ -201,6 +208,7 @@ public struct ResultsDocument: Sendable, Hashable {
             if document.robustness == nil, let card = all["robustness"] { document.extras["robustness"] = card }
             if document.culturalMap == nil, let map = all["cultural_map"] { document.extras["cultural_map"] = map }
             if document.preferences == nil, let found = all["preferences"] { document.extras["preferences"] = found }
+            if document.vsm2013 == nil, let found = all["vsm_2013"] { document.extras["vsm_2013"] = found }
             return document
         } catch {
             throw ReportLoadError(path: path, line: nil, message: "not a CultureLens results.json: \(describe(error))")
@@ -245,7 +253,7 @@ extension ResultsDocument: Codable {
     /// The top-level keys this type owns; any other key is an extra.
     fileprivate static let known: Set<String> = [
         "schema", "version", "tool", "run", "summary", "metrics", "robustness", "cultural_map", "preferences",
-        "diagnostics",
+        "vsm_2013", "diagnostics",
     ]
 
     /// Decodes the typed sections but `robustness`; ``decode(_:path:)`` adds it and the ``extras``. A `metrics` or
@@ -270,6 +278,7 @@ extension ResultsDocument: Codable {
             (try? c.decodeIfPresent(InglehartWelzelPlacement.self, forKey: AnyCodingKey("culturalMap"))) ?? nil
         preferences =
             (try? c.decodeIfPresent(PreferenceAnalysis.Report.self, forKey: AnyCodingKey("preferences"))) ?? nil
+        vsm2013 = (try? c.decodeIfPresent(VSM2013Analysis.self, forKey: AnyCodingKey("vsm2013"))) ?? nil
         // The card spells its own keys (acronyms do not round-trip through the strategy): ``decode(_:path:)``
         // reads it without the strategy.
         robustness = nil
@@ -287,6 +296,7 @@ extension ResultsDocument: Codable {
         try c.encodeIfPresent(robustness, forKey: AnyCodingKey("robustness"))
         try c.encodeIfPresent(culturalMap, forKey: AnyCodingKey("cultural_map"))
         try c.encodeIfPresent(preferences, forKey: AnyCodingKey("preferences"))
+        try c.encodeIfPresent(vsm2013, forKey: AnyCodingKey("vsm_2013"))
         try c.encodeIfPresent(diagnostics, forKey: AnyCodingKey("diagnostics"))
         for (key, value) in extras where !Self.known.contains(key) {
             try c.encode(Verbatim(value), forKey: AnyCodingKey(key))

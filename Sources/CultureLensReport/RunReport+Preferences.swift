@@ -8,13 +8,22 @@ extension RunReport {
     /// Whether `suite`'s runs keep their results for the value analyses (the cultural map, preferences).
     public static func analysesValues(_ suite: Suite) -> Bool {
         placesOnCulturalMap(suite) || suite.items.contains(where: PreferenceSuite.isPreference)
+            || suite.items.contains { $0.metadata[VSM2013Suite.itemKey] != nil }
     }
 
-    /// Sets ``culturalMap`` and ``preferences`` from `results` of `suite` (each `nil` when the suite has no such
+    /// Sets ``culturalMap``, ``preferences`` and ``vsm2013`` from `results` of `suite` (each `nil` when the suite has no such
     /// items).
     public mutating func analyseValues(suite: Suite, results: [ItemResult]) {
         culturalMap = Self.culturalMap(suite: suite, results: results)
         preferences = Self.preferences(suite: suite, results: results)
+        vsm2013 = Self.vsm2013(suite: suite, results: results)
+    }
+
+    /// The terminal tables of the value analyses the report has (cultural map, utilities, VSM-2013 indices); empty
+    /// without any.
+    public func valueTables() -> String {
+        (culturalMap.map(culturalMapTable) ?? "") + (preferences.map(preferencesTable) ?? "")
+            + (vsm2013.map(vsm2013Table) ?? "")
     }
 
     /// Utilities from the forced choices among `results` of `suite`; `nil` for suites without them.
@@ -31,13 +40,38 @@ extension RunReport {
             }
         }
         guard options.count >= 2 else { return nil }
-        let presentations = results.compactMap { result -> PreferenceAnalysis.Presentation? in
+        var personas: [String] = []
+        for item in suite.items {
+            if let country = item.metadata[PreferenceSuite.countryKey], !personas.contains(country) {
+                personas.append(country)
+            }
+        }
+        var plain: [PreferenceAnalysis.Presentation] = []
+        var byCountry: [String: [PreferenceAnalysis.Presentation]] = [:]
+        for result in results {
             guard let item = items[result.itemID], PreferenceSuite.isPreference(item),
                 let first = item.metadata["first"], let second = item.metadata["second"]
-            else { return nil }
-            return PreferenceAnalysis.Presentation(first: first, second: second, firstChosen: firstChosen(result))
+            else { continue }
+            let presentation = PreferenceAnalysis.Presentation(
+                first: first,
+                second: second,
+                firstChosen: firstChosen(result)
+            )
+            if let country = item.metadata[PreferenceSuite.countryKey] {
+                byCountry[country, default: []].append(presentation)
+            } else {
+                plain.append(presentation)
+            }
         }
-        return try? PreferenceAnalysis.analyse(options: options, presentations: presentations)
+        guard var report = try? PreferenceAnalysis.analyse(options: options, presentations: plain) else { return nil }
+        if !personas.isEmpty {
+            report.personas = PreferenceAnalysis.personas(
+                options: options,
+                unprompted: report,
+                countries: personas.map { ($0, byCountry[$0] ?? []) }
+            )
+        }
+        return report
     }
 
     /// P(Option A) of one answer, or `nil` when it gives none.
@@ -105,6 +139,37 @@ extension RunReport {
                     + Self.pad(interval, 18) + Self.pad(String(utility.n), 4, right: true)
             )
         }
+        if let personas = report.personas { lines += Self.lines(personas) }
         return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// Cultural prompting: each persona's top options and the rank correlations between profiles.
+    static func lines(_ personas: PreferenceAnalysis.Personas) -> [String] {
+        var lines = ["  cultural prompting: utilities per persona country (top three options, n = pairs answered)"]
+        for persona in personas.countries {
+            guard let report = persona.report, !report.utilities.isEmpty else {
+                lines.append("    \(persona.country): no utilities (\(persona.note ?? "no pair has an answer"))")
+                continue
+            }
+            lines.append(
+                "    \(persona.country): "
+                    + report.utilities.prefix(3).map { "\($0.id) \(coordinate($0.mean))" }
+                    .joined(separator: " · ") + " (n=\(report.pairs), unanswered \(report.unanswered))"
+            )
+        }
+        lines.append("  rank correlation of utilities (Spearman ρ, 95% CI, n = shared options):")
+        for correlation in personas.correlations {
+            let rho = correlation.spearman.map { String(format: "%.3f", $0) } ?? "–"
+            let interval =
+                correlation.ciLow.map {
+                    " [\(String(format: "%.3f", $0)), \(String(format: "%.3f", correlation.ciHigh ?? $0))]"
+                }
+                ?? ""
+            lines.append(
+                "    \(correlation.first ?? "model as itself") ~ \(correlation.second ?? "model as itself"): "
+                    + rho + interval + " n=\(correlation.n)"
+            )
+        }
+        return lines
     }
 }

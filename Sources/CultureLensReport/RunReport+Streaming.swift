@@ -21,6 +21,7 @@ extension RunReport {
         metrics: BenchmarkMetrics? = nil,
         culturalMap: InglehartWelzelPlacement? = nil,
         preferences: PreferenceAnalysis.Report? = nil,
+        vsm2013: VSM2013Analysis? = nil,
         diagnostics: [Diagnostic] = [],
         to directory: URL,
         pageSize: Int = 1000
@@ -58,6 +59,7 @@ extension RunReport {
             )
             report.culturalMap = culturalMap
             report.preferences = preferences
+            report.vsm2013 = vsm2013
             try report.write(to: directory, metrics: metrics)
             return report.summary
         }
@@ -65,6 +67,7 @@ extension RunReport {
         var report = RunReport(run: run, summary: summary, settings: settings, diagnostics: diagnostics)
         report.culturalMap = culturalMap
         report.preferences = preferences
+        report.vsm2013 = vsm2013
         try report.document(metrics: metrics).write(into: directory)
         try writer.commit()
         return summary

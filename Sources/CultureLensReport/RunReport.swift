@@ -22,6 +22,8 @@ public struct RunReport: Sendable {
     public var culturalMap: InglehartWelzelPlacement?
     /// Utilities from forced choices, written as `results.json`'s `preferences` when set.
     public var preferences: PreferenceAnalysis.Report?
+    /// Hofstede's VSM-2013 indices, written as `results.json`'s `vsm_2013` when set.
+    public var vsm2013: VSM2013Analysis?
 
     /// Builds the report of `run` over `suite` from its `results`.
     public init(
@@ -66,6 +68,7 @@ public struct RunReport: Sendable {
             metrics: metrics,
             culturalMap: culturalMap,
             preferences: preferences,
+            vsm2013: vsm2013,
             diagnostics: diagnostics
         )
     }
@@ -118,8 +121,13 @@ public struct RunReport: Sendable {
             "run \(run.id) · \(run.status.rawValue) · \(summary.done)/\(summary.items) items · \(summary.cacheHits) from cache"
         )
         lines.append("")
+        // A suite without right answers (survey, values, preferences) has no accuracy: "0.0% n=0" would read as a
+        // score. Its own figures follow the table.
+        let graded = accuracy.n > 0 || summary.perCulture.contains { $0.accuracy.n > 0 }
         lines.append(
-            "accuracy \(Self.percent(accuracy.value)) [95% CI \(Self.percent(accuracy.ciLow))–\(Self.percent(accuracy.ciHigh))] n=\(accuracy.n)"
+            graded
+                ? "accuracy \(Self.percent(accuracy.value)) [95% CI \(Self.percent(accuracy.ciLow))–\(Self.percent(accuracy.ciHigh))] n=\(accuracy.n)"
+                : "accuracy – (no answer was graded against a right answer: this suite's own figures follow)"
         )
         if let gold = summary.meanGoldProbability, let outside = summary.meanOutsideMass {
             lines.append(
@@ -133,6 +141,7 @@ public struct RunReport: Sendable {
                 + (failures.isEmpty
                     ? "" : " (" + failures.map { "\($0.key) \($0.value)" }.joined(separator: ", ") + ")")
         )
+        guard graded else { return lines.joined(separator: "\n") + "\n" }
         lines.append("")
         lines.append(Self.row(["culture", "n", "accuracy", "95% CI", "failed"]))
         for group in summary.perCulture {

@@ -146,8 +146,7 @@ struct RunCommand: AsyncParsableCommand {
         } else {
             print(report.table(), terminator: "")
             if let metrics = outcome.metrics { print(report.metricsTable(metrics), terminator: "") }
-            if let map = report.culturalMap { print(report.culturalMapTable(map), terminator: "") }
-            if let preferences = report.preferences { print(report.preferencesTable(preferences), terminator: "") }
+            print(report.valueTables(), terminator: "")
             if let output { print("results: \(output)/results.json · samples: \(output)/samples.jsonl") }
         }
         if finished.status == .interrupted {

@@ -120,8 +120,7 @@ struct ScoreCommand: AsyncParsableCommand {
         } else {
             print(report.table(), terminator: "")
             if let metrics { print(report.metricsTable(metrics), terminator: "") }
-            if let map = report.culturalMap { print(report.culturalMapTable(map), terminator: "") }
-            if let preferences = report.preferences { print(report.preferencesTable(preferences), terminator: "") }
+            print(report.valueTables(), terminator: "")
             if let output { print("results: \(output)/results.json · samples: \(output)/samples.jsonl") }
         }
     }

@@ -8,18 +8,18 @@ struct SteerOptions: ParsableArguments {
     @Option(
         name: .long,
         help:
-            "inglehart-welzel only: also ask every item as a persona of these map countries (`countries=JP,DE` or `all`)."
+            "Value suites (inglehart-welzel, vsm-2013, value-tradeoffs, preferences-jsonl): also ask every item as a persona of these countries (`countries=JP,DE` or `all`: the 107 of the Inglehart–Welzel map)."
     )
     var steer: String?
 
     /// The persona countries, as the map names them; `nil` without `--steer`.
-    /// - Throws: `ValidationError` when the suite is not `inglehart-welzel` or a country is not on the map.
+    /// - Throws: `ValidationError` when the suite is not a value suite or a country is not on the map.
     func countries(suite: String) throws -> [String]? {
         guard let steer else { return nil }
-        guard suite == InglehartWelzelSuite.name else {
+        guard ResolvedSuite.steerableSuites.contains(suite) else {
             throw ValidationError(
-                "--steer on run and score asks inglehart-welzel with country personas; for survey suites use "
-                    + "`culturelens robustness SUITE --steer ...`"
+                "--steer on run and score asks the value suites (\(ResolvedSuite.steerableSuites.joined(separator: ", "))) "
+                    + "with country personas; for survey suites use `culturelens robustness SUITE --steer ...`"
             )
         }
         do {
@@ -32,6 +32,6 @@ struct SteerOptions: ParsableArguments {
     /// `resolved` (the suite named `suite`) with the personas asked for, then its first `limit` items.
     func apply(to resolved: ResolvedSuite, suite: String, limit: Int?) throws -> ResolvedSuite {
         guard let countries = try countries(suite: suite) else { return resolved.prefix(limit) }
-        return ResolvedSuite(suite: InglehartWelzelSuite.steered(countries: countries), loaded: nil).prefix(limit)
+        return resolved.steered(countries: countries).prefix(limit)
     }
 }

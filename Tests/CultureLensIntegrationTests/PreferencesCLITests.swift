@@ -73,6 +73,49 @@ struct PreferencesCLITests {
         #expect(means.count == 5 && means.allSatisfy { abs($0) < 1e-6 })
     }
 
+    @Test func steeredPreferencesGiveUtilitiesPerPersonaAndRankCorrelations() async throws {
+        let directory = try CLIProcess.temporaryDirectory("preferences-steer")
+        let options = directory + "/options.jsonl"
+        let rows = (1...5).map { "{\"id\": \"opt\($0)\", \"text\": \"Outcome number \($0)\"}" }
+        try Data(rows.joined(separator: "\n").utf8).write(to: URL(fileURLWithPath: options))
+        // As itself the model prefers lower numbers; as Japan, higher ones; as Chile it never answers.
+        var lines: [String] = []
+        for prefix in ["", "japan/", "chile/"] {
+            for a in 1...5 {
+                for b in 1...5 where a != b {
+                    let prefersFirst = prefix == "japan/" ? a > b : a < b
+                    let answer =
+                        prefix == "chile/"
+                        ? "\"answer\": \"no\"" : "\"distribution\": \(prefersFirst ? "[0.9, 0.1]" : "[0.1, 0.9]")"
+                    lines.append("{\"item_id\": \"\(prefix)opt\(a)|opt\(b)\", \(answer)}")
+                }
+            }
+        }
+        let responses = directory + "/responses.jsonl"
+        try Data(lines.joined(separator: "\n").utf8).write(to: URL(fileURLWithPath: responses))
+        let arguments = [
+            "score", "preferences-jsonl", "--data", options, "--responses", responses, "--steer", "countries=JP,CL",
+        ]
+        let output = try await CLIProcess.run(arguments + ["--json"])
+        #expect(output.status == 0, "\(output.stderr)")
+        let preferences = try #require(try Self.json(output.stdout)["preferences"] as? [String: Any])
+        let personas = try #require(preferences["personas"] as? [String: Any])
+        let countries = try #require(personas["countries"] as? [[String: Any]])
+        #expect(countries.compactMap { $0["country"] as? String } == ["Japan", "Chile"])
+        let japan = try #require(countries[0]["report"] as? [String: Any])
+        #expect((japan["utilities"] as? [[String: Any]])?.first?["id"] as? String == "opt5")
+        let chile = try #require(countries[1]["report"] as? [String: Any])
+        #expect(chile["unanswered"] as? Int == 20 && (chile["utilities"] as? [Any])?.isEmpty == true)
+        let correlations = try #require(personas["correlations"] as? [[String: Any]])
+        // Chile has no utilities, so the only pair is the model as itself against Japan: opposite rankings.
+        #expect(correlations.count == 1)
+        let itselfJapan = try #require(correlations.first { $0["first"] == nil && $0["second"] as? String == "Japan" })
+        #expect(abs((itselfJapan["spearman"] as? Double ?? 0) + 1) < 1e-9 && itselfJapan["n"] as? Int == 5)
+        let table = try await CLIProcess.run(arguments)
+        #expect(table.stdout.contains("model as itself ~ Japan: -1.000"), "\(table.stdout)")
+        #expect(table.stdout.contains("Chile: no utilities"))
+    }
+
     @Test func preferencesJSONLNeedsItsData() async throws {
         let output = try await CLIProcess.run(["run", "preferences-jsonl"])
         #expect(output.status == 2)
