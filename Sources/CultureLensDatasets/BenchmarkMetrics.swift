@@ -30,10 +30,18 @@ public struct Estimate: Sendable, Hashable, Codable {
         )
     }
 
-    /// A mean with a seeded percentile-bootstrap 95% interval (``Bootstrap/mean(_:replicates:level:seed:)``).
+    /// Below this many observations a mean gets no interval: a percentile bootstrap of a mean covers about 85% at
+    /// n = 5 and 90% at n = 10 for a nominal 95% (it uses the plug-in SD and normal-like quantiles), and at n = 1 it
+    /// is the zero-width [x, x]. Such means are shown as not estimable and left out of rankings.
+    public static let minimumBootstrapN = 10
+
+    /// A mean with a seeded percentile-bootstrap 95% interval (``Bootstrap/mean(_:replicates:level:seed:)``); no
+    /// interval below ``minimumBootstrapN`` observations.
     public static func mean(_ metric: String, _ values: [Double], replicates: Int, seed: UInt64) -> Estimate {
         guard !values.isEmpty else { return Estimate(metric: metric, value: 0, n: 0, ciLow: nil, ciHigh: nil) }
-        guard let result = try? Bootstrap.mean(values, replicates: replicates, seed: seed) else {
+        guard values.count >= minimumBootstrapN,
+            let result = try? Bootstrap.mean(values, replicates: replicates, seed: seed)
+        else {
             return Estimate(
                 metric: metric,
                 value: Descriptive.plainMean(values),
@@ -92,10 +100,35 @@ public struct CultureSimilarity: Sendable, Hashable, Codable {
     public var similarity: Double
     /// Questions with data for this culture and a model distribution.
     public var n: Int
-    /// Lower end of the seeded bootstrap 95% interval (resampling questions).
-    public var ciLow: Double
+    /// Lower end of the seeded bootstrap 95% interval (resampling questions); `nil` below
+    /// ``Estimate/minimumBootstrapN`` questions (not estimable).
+    public var ciLow: Double?
     /// Upper end.
-    public var ciHigh: Double
+    public var ciHigh: Double?
+    /// The same figure for answers that know nothing of the model or of the culture (`nil` in documents written
+    /// before baselines existed).
+    public var baselines: SurveyBaselines?
+    /// Whether the similarity lies below the noise floor; `nil` when the floor is unknown.
+    public var belowNoiseFloor: Bool?
+    /// 1 for the most similar estimable culture; `nil` for cultures below ``Estimate/minimumBootstrapN`` questions,
+    /// which are not ranked.
+    public var rank: Int?
+}
+
+/// What a survey similarity should be compared with (DTEF's null baselines and analytical noise floor).
+public struct SurveyBaselines: Sendable, Hashable, Codable {
+    /// The uniform distribution over the options as the answer.
+    public var uniform: Double?
+    /// The mean human distribution of the other cultures on the same question (leave the culture out); `nil` when
+    /// no other culture answered its questions.
+    public var populationAverage: Double?
+    /// The model's answer compared with the other cultures on the same question: the expected similarity if the
+    /// culture labels were shuffled (exact, not sampled).
+    public var shuffledCulture: Double?
+    /// The similarity a sample of `respondents` people reaches against its own population on average,
+    /// 1 − √((k − 1) / (2n·ln 2)) in bits (1 − √((k − 1) / (2n)) in nats), k options, mean over questions; `nil`
+    /// when the number of respondents is unknown.
+    public var noiseFloor: Double?
 }
 
 /// GlobalOpinionQA-style survey alignment.
@@ -114,6 +147,18 @@ public struct SurveySimilarityMetrics: Sendable, Hashable, Codable {
     public var perCulturePersona: [CultureSimilarity]?
     /// Questions with a model distribution.
     public var questions: Int
+    /// The mean over cultures with a 95% cluster-bootstrap interval (resampling questions, each with all its
+    /// cultures); `nil` without cultures.
+    public var overall: Estimate?
+    /// The baselines' means over the same cultures.
+    public var overallBaselines: SurveyBaselines?
+    /// Respondents per culture and question behind the noise floor (`scoring.respondents`), when known.
+    public var respondents: Int?
+    /// Questions below which a culture has no interval and no rank (``Estimate/minimumBootstrapN``); `nil` in
+    /// documents written before the rule existed.
+    public var minimumN: Int?
+    /// Cultures left out of the ranking for having fewer questions.
+    public var unranked: Int?
 }
 
 /// CIVICS-style agree/disagree probing and long-form refusals.

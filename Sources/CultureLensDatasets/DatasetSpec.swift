@@ -872,9 +872,11 @@ public struct ScoringSpec: Sendable, Hashable, Codable {
     /// Another suite whose headline figure is compared with this one's for the same model (e.g. the
     /// CulturalBench easy–hard gap), when a run of it is in the store.
     public var pairedWith: String?
+    /// Survey similarity: respondents per culture and question, for the noise floor (unknown when absent).
+    public var respondents: Int?
 
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case rule, by, replicates, seed, subset
+        case rule, by, replicates, seed, subset, respondents
         case logBase = "log_base"
         case pairedWith = "paired_with"
     }
@@ -908,6 +910,8 @@ extension ScoringSpec {
         seed = try container.decodeIfPresent(UInt64.self, forKey: .seed)
         subset = try container.decodeIfPresent(SubsetSpec.self, forKey: .subset)
         pairedWith = try container.decodeIfPresent(String.self, forKey: .pairedWith)
+        respondents = try container.decodeIfPresent(Int.self, forKey: .respondents)
+        if let respondents, respondents < 1 { throw SpecError("scoring.respondents must be at least 1") }
         if let logBase, LogBase(name: logBase) == nil {
             throw SpecError("scoring.log_base must be 'e' or '2', not '\(logBase)'")
         }

@@ -45,22 +45,7 @@ extension RunReport {
             }
             lines.append("  gap \(Self.figure(subsets.gap.value, subsets.gap.ciLow, subsets.gap.ciHigh, signed: true))")
         }
-        if let similarity = metrics.similarity {
-            lines.append(
-                "similarity = mean(1 − JS distance), log base \(similarity.logBase), over \(similarity.questions) questions"
-            )
-            lines.append(Self.row(["culture", "n", "similarity", "95% CI"]))
-            for culture in similarity.perCulture + (similarity.perCulturePersona ?? []) {
-                lines.append(
-                    Self.row([
-                        culture.name == culture.key ? culture.name : "\(culture.name) (\(culture.key))",
-                        String(culture.n),
-                        String(format: "%.4f", culture.similarity),
-                        String(format: "%.4f–%.4f", culture.ciLow, culture.ciHigh),
-                    ])
-                )
-            }
-        }
+        if let similarity = metrics.similarity { lines += Self.lines(similarity) }
         if let agreement = metrics.agreement {
             if let refusal = agreement.refusalRate {
                 lines.append(
@@ -107,12 +92,69 @@ extension RunReport {
         return main + " [95% CI " + String(format: format, low * 100) + " – " + String(format: format, high * 100) + "]"
     }
 
-    private static func row(_ cells: [String]) -> String {
-        let widths = [34, 5, 10, 18]
-        return zip(cells, widths).enumerated().map { index, pair in
+    private static func row(_ cells: [String], widths: [Int] = [34, 5, 10, 18]) -> String {
+        zip(cells, widths).enumerated().map { index, pair in
             let (cell, width) = pair
             let padding = String(repeating: " ", count: max(0, width - cell.count))
             return index == 0 ? cell + padding : padding + cell
         }.joined(separator: " ")
+    }
+
+    /// The survey-similarity table: the overall mean with its interval and baselines, then each culture (most
+    /// similar first; unranked cultures last) beside its baselines and noise-floor flag.
+    static func lines(_ similarity: SurveySimilarityMetrics) -> [String] {
+        func value(_ value: Double?) -> String { value.map { String(format: "%.4f", $0) } ?? "–" }
+        var lines = [
+            "similarity = mean(1 − JS distance), log base \(similarity.logBase), over \(similarity.questions) questions"
+        ]
+        if let overall = similarity.overall {
+            let interval =
+                overall.ciLow.map { " [95% CI \(value($0))–\(value(overall.ciHigh))]" }
+                ?? " (no interval: fewer than \(similarity.minimumN ?? Estimate.minimumBootstrapN) questions)"
+            lines.append(
+                "overall (mean over \(overall.n) cultures) \(value(overall.value))\(interval), cluster bootstrap over questions"
+            )
+        }
+        if let baselines = similarity.overallBaselines {
+            lines.append(
+                "baselines: uniform \(value(baselines.uniform)) · population average \(value(baselines.populationAverage)) "
+                    + "· shuffled culture \(value(baselines.shuffledCulture)) · noise floor "
+                    + (similarity.respondents.map { "\(value(baselines.noiseFloor)) (\($0) respondents)" }
+                        ?? "unknown (no respondent counts)")
+            )
+        }
+        let widths = [34, 5, 8, 16, 8, 8, 8, 8]
+        lines.append(
+            Self.row(
+                ["culture", "n", "similarity", "95% CI", "uniform", "pop avg", "shuffled", "floor"],
+                widths: widths
+            )
+        )
+        for cultures in [similarity.perCulture, similarity.perCulturePersona ?? []] {
+            let ordered = cultures.sorted { ($0.rank ?? Int.max, $0.key) < ($1.rank ?? Int.max, $1.key) }
+            for culture in ordered {
+                let interval =
+                    culture.ciLow.map { "\(value($0))–\(value(culture.ciHigh))" }
+                    ?? "n<\(similarity.minimumN ?? Estimate.minimumBootstrapN): none"
+                lines.append(
+                    Self.row(
+                        [
+                            culture.name == culture.key ? culture.name : "\(culture.name) (\(culture.key))",
+                            String(culture.n), value(culture.similarity), interval, value(culture.baselines?.uniform),
+                            value(culture.baselines?.populationAverage), value(culture.baselines?.shuffledCulture),
+                            value(culture.baselines?.noiseFloor),
+                        ],
+                        widths: widths
+                    ) + (culture.belowNoiseFloor == true ? "  below the noise floor" : "")
+                )
+            }
+        }
+        if let unranked = similarity.unranked, unranked > 0 {
+            lines.append(
+                "\(unranked) culture(s) with fewer than \(similarity.minimumN ?? Estimate.minimumBootstrapN) questions: "
+                    + "no interval, not ranked"
+            )
+        }
+        return lines
     }
 }

@@ -56,6 +56,13 @@ struct RunCommand: AsyncParsableCommand {
     func run() async throws {
         let resolved = try steering.apply(to: try await dataOptions.resolve(suite), suite: suite, limit: limit)
         let selected = resolved.suite
+        // A suite of short answers only (inglehart-welzel) is generated whatever the model could do: say so in the
+        // run's settings and header rather than "logprobs".
+        var modelOptions = modelOptions
+        if modelOptions.scoring == nil, !selected.items.isEmpty, selected.items.allSatisfy({ $0.kind == .shortAnswer })
+        {
+            modelOptions.scoring = .generate
+        }
         try await storeOptions.withOpenedStore { opened in
             try await modelOptions.withSession(
                 concurrency: concurrency,

@@ -54,9 +54,9 @@ struct BenchmarkCLITests {
             let similarity = try #require(culture["similarity"] as? Double)
             #expect(abs(similarity - value) < 1e-9, "\(key)")
             #expect(culture["n"] as? Int == n)
-            let low = try #require(culture["ci_low"] as? Double)
-            let high = try #require(culture["ci_high"] as? Double)
-            #expect(low <= similarity + 1e-12 && similarity <= high + 1e-12)
+            // At most three questions per culture: flagged as not estimable, not given a zero-width interval.
+            #expect(culture["ci_low"] == nil && culture["ci_high"] == nil && culture["rank"] == nil)
+            #expect((culture["baselines"] as? [String: Any])?["uniform"] is Double)
         }
         let samples = try String(contentsOfFile: out + "/samples.jsonl", encoding: .utf8).split(separator: "\n")
         #expect(samples.count == 3)
