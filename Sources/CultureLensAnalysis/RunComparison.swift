@@ -60,9 +60,17 @@ public struct RunComparison: Sendable, Hashable, Codable {
         public var pValue: Double?
         /// Holm-adjusted p-value across the cultures (the overall row is not part of the family).
         public var pHolm: Double?
+        /// The smallest difference this pairing detects with 80% power at α = 0.05, 2.8016 × the clustered SE (so
+        /// it accounts for the observed paired correlation); `nil` without an SE.
+        public var minimumDetectable: Double?
+        /// Whether |B − A| is below ``minimumDetectable``: such a difference, significant or not, is within what the
+        /// comparison cannot reliably see.
+        public var belowMinimumDetectable: Bool?
 
         enum CodingKeys: String, CodingKey {
             case key, name, n, items, difference
+            case minimumDetectable = "minimum_detectable"
+            case belowMinimumDetectable = "below_minimum_detectable"
             case meanA = "mean_a"
             case meanB = "mean_b"
             case standardError = "standard_error"
@@ -153,10 +161,15 @@ public struct RunComparison: Sendable, Hashable, Codable {
             let clusters = group.map(\.unit.itemID)
             row.difference = differences.reduce(0, +) / Double(n)
             if row.items >= Self.minimumItemsForInterval,
-                let paired = try? PairedDifference(group.map(\.b), group.map(\.a), clusters: clusters) {
+                let paired = try? PairedDifference(group.map(\.b), group.map(\.a), clusters: clusters)
+            {
                 row.standardError = paired.difference.standardError
                 row.ciLow = paired.difference.interval.low
                 row.ciHigh = paired.difference.interval.high
+                row.minimumDetectable = try? Power.minimumDetectableDifference(
+                    standardError: paired.difference.standardError
+                )
+                row.belowMinimumDetectable = row.minimumDetectable.map { abs(row.difference ?? 0) < $0 }
             }
             row.pValue = try? PermutationTest.signFlip(
                 differences,

@@ -224,8 +224,8 @@ public struct RobustnessReport: Sendable {
             "\(comparison.pairs) pairs · only in A \(comparison.onlyInA) · only in B \(comparison.onlyInB) · failed in one run \(comparison.unpaired)"
         )
         lines.append("")
-        let widths = [34, 5, 8, 8, 9, 19, 8, 8]
-        lines.append(row(["culture", "n", "A", "B", "B − A", "95% CI", "p", "p Holm"], widths: widths))
+        let widths = [34, 5, 8, 8, 9, 19, 8, 8, 9]
+        lines.append(row(["culture", "n", "A", "B", "B − A", "95% CI", "p", "p Holm", "MDD"], widths: widths))
         for entry in [comparison.overall] + comparison.perCulture {
             lines.append(
                 row(
@@ -238,14 +238,19 @@ public struct RobustnessReport: Sendable {
                         entry.ciLow.map { "\(number($0))–\(number(entry.ciHigh))" } ?? "—",
                         number(entry.pValue),
                         number(entry.pHolm),
+                        number(entry.minimumDetectable),
                     ],
                     widths: widths
-                )
+                ) + (entry.belowMinimumDetectable == true ? "  below MDD" : "")
             )
         }
         lines.append("")
         lines.append(
             "CI: mean ± 1.96 clustered SE (cluster = item) · p: two-sided cluster sign-flip test · Holm across cultures"
+        )
+        lines.append(
+            "MDD: smallest difference detectable with 80% power at α = 0.05 (2.8016 × clustered SE); \"below MDD\": "
+                + "|B − A| is smaller, so the pairing could not reliably see a difference of this size"
         )
         return lines.joined(separator: "\n") + "\n"
     }

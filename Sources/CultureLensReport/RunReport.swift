@@ -129,6 +129,15 @@ public struct RunReport: Sendable {
                 ? "accuracy \(Self.percent(accuracy.value)) [95% CI \(Self.percent(accuracy.ciLow))–\(Self.percent(accuracy.ciHigh))] n=\(accuracy.n)"
                 : "accuracy – (no answer was graded against a right answer: this suite's own figures follow)"
         )
+        if graded, let detectable = try? Power.minimumDetectableDifference(successes: accuracy.successes, n: accuracy.n)
+        {
+            lines.append(
+                "smallest accuracy difference from another model detectable on these \(accuracy.n) items: "
+                    + String(format: "%.1f", detectable * 100)
+                    + " percentage points (80% power, α = 0.05, answers independent; `compare` measures "
+                    + "the paired one)"
+            )
+        }
         if let gold = summary.meanGoldProbability, let outside = summary.meanOutsideMass {
             lines.append(
                 "mean probability on the gold option \(Self.decimal(gold)) · mass outside the options \(Self.decimal(outside))"

@@ -48,6 +48,11 @@ struct CompareRunsTests {
         let low = try #require(comparison.overall.ciLow)
         let high = try #require(comparison.overall.ciHigh)
         #expect(low < 7.0 / 13 && 7.0 / 13 < high)
+        // The minimum detectable difference is 2.8016 × the clustered SE; 7/13 is above it, India's 0 below its.
+        let se = try #require(comparison.overall.standardError)
+        #expect(abs(try #require(comparison.overall.minimumDetectable) - 2.801_585_218_112_968 * se) < 1e-9)
+        #expect(comparison.overall.belowMinimumDetectable == (7.0 / 13 < 2.801_585_218_112_968 * se))
+        #expect(nigeria.minimumDetectable == nil && nigeria.belowMinimumDetectable == nil)
     }
 
     @Test func variantsOfOneItemAreOneCluster() throws {
