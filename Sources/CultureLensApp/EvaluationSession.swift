@@ -1,6 +1,7 @@
 public import CultureLensCore
 public import CultureLensDatasets
 public import CultureLensReport
+import CultureLensStatistics
 import Foundation
 
 /// The `run` use case over an open model session and store: evaluates a suite (resuming from the store), then reads
@@ -79,6 +80,10 @@ public struct EvaluationSession: Sendable {
         )
         var report = RunReport(run: run, summary: stored.summary, settings: settings, diagnostics: resolved.diagnostics)
         report.analyseValues(suite: resolved.suite, results: stored.forMetrics)
+        // Only next-token probabilities are confidences: a generated answer's one-hot distribution is not.
+        if run.scoring == .logprobs {
+            report.calibration = try? Calibration(confidences: stored.confidences, correct: stored.correct)
+        }
         let metrics = await resolved.metrics(results: stored.forMetrics, run: run, store: store, data: data)
         if let output {
             _ = try await RunReport.write(
@@ -90,6 +95,7 @@ public struct EvaluationSession: Sendable {
                 culturalMap: report.culturalMap,
                 preferences: report.preferences,
                 vsm2013: report.vsm2013,
+                calibration: report.calibration,
                 diagnostics: resolved.diagnostics,
                 to: output
             )

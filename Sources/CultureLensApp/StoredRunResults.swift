@@ -12,6 +12,10 @@ public struct StoredRunResults: Sendable {
     public var unrecoverable: Int
     /// Every result, prompt emptied, in the store's order; empty unless asked for.
     public var forMetrics: [ItemResult]
+    /// The confidence of each graded answer with a distribution (``ItemResult/confidence``), for calibration.
+    public var confidences: [Double]
+    /// Whether each of those answers is right.
+    public var correct: [Bool]
 
     /// Reads `run`'s results from `store` a page at a time.
     public static func read(run: RunRecord, store: any ResultStore, keepForMetrics: Bool) async throws
@@ -20,8 +24,14 @@ public struct StoredRunResults: Sendable {
         var accumulator = RunSummary.Accumulator()
         var unrecoverable = 0
         var kept: [ItemResult] = []
+        var confidences: [Double] = []
+        var correct: [Bool] = []
         try await store.forEachResult(runID: run.id) { result in
             accumulator.add(result)
+            if let confidence = result.confidence {
+                confidences.append(confidence)
+                correct.append((result.score ?? 0) >= 1)
+            }
             if EvaluationRunner.isTransient(result.failure) { unrecoverable += 1 }
             if keepForMetrics {
                 var light = result
@@ -32,7 +42,9 @@ public struct StoredRunResults: Sendable {
         return StoredRunResults(
             summary: accumulator.summary(itemCount: run.itemCount),
             unrecoverable: unrecoverable,
-            forMetrics: kept
+            forMetrics: kept,
+            confidences: confidences,
+            correct: correct
         )
     }
 }

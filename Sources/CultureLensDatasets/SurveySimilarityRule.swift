@@ -223,7 +223,7 @@ struct SurveySimilarityRule: ScoringRule {
             draws.reserveCapacity(replicates)
             for _ in 0..<replicates {
                 var counts = [Int](repeating: 0, count: questionIDs.count)
-                for _ in questionIDs.indices { counts[Int(generator.next() % UInt64(questionIDs.count))] += 1 }
+                for _ in questionIDs.indices { counts[generator.uniformIndex(below: questionIDs.count)] += 1 }
                 if let draw = statistic(counts) { draws.append(draw) }
             }
             draws.sort()

@@ -2,6 +2,7 @@ public import CultureLensAnalysis
 public import CultureLensCore
 public import CultureLensDatasets
 public import CultureLensFormats
+public import CultureLensStatistics
 public import Foundation
 
 /// `results.json`: the one declaration of its shape, and the one writer and reader of it and of `samples.jsonl`
@@ -113,6 +114,8 @@ public struct ResultsDocument: Sendable, Hashable {
     public var preferences: PreferenceAnalysis.Report?
     /// Hofstede's VSM-2013 indices (`vsm-2013` runs and scores).
     public var vsm2013: VSM2013Analysis?
+    /// Calibration of graded answers' confidences (runs and scores with distributions).
+    public var calibration: Calibration?
     /// Spec warnings, skipped rows and unresolved cultures (``Diagnostic``, sorted); `run` and `score` always write
     /// the key (an empty list when there were none); older documents and other writers may leave it out.
     public var diagnostics: [Diagnostic]?
@@ -129,6 +132,7 @@ public struct ResultsDocument: Sendable, Hashable {
         culturalMap: InglehartWelzelPlacement? = nil,
         preferences: PreferenceAnalysis.Report? = nil,
         vsm2013: VSM2013Analysis? = nil,
+        calibration: Calibration? = nil,
         diagnostics: [Diagnostic]? = nil,
         extras: [String: DataValue] = [:]
     ) {
@@ -141,6 +145,7 @@ public struct ResultsDocument: Sendable, Hashable {
         self.culturalMap = culturalMap
         self.preferences = preferences
         self.vsm2013 = vsm2013
+        self.calibration = calibration
         self.diagnostics = diagnostics
         self.extras = extras
     }
@@ -163,6 +168,9 @@ public struct ResultsDocument: Sendable, Hashable {
         }
         if let vsm2013 {
             sections["vsm_2013"] = try decoder.decode(DataValue.self, from: encoder.encode(vsm2013))
+        }
+        if let calibration {
+            sections["calibration"] = try decoder.decode(DataValue.self, from: encoder.encode(calibration))
         }
         return sections
     }
@@ -209,6 +217,7 @@ public struct ResultsDocument: Sendable, Hashable {
             if document.culturalMap == nil, let map = all["cultural_map"] { document.extras["cultural_map"] = map }
             if document.preferences == nil, let found = all["preferences"] { document.extras["preferences"] = found }
             if document.vsm2013 == nil, let found = all["vsm_2013"] { document.extras["vsm_2013"] = found }
+            if document.calibration == nil, let found = all["calibration"] { document.extras["calibration"] = found }
             return document
         } catch {
             throw ReportLoadError(path: path, line: nil, message: "not a CultureLens results.json: \(describe(error))")
@@ -253,7 +262,7 @@ extension ResultsDocument: Codable {
     /// The top-level keys this type owns; any other key is an extra.
     fileprivate static let known: Set<String> = [
         "schema", "version", "tool", "run", "summary", "metrics", "robustness", "cultural_map", "preferences",
-        "vsm_2013", "diagnostics",
+        "vsm_2013", "calibration", "diagnostics",
     ]
 
     /// Decodes the typed sections but `robustness`; ``decode(_:path:)`` adds it and the ``extras``. A `metrics` or
@@ -279,6 +288,7 @@ extension ResultsDocument: Codable {
         preferences =
             (try? c.decodeIfPresent(PreferenceAnalysis.Report.self, forKey: AnyCodingKey("preferences"))) ?? nil
         vsm2013 = (try? c.decodeIfPresent(VSM2013Analysis.self, forKey: AnyCodingKey("vsm2013"))) ?? nil
+        calibration = (try? c.decodeIfPresent(Calibration.self, forKey: AnyCodingKey("calibration"))) ?? nil
         // The card spells its own keys (acronyms do not round-trip through the strategy): ``decode(_:path:)``
         // reads it without the strategy.
         robustness = nil
@@ -297,6 +307,7 @@ extension ResultsDocument: Codable {
         try c.encodeIfPresent(culturalMap, forKey: AnyCodingKey("cultural_map"))
         try c.encodeIfPresent(preferences, forKey: AnyCodingKey("preferences"))
         try c.encodeIfPresent(vsm2013, forKey: AnyCodingKey("vsm_2013"))
+        try c.encodeIfPresent(calibration, forKey: AnyCodingKey("calibration"))
         try c.encodeIfPresent(diagnostics, forKey: AnyCodingKey("diagnostics"))
         for (key, value) in extras where !Self.known.contains(key) {
             try c.encode(Verbatim(value), forKey: AnyCodingKey(key))

@@ -1,6 +1,7 @@
 public import CultureLensAnalysis
 public import CultureLensCore
 import CultureLensDatasets
+public import CultureLensStatistics
 public import Foundation
 
 extension RunReport {
@@ -22,6 +23,7 @@ extension RunReport {
         culturalMap: InglehartWelzelPlacement? = nil,
         preferences: PreferenceAnalysis.Report? = nil,
         vsm2013: VSM2013Analysis? = nil,
+        calibration: Calibration? = nil,
         diagnostics: [Diagnostic] = [],
         to directory: URL,
         pageSize: Int = 1000
@@ -60,6 +62,7 @@ extension RunReport {
             report.culturalMap = culturalMap
             report.preferences = preferences
             report.vsm2013 = vsm2013
+            report.calibration = calibration
             try report.write(to: directory, metrics: metrics)
             return report.summary
         }
@@ -68,6 +71,7 @@ extension RunReport {
         report.culturalMap = culturalMap
         report.preferences = preferences
         report.vsm2013 = vsm2013
+        report.calibration = calibration
         try report.document(metrics: metrics).write(into: directory)
         try writer.commit()
         return summary

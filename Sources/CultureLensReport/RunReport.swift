@@ -1,7 +1,7 @@
 public import CultureLensAnalysis
 public import CultureLensCore
 public import CultureLensDatasets
-import CultureLensStatistics
+public import CultureLensStatistics
 public import Foundation
 
 /// Everything written about one run: metadata (never secrets), the summary and the per-item samples.
@@ -24,6 +24,8 @@ public struct RunReport: Sendable {
     public var preferences: PreferenceAnalysis.Report?
     /// Hofstede's VSM-2013 indices, written as `results.json`'s `vsm_2013` when set.
     public var vsm2013: VSM2013Analysis?
+    /// Calibration of the graded answers' confidences (logprob runs, or K samples), written as `calibration`.
+    public var calibration: Calibration?
 
     /// Builds the report of `run` over `suite` from its `results`.
     public init(
@@ -69,6 +71,7 @@ public struct RunReport: Sendable {
             culturalMap: culturalMap,
             preferences: preferences,
             vsm2013: vsm2013,
+            calibration: calibration,
             diagnostics: diagnostics
         )
     }
@@ -136,6 +139,17 @@ public struct RunReport: Sendable {
                     + String(format: "%.1f", detectable * 100)
                     + " percentage points (80% power, α = 0.05, answers independent; `compare` measures "
                     + "the paired one)"
+            )
+        }
+        if let calibration {
+            lines.append(
+                "calibration: ECE " + Self.decimal(calibration.ece)
+                    + (calibration.ciLow.map {
+                        " [95% CI \(Self.decimal($0))–\(Self.decimal(calibration.ciHigh ?? $0))]"
+                    }
+                        ?? " (no interval below \(Calibration.minimumN) answers)")
+                    + " n=\(calibration.n) · mean confidence − accuracy "
+                    + String(format: "%+.3f", calibration.overconfidence) + " (10 bins)"
             )
         }
         if let gold = summary.meanGoldProbability, let outside = summary.meanOutsideMass {
