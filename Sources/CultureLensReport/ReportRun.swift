@@ -1,3 +1,4 @@
+public import CultureLensAnalysis
 public import CultureLensCore
 import CultureLensDatasets
 public import CultureLensFormats
@@ -29,8 +30,13 @@ public struct ReportRun: Sendable, Hashable {
     public var sampleDigests: [ReportSample.Digest] { loadedDigests ?? samples.map(\.digest) }
     /// Samples in the run (`samples.count` unless only the first ones were loaded).
     public var sampleCount: Int { loadedDigests?.count ?? samples.count }
-    /// Top-level sections of `results.json` other than `tool`, `run` and `summary` (e.g. `robustness`).
+    /// Top-level sections of `results.json` other than `tool`, `run` and `summary` (e.g. `robustness`), except the
+    /// value figures decoded into ``culturalMap`` and ``preferences`` (a section this build cannot decode stays here).
     public var extras: [String: DataValue]
+    /// The model's place on the Inglehart–Welzel map (`cultural_map`), drawn as a map by the report.
+    public var culturalMap: InglehartWelzelPlacement?
+    /// Utilities from forced choices (`preferences`), drawn as a chart with the transitivity summary.
+    public var preferences: PreferenceAnalysis.Report?
 
     /// Creates a run from its parts.
     public init(
@@ -39,7 +45,9 @@ public struct ReportRun: Sendable, Hashable {
         label: String? = nil,
         summary: RunSummary,
         samples: [ReportSample],
-        extras: [String: DataValue] = [:]
+        extras: [String: DataValue] = [:],
+        culturalMap: InglehartWelzelPlacement? = nil,
+        preferences: PreferenceAnalysis.Report? = nil
     ) {
         self.metadata = metadata.redacted()
         self.writerVersion = writerVersion
@@ -47,10 +55,14 @@ public struct ReportRun: Sendable, Hashable {
         self.summary = summary
         self.samples = samples
         self.extras = extras
+        self.culturalMap = culturalMap
+        self.preferences = preferences
     }
 
     /// A run from the store: summary and samples are computed from `results`; option texts come from the
-    /// built-in suite of the same name when its spec hash matches.
+    /// built-in suite of the same name when its spec hash matches. The value figures (``culturalMap``,
+    /// ``preferences``) are computed from `results` as `run` computes them for `results.json`
+    /// (``valueSuite(_:results:)``).
     public init(run: RunRecord, results: [ItemResult], label: String? = nil, settings: [String: String] = [:]) {
         var metadata = Metadata(run, settings: settings)
         metadata.variants = run.variants
@@ -63,6 +75,10 @@ public struct ReportRun: Sendable, Hashable {
             ReportSample(result: result, item: items[result.itemID])
         }
         extras = [:]
+        if let suite = Self.valueSuite(run.suite, results: results) {
+            culturalMap = RunReport.culturalMap(suite: suite, results: results)
+            preferences = RunReport.preferences(suite: suite, results: results)
+        }
     }
 
     /// Items of the built-in suite named `suite` by id (empty for other suites). A run over the first N items
@@ -99,12 +115,17 @@ public struct ReportRun: Sendable, Hashable {
 
     /// The run of a `results.json` document, without samples.
     public init(_ document: ResultsDocument) throws {
+        var extras = try document.sections()
+        if document.culturalMap != nil { extras["cultural_map"] = nil }
+        if document.preferences != nil { extras["preferences"] = nil }
         self.init(
             metadata: document.run,
             writerVersion: document.tool.version.isEmpty ? document.run.toolVersion : document.tool.version,
             summary: document.summary,
             samples: [],
-            extras: try document.sections()
+            extras: extras,
+            culturalMap: document.culturalMap,
+            preferences: document.preferences
         )
     }
 
