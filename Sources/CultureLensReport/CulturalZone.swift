@@ -41,7 +41,7 @@ enum CulturalZone: String, CaseIterable, Sendable, Hashable {
             "Denmark", "Finland", "Germany", "Iceland", "Netherlands", "Norway", "Sweden", "Switzerland",
         ],
         .catholicEurope: [
-            "Andorra", "Austria", "Belgium", "Croatia", "Czechia", "France", "Hungary", "Italy", "Lithuania",
+            "Andorra", "Austria", "Belgium", "Croatia", "Czechia", "France", "Hungary", "Italy",
             "Luxembourg", "Malta", "Poland", "Portugal", "Slovakia", "Slovenia", "Spain",
         ],
         .englishSpeaking: [
