@@ -2,6 +2,7 @@ import CultureLensAnalysis
 import CultureLensCore
 import CultureLensDatasets
 import CultureLensStatistics
+import CultureLensTesting
 import Foundation
 
 @testable import CultureLensReport
@@ -63,7 +64,7 @@ enum ValueFixtures {
             var response = answer(code, variant: variant, shift: country == nil ? 0 : country == "Japan" ? 4 : 2)
             if country == nil, unplaceable || (variant == 9 && code == "a008") { response = "I cannot say." }
             if let country, silent.contains(country) { response = hostile ?? "No comment." }
-            return result(runID: id, item: item, index: index, response: response)
+            return ItemResult.answer(runID: id, item: item, index: index, response: response)
         }
         return (suite, results)
     }
@@ -102,7 +103,7 @@ enum ValueFixtures {
             let first = utility[item.metadata["first"] ?? ""] ?? 0
             let second = utility[item.metadata["second"] ?? ""] ?? 0
             let p = min(0.98, max(0.02, NormalDistribution.cdf(first - second) + 0.04))
-            var result = result(runID: id, item: item, index: index, response: nil)
+            var result = ItemResult.answer(runID: id, item: item, index: index, response: nil)
             if index == 3 || index == 17 {
                 result.failure = .serverError
             } else {
@@ -112,28 +113,6 @@ enum ValueFixtures {
             return result
         }
         return (suite, results)
-    }
-
-    static func result(runID: String, item: Item, index: Int, response: String?) -> ItemResult {
-        ItemResult(
-            runID: runID,
-            itemID: item.id,
-            itemIndex: index,
-            culture: item.culture,
-            topic: item.topic,
-            prompt: item.stem,
-            response: response,
-            distribution: nil,
-            outsideMass: nil,
-            predicted: nil,
-            gold: [],
-            score: nil,
-            failure: nil,
-            failureDetail: nil,
-            cacheKey: "\(runID)-\(index)",
-            cached: false,
-            attempts: 1
-        )
     }
 
     /// The record of a run of `suite`.

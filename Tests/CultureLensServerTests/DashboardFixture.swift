@@ -3,6 +3,7 @@ import CultureLensDatasets
 import CultureLensServer
 import CultureLensStatistics
 import CultureLensStore
+import CultureLensTesting
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -132,7 +133,12 @@ extension DashboardFixture {
             let persona = item.metadata[InglehartWelzelSuite.countryKey] != nil
             let code = item.metadata[InglehartWelzelSuite.itemKey] ?? ""
             let text = code == "f063" ? "\(persona ? 2 : 6 + variant % 3)" : answers[code] ?? ""
-            return result(mapID, item, index, response: persona && code == "y002" ? "2, 4" : text)
+            return ItemResult.answer(
+                runID: mapID,
+                item: item,
+                index: index,
+                response: persona && code == "y002" ? "2, 4" : text
+            )
         }
         try await add(store, record(mapID, suite: map, scoring: .generate, created: 1_763_200_000), results)
 
@@ -148,7 +154,12 @@ extension DashboardFixture {
         results = preferences.items.enumerated().map { index, item in
             let first = ids.firstIndex(of: item.metadata["first"] ?? "") ?? 0
             let second = ids.firstIndex(of: item.metadata["second"] ?? "") ?? 0
-            var result = result(preferencesID, item, index, response: first < second ? "A" : "B")
+            var result = ItemResult.answer(
+                runID: preferencesID,
+                item: item,
+                index: index,
+                response: first < second ? "A" : "B"
+            )
             result.predicted = first < second ? 0 : 1
             return result
         }
@@ -174,28 +185,6 @@ extension DashboardFixture {
             createdAt: Date(timeIntervalSince1970: created),
             finishedAt: Date(timeIntervalSince1970: created + 60),
             status: .completed
-        )
-    }
-
-    private static func result(_ runID: String, _ item: Item, _ index: Int, response: String) -> ItemResult {
-        ItemResult(
-            runID: runID,
-            itemID: item.id,
-            itemIndex: index,
-            culture: item.culture,
-            topic: item.topic,
-            prompt: item.stem,
-            response: response,
-            distribution: nil,
-            outsideMass: nil,
-            predicted: nil,
-            gold: [],
-            score: nil,
-            failure: nil,
-            failureDetail: nil,
-            cacheKey: "\(runID)-\(index)",
-            cached: false,
-            attempts: 1
         )
     }
 
