@@ -60,10 +60,16 @@ public struct ReportRun: Sendable, Hashable {
     }
 
     /// A run from the store: summary and samples are computed from `results`; option texts come from the
-    /// built-in suite of the same name when its spec hash matches. The value figures (``culturalMap``,
-    /// ``preferences``) are computed from `results` as `run` computes them for `results.json`
-    /// (``valueSuite(_:results:)``).
-    public init(run: RunRecord, results: [ItemResult], label: String? = nil, settings: [String: String] = [:]) {
+    /// built-in suite of the same name when its spec hash matches. With `valueFigures`, the value figures
+    /// (``culturalMap``, ``preferences``) are computed from `results` as `run` computes them for `results.json`
+    /// (``valueSuite(_:results:)``); pages that do not show them can skip their bootstraps.
+    public init(
+        run: RunRecord,
+        results: [ItemResult],
+        label: String? = nil,
+        settings: [String: String] = [:],
+        valueFigures: Bool = true
+    ) {
         var metadata = Metadata(run, settings: settings)
         metadata.variants = run.variants
         self.metadata = metadata.redacted()
@@ -75,7 +81,7 @@ public struct ReportRun: Sendable, Hashable {
             ReportSample(result: result, item: items[result.itemID])
         }
         extras = [:]
-        if let suite = Self.valueSuite(run.suite, results: results) {
+        if valueFigures, let suite = Self.valueSuite(run.suite, results: results) {
             culturalMap = RunReport.culturalMap(suite: suite, results: results)
             preferences = RunReport.preferences(suite: suite, results: results)
         }

@@ -47,10 +47,14 @@ struct DashboardValueFigureTests {
 
     @Test func theOtherPagesListTheValueRuns() async throws {
         try await withDashboard(valueRuns: true) { client, _ in
+            // The runs list builds (and caches) the runs without their figures; the run page then has them.
             try await client.execute(uri: "/", method: .get) { response in
                 #expect(response.status == .ok)
                 #expect(response.text.contains("href=\"/runs/\(DashboardFixture.mapID)\""))
                 #expect(response.text.contains("href=\"/runs/\(DashboardFixture.preferencesID)\""))
+            }
+            try await client.execute(uri: "/runs/\(DashboardFixture.mapID)", method: .get) { response in
+                #expect(response.text.contains("class=\"chart cultural-map\""))
             }
             let uri = "/compare?run=\(DashboardFixture.mapID)&run=\(DashboardFixture.preferencesID)"
             try await client.execute(uri: uri, method: .get) { response in
