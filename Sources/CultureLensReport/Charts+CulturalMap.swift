@@ -86,6 +86,10 @@ extension Charts {
 
         var labelled = Set(model?.nearest.map(\.country) ?? [])
         for persona in personas where persona.placement.model != nil { labelled.insert(persona.country) }
+        let labels = placeLabels(
+            countries.filter { labelled.contains($0.name) }.map { ($0.name, frame.x($0.x), frame.y($0.y)) },
+            avoiding: model.map { modelLabelBox(frame.x($0.x), frame.y($0.y), n: $0.n) }.map { [$0] } ?? []
+        )
         var countryNodes: [SVGNode] = []
         for country in countries {
             let zone = CulturalZone.of(country.name)
@@ -103,8 +107,15 @@ extension Charts {
                     )
                 )
             ]
-            if labelled.contains(country.name) {
-                nodes.append(.text(country.name, x: cx + 5, y: cy - 6, style: SVGTextStyle(size: 9, color: .ink)))
+            if let label = labels[country.name] {
+                nodes.append(
+                    .text(
+                        country.name,
+                        x: label.x,
+                        y: label.y,
+                        style: SVGTextStyle(anchor: label.anchor, size: 9, color: .ink)
+                    )
+                )
             }
             countryNodes.append(
                 .group(
@@ -121,6 +132,56 @@ extension Charts {
         if let model { svg.add(modelNodes(model, frame: frame)) }
         svg.add(mapLegend(top: legendTop))
         return svg
+    }
+
+    /// A label's box in user units: `x` is where its text is anchored.
+    struct LabelBox {
+        var x: Double
+        var y: Double
+        var anchor: SVGTextStyle.Anchor
+        var width: Double
+
+        var left: Double { anchor == .end ? x - width : x }
+        var right: Double { anchor == .end ? x : x + width }
+
+        func overlaps(_ other: LabelBox) -> Bool {
+            left < other.right && other.left < right && abs(y - other.y) < 10
+        }
+
+        var inside: Bool {
+            left >= MapFrame.left && right <= MapFrame.right && y - 5 >= MapFrame.top && y + 5 <= MapFrame.bottom
+        }
+    }
+
+    /// Where the model's label sits (below right of its point).
+    static func modelLabelBox(_ cx: Double, _ cy: Double, n: Int) -> LabelBox {
+        LabelBox(x: cx + 8, y: cy + 10, anchor: .start, width: Double("model (n=\(n))".count) * 6.5)
+    }
+
+    /// A position for each label beside its point: the first of four (above right, below right, above left, below
+    /// left) that stays inside the plot and clear of the labels placed before it (in the order given) and of
+    /// `avoiding`; the first when none is. Deterministic, so the goldens are stable.
+    static func placeLabels(
+        _ points: [(name: String, x: Double, y: Double)],
+        avoiding: [LabelBox]
+    ) -> [String: LabelBox] {
+        var placed = avoiding
+        var result: [String: LabelBox] = [:]
+        for point in points {
+            let width = Double(point.name.count) * 5
+            let candidates = [
+                LabelBox(x: point.x + 5, y: point.y - 7, anchor: .start, width: width),
+                LabelBox(x: point.x + 5, y: point.y + 8, anchor: .start, width: width),
+                LabelBox(x: point.x - 5, y: point.y - 7, anchor: .end, width: width),
+                LabelBox(x: point.x - 5, y: point.y + 8, anchor: .end, width: width),
+            ]
+            let box =
+                candidates.first { candidate in candidate.inside && !placed.contains { $0.overlaps(candidate) } }
+                ?? candidates.first { $0.inside } ?? candidates[0]
+            placed.append(box)
+            result[point.name] = box
+        }
+        return result
     }
 
     /// Grid, tick labels and axis titles.
@@ -209,7 +270,12 @@ extension Charts {
         }
         nodes.append(.circle(cx: cx, cy: cy, r: 5, paint: SVGPaint(fill: .ink, stroke: .white, strokeWidth: 1.5)))
         nodes.append(
-            .text("model (n=\(model.n))", x: cx + 8, y: cy + 10, style: SVGTextStyle(size: 11, bold: true, color: .ink))
+            .text(
+                "model (n=\(model.n))",
+                x: modelLabelBox(cx, cy, n: model.n).x,
+                y: modelLabelBox(cx, cy, n: model.n).y,
+                style: SVGTextStyle(size: 11, bold: true, color: .ink)
+            )
         )
         var tooltip = "Model, unprompted: x \(coordinate(model.x)), y \(coordinate(model.y))"
         if let low = model.ciLow, let high = model.ciHigh {
