@@ -408,5 +408,6 @@ extension Charts {
         )
     }
 
-    static func coordinate(_ value: Double) -> String { String(format: "%.3f", value) }
+    /// A map coordinate or distance as the terminal table writes it (three decimals).
+    static func coordinate(_ value: Double) -> String { RunReport.coordinate(value) }
 }

@@ -10,7 +10,7 @@ import Foundation
 extension HTMLReport {
     static let missing = "–"
 
-    static func coordinate(_ value: Double) -> String { String(format: "%.3f", value) }
+    static func coordinate(_ value: Double) -> String { RunReport.coordinate(value) }
 
     // MARK: - Cultural map
 
