@@ -10,7 +10,8 @@ extension ReportRun {
     /// the built-in items plus the persona countries whose items (`{country}/v{k}-{code}`) have results, in the
     /// order first answered; for a built-in forced-choice suite, its items that have results (a `--limit` run asked
     /// only those, and its `results.json` analysed only those); for `preferences-jsonl`, whose options live in the
-    /// user's file, one forced choice per `first|second` item id, options in the order they first appear.
+    /// user's file, one forced choice per `first|second` item id, options in the order they first appear (ids
+    /// `{country}/…` of a persona country are left out).
     static func valueSuite(_ name: String, results: [ItemResult]) -> Suite? {
         let ordered = results.sorted { ($0.itemIndex, $0.variant) < ($1.itemIndex, $1.variant) }
         if name == InglehartWelzelSuite.name {
@@ -33,9 +34,17 @@ extension ReportRun {
             return builtIn
         }
         guard name == PreferenceSuite.userSuiteName else { return nil }
+        // Ids `{country}/…` (the slug of a map country) are not plain forced choices: they are left out rather than
+        // read as options named `{country}/…`.
+        let personaPrefixes = Set(InglehartWelzelMap.countries.map { InglehartWelzelSuite.countrySlug($0.name) + "/" })
         var seen: Set<String> = []
         var items: [Item] = []
         for result in ordered where seen.insert(result.itemID).inserted {
+            if let slash = result.itemID.firstIndex(of: "/"),
+                personaPrefixes.contains(String(result.itemID[...slash]))
+            {
+                continue
+            }
             let parts = result.itemID.split(separator: "|", omittingEmptySubsequences: false)
             guard parts.count == 2, !parts[0].isEmpty, !parts[1].isEmpty else { continue }
             items.append(

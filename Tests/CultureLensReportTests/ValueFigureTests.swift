@@ -194,6 +194,23 @@ struct ValueFigureTests {
             results: preferenceResults
         )
         #expect(storedPreferences.preferences == (try Self.preferencesRun.get().preferences))
+        // Answers under a persona country (`japan/first|second`) do not turn into options named `japan/first`.
+        let persona = preferenceResults.enumerated().map { offset, result in
+            var copy = result
+            copy.itemID = "japan/" + result.itemID
+            copy.itemIndex = preferenceResults.count + offset
+            return copy
+        }
+        let withPersona = ReportRun(
+            run: ValueFixtures.record(
+                suite: preferenceSuite,
+                id: "pf00000000000001",
+                model: "tiny-model",
+                scoring: .logprobs
+            ),
+            results: preferenceResults + persona
+        )
+        #expect(withPersona.preferences == storedPreferences.preferences)
         // A starter run has neither.
         let starter = ReportRun(run: Fixtures.record(id: "s", model: "m"), results: [])
         #expect(starter.culturalMap == nil && starter.preferences == nil)
