@@ -8,6 +8,7 @@ extension Suite {
     /// Every item must carry a ``PromptTemplate`` (the system message is part of it); `inglehart-welzel` has its own
     /// per-descriptor wording (``InglehartWelzelSuite/steered(countries:)``).
     public func addingPersonas(_ countries: [String], countryKey: String, system: (String) -> String) -> Suite {
+        guard !countries.isEmpty else { return self }
         var steered = self
         steered.title += " · cultural prompting: \(countries.count) countr\(countries.count == 1 ? "y" : "ies")"
         for country in countries {

@@ -25,6 +25,12 @@ public enum VSM2013Suite {
         public var text: String
         /// The answer texts, code 1 first.
         public var options: [String]
+
+        /// Creates an item (e.g. a questionnaire read elsewhere).
+        public init(text: String, options: [String]) {
+            self.text = text
+            self.options = options
+        }
     }
 
     /// Item metadata keys: the item number (`1`…`24`), the presentation variant (`p0-asc`…`p2-desc`), the option

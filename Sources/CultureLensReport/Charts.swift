@@ -187,20 +187,43 @@ public enum Charts {
     /// Dots with CI whiskers on an axis fitted to the data ([0, 1] when everything lies there), for figures of
     /// sections this module does not know (robustness, steerability).
     public static func figureDots(_ rows: [IntervalRow], title: String) -> SVG {
-        let plot = width - labelWidth - valueWidth
-        let height = top + Double(rows.count) * rowHeight + 10
-        var svg = SVG(
-            width: width,
-            height: height,
+        intervalDots(
+            rows,
             title: title,
             description: "Dots show each figure, whiskers its interval when one was reported.",
-            cssClass: "chart figures"
+            cssClass: "chart figures",
+            unitAxisWhenPossible: true,
+            format: DataValue.format
         )
+    }
+
+    /// The shape every "estimate with an interval per row" figure shares (generic figures, utilities, and any
+    /// later index chart): one row per entry in the order given, its label (shortened) on the left, a dot at the
+    /// estimate, whiskers for its interval when it has one, and the value with n on the right. The axis is fitted
+    /// to every value and interval end (round ticks, a solid line at 0 when it is inside), or [0, 1] when
+    /// `unitAxisWhenPossible` and everything lies there.
+    ///
+    /// - Parameters:
+    ///   - description: The SVG's accessible description: what the dots and whiskers are.
+    ///   - format: Formats values for the right-hand column and the tooltips.
+    ///   - notes: Per row, a reason added to its tooltip (e.g. why it has no interval); rows beyond it have none.
+    static func intervalDots(
+        _ rows: [IntervalRow],
+        title: String,
+        description: String,
+        cssClass: String,
+        unitAxisWhenPossible: Bool,
+        format: (Double) -> String,
+        notes: [String?] = []
+    ) -> SVG {
+        let plot = width - labelWidth - valueWidth
+        let height = top + Double(rows.count) * rowHeight + 10
+        var svg = SVG(width: width, height: height, title: title, description: description, cssClass: cssClass)
         let finite = rows.flatMap { [$0.value, $0.low, $0.high].compactMap { $0 } }.filter(\.isFinite)
         var lower = min(0, finite.min() ?? 0)
         var upper = max(finite.max() ?? 1, lower + 1e-9)
         var ticks: [Double]
-        if lower >= 0, upper <= 1 {
+        if unitAxisWhenPossible, lower >= 0, upper <= 1 {
             (lower, upper) = (0, 1)
             ticks = [0, 0.25, 0.5, 0.75, 1]
         } else {
@@ -237,13 +260,20 @@ public enum Charts {
             )
             nodes.append(
                 .text(
-                    DataValue.format(row.value) + (row.n.map { " · n=\($0)" } ?? ""),
+                    format(row.value) + (row.n.map { " · n=\($0)" } ?? ""),
                     x: width - valueWidth + 8,
                     y: mid,
                     style: SVGTextStyle(size: 11, color: .muted)
                 )
             )
-            svg.add(.group(nodes, title: tooltip(row, format: DataValue.format), cssClass: "row"))
+            let note = index < notes.count ? notes[index] : nil
+            svg.add(
+                .group(
+                    nodes,
+                    title: tooltip(row, format: format) + (note.map { " (\($0))" } ?? ""),
+                    cssClass: "row"
+                )
+            )
         }
         return svg
     }

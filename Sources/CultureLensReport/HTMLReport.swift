@@ -8,8 +8,8 @@ import Foundation
 /// The self-contained HTML report of one or more runs: inline CSS and SVG, no external URL, no script.
 ///
 /// Sections per run: summary, accuracy by culture (sorted bars with CI whiskers and n), the world tile map,
-/// accuracy by topic, failures by kind, any robustness/steerability/other sections of `results.json` (rendered
-/// generically), a sample browser (filters by outcome and culture in pure CSS) and method notes. With two or
+/// accuracy by topic, failures by kind, the Inglehart–Welzel map and the utilities of forced choices when the run
+/// has them, any robustness/steerability/other sections of `results.json` (rendered generically), a sample browser (filters by outcome and culture in pure CSS) and method notes. With two or
 /// more runs a comparison view comes first: paired differences per culture against the first run.
 ///
 /// ```swift
@@ -276,6 +276,28 @@ public struct HTMLReport: Sendable {
             failureSummary += " Every result has a score."
         }
 
+        // Value figures.
+        let culturalMaps =
+            run.culturalMap.map { map in
+                [culturalMapView(map, anchor: "\(anchor)-cultural-map", title: "Inglehart–Welzel map, \(meta.model)")]
+            } ?? []
+        let preferenceFigures =
+            run.preferences.map { report in
+                [
+                    preferencesView(
+                        report,
+                        texts: run.optionTexts,
+                        anchor: "\(anchor)-preferences",
+                        title: "Utilities from forced choices, \(meta.model) on \(meta.suite)"
+                    )
+                ]
+            } ?? []
+
+        let vsmFigures =
+            run.vsm2013.map { analysis in
+                [vsm2013View(analysis, anchor: "\(anchor)-vsm2013", title: "VSM-2013 indices, \(meta.model)")]
+            } ?? []
+
         // Extras.
         let extraKeys = run.extras.keys.sorted { a, b in
             let order = ["robustness": 0, "steerability": 1]
@@ -306,6 +328,11 @@ public struct HTMLReport: Sendable {
         ]
         if !scoredTopics.isEmpty { sections.append(LinkView(href: "#\(anchor)-topics", text: "By topic")) }
         sections.append(LinkView(href: "#\(anchor)-failures", text: "Failures"))
+        for map in culturalMaps { sections.append(LinkView(href: "#\(map.mapAnchor)", text: "Cultural map")) }
+        for figure in preferenceFigures {
+            sections.append(LinkView(href: "#\(figure.preferencesAnchor)", text: "Utilities"))
+        }
+        for figure in vsmFigures { sections.append(LinkView(href: "#\(figure.vsmAnchor)", text: "VSM-2013")) }
         for extra in extras { sections.append(LinkView(href: "#\(extra.extraAnchor)", text: extra.extraTitle)) }
         sections.append(LinkView(href: "#\(anchor)-samples", text: "Samples"))
         sections.append(LinkView(href: "#\(anchor)-method", text: "Method"))
@@ -337,6 +364,9 @@ public struct HTMLReport: Sendable {
             hasFailures: !nonzero.isEmpty,
             failureChart: TrustedHTML(failureChart.render()),
             failureTable: failureTable,
+            culturalMaps: culturalMaps,
+            preferenceFigures: preferenceFigures,
+            vsmFigures: vsmFigures,
             extras: extras,
             sampleBrowser: [browser],
             methodFacts: methodFacts,

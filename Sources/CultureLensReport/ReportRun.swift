@@ -1,3 +1,4 @@
+public import CultureLensAnalysis
 public import CultureLensCore
 import CultureLensDatasets
 public import CultureLensFormats
@@ -29,8 +30,15 @@ public struct ReportRun: Sendable, Hashable {
     public var sampleDigests: [ReportSample.Digest] { loadedDigests ?? samples.map(\.digest) }
     /// Samples in the run (`samples.count` unless only the first ones were loaded).
     public var sampleCount: Int { loadedDigests?.count ?? samples.count }
-    /// Top-level sections of `results.json` other than `tool`, `run` and `summary` (e.g. `robustness`).
+    /// Top-level sections of `results.json` other than `tool`, `run` and `summary` (e.g. `robustness`), except the
+    /// value figures decoded into ``culturalMap``, ``preferences`` and ``vsm2013`` (a section this build cannot decode stays here).
     public var extras: [String: DataValue]
+    /// The model's place on the Inglehart–Welzel map (`cultural_map`), drawn as a map by the report.
+    public var culturalMap: InglehartWelzelPlacement?
+    /// Utilities from forced choices (`preferences`), drawn as a chart with the transitivity summary.
+    public var preferences: PreferenceAnalysis.Report?
+    /// Hofstede's VSM-2013 indices (`vsm_2013`), drawn as a chart of indices with their intervals.
+    public var vsm2013: VSM2013Analysis?
 
     /// Creates a run from its parts.
     public init(
@@ -39,7 +47,10 @@ public struct ReportRun: Sendable, Hashable {
         label: String? = nil,
         summary: RunSummary,
         samples: [ReportSample],
-        extras: [String: DataValue] = [:]
+        extras: [String: DataValue] = [:],
+        culturalMap: InglehartWelzelPlacement? = nil,
+        preferences: PreferenceAnalysis.Report? = nil,
+        vsm2013: VSM2013Analysis? = nil
     ) {
         self.metadata = metadata.redacted()
         self.writerVersion = writerVersion
@@ -47,11 +58,22 @@ public struct ReportRun: Sendable, Hashable {
         self.summary = summary
         self.samples = samples
         self.extras = extras
+        self.culturalMap = culturalMap
+        self.preferences = preferences
+        self.vsm2013 = vsm2013
     }
 
     /// A run from the store: summary and samples are computed from `results`; option texts come from the
-    /// built-in suite of the same name when its spec hash matches.
-    public init(run: RunRecord, results: [ItemResult], label: String? = nil, settings: [String: String] = [:]) {
+    /// built-in suite of the same name when its spec hash matches. With `valueFigures`, the value figures
+    /// (``culturalMap``, ``preferences``) are computed from `results` as `run` computes them for `results.json`
+    /// (``valueSuite(_:results:)``); pages that do not show them can skip their bootstraps.
+    public init(
+        run: RunRecord,
+        results: [ItemResult],
+        label: String? = nil,
+        settings: [String: String] = [:],
+        valueFigures: Bool = true
+    ) {
         var metadata = Metadata(run, settings: settings)
         metadata.variants = run.variants
         self.metadata = metadata.redacted()
@@ -63,6 +85,11 @@ public struct ReportRun: Sendable, Hashable {
             ReportSample(result: result, item: items[result.itemID])
         }
         extras = [:]
+        if valueFigures, let suite = Self.valueSuite(run.suite, results: results) {
+            culturalMap = RunReport.culturalMap(suite: suite, results: results)
+            preferences = RunReport.preferences(suite: suite, results: results)
+            vsm2013 = RunReport.vsm2013(suite: suite, results: results)
+        }
     }
 
     /// Items of the built-in suite named `suite` by id (empty for other suites). A run over the first N items
@@ -99,12 +126,19 @@ public struct ReportRun: Sendable, Hashable {
 
     /// The run of a `results.json` document, without samples.
     public init(_ document: ResultsDocument) throws {
+        var extras = try document.sections()
+        if document.culturalMap != nil { extras["cultural_map"] = nil }
+        if document.preferences != nil { extras["preferences"] = nil }
+        if document.vsm2013 != nil { extras["vsm_2013"] = nil }
         self.init(
             metadata: document.run,
             writerVersion: document.tool.version.isEmpty ? document.run.toolVersion : document.tool.version,
             summary: document.summary,
             samples: [],
-            extras: try document.sections()
+            extras: extras,
+            culturalMap: document.culturalMap,
+            preferences: document.preferences,
+            vsm2013: document.vsm2013
         )
     }
 

@@ -15,7 +15,9 @@ enum ReportTemplates {
         var library = MustacheLibrary()
         let templates: [(String, String)] = [
             ("page", page), ("table", table), ("run", run), ("samples", samples), ("comparison", comparison),
-            ("extra", extra), ("runs", runs), ("leaderboard", leaderboard), ("message", message),
+            ("extra", extra), ("culturalMap", culturalMap),
+            ("preferences", preferences), ("vsm2013", vsm2013), ("runs", runs), ("leaderboard", leaderboard),
+            ("message", message),
         ]
         for (name, text) in templates {
             do {
@@ -113,7 +115,7 @@ enum ReportTemplates {
         {{#hasFailures}}<figure><div class="chart-frame">{{{failureChart}}}</div></figure>
         {{/hasFailures}}<div class="table-frame">{{#failureTable}}{{> table}}{{/failureTable}}</div>
         </section>
-        {{#extras}}{{> extra}}{{/extras}}{{#sampleBrowser}}{{> samples}}{{/sampleBrowser}}
+        {{#culturalMaps}}{{> culturalMap}}{{/culturalMaps}}{{#preferenceFigures}}{{> preferences}}{{/preferenceFigures}}{{#vsmFigures}}{{> vsm2013}}{{/vsmFigures}}{{#extras}}{{> extra}}{{/extras}}{{#sampleBrowser}}{{> samples}}{{/sampleBrowser}}
         <section id="{{anchor}}-method" aria-labelledby="{{anchor}}-method-title">
         <h3 id="{{anchor}}-method-title">Method notes</h3>
         <dl class="facts">
@@ -133,6 +135,42 @@ enum ReportTemplates {
         {{#extraNote}}<p class="note">{{.}}</p>
         {{/extraNote}}{{#hasChart}}<figure><div class="chart-frame">{{{extraChart}}}</div></figure>
         {{/hasChart}}<div class="table-frame">{{#extraTable}}{{> table}}{{/extraTable}}</div>
+        </section>
+
+        """
+
+    static let culturalMap = """
+        <section id="{{mapAnchor}}" aria-labelledby="{{mapAnchor}}-title">
+        <h3 id="{{mapAnchor}}-title">Inglehart–Welzel cultural map</h3>
+        {{#mapNotes}}<p class="note">{{.}}</p>
+        {{/mapNotes}}<figure><div class="chart-frame">{{{mapChart}}}</div><figcaption>x: survival → self-expression values (RC1); y: traditional → secular values (RC2). Small points: the 107 countries of the human survey (Tao et al. 2024), coloured by cultural zone, grey where CultureLens's zone table has none; the countries nearest the model and the persona countries are labelled, and every point names itself on hover. Cross: the model's unprompted point with its 95% interval on both axes. Arrows: from the unprompted point to the point under each country's persona, blue when it moved closer to that (ringed) country, orange and dashed when not.</figcaption></figure>
+        <div class="table-frame">{{#pointTable}}{{> table}}{{/pointTable}}</div>
+        {{#steering}}<p>{{.}}</p>
+        {{/steering}}{{#hasPersonas}}<div class="table-frame">{{#personaTable}}{{> table}}{{/personaTable}}</div>
+        {{/hasPersonas}}</section>
+
+        """
+
+    static let preferences = """
+        <section id="{{preferencesAnchor}}" aria-labelledby="{{preferencesAnchor}}-title">
+        <h3 id="{{preferencesAnchor}}-title">Utilities from forced choices</h3>
+        {{#preferencesNotes}}<p class="note">{{.}}</p>
+        {{/preferencesNotes}}{{#hasUtilities}}<figure><div class="chart-frame">{{{utilitiesChart}}}</div><figcaption>Options sorted by Thurstonian utility (mean 0, SD 1 over the options). Whiskers: 95% percentile bootstrap interval over pairs; n: answered pairs the option is in. Hover a row for its figures.</figcaption></figure>
+        <details><summary>Data table</summary><div class="table-frame">{{#utilitiesTable}}{{> table}}{{/utilitiesTable}}</div></details>
+        {{/hasUtilities}}<div class="table-frame">{{#transitivityTable}}{{> table}}{{/transitivityTable}}</div>
+        {{#hasPersonas}}<div class="table-frame">{{#personaTable}}{{> table}}{{/personaTable}}</div>
+        <div class="table-frame">{{#correlationTable}}{{> table}}{{/correlationTable}}</div>
+        {{/hasPersonas}}</section>
+
+        """
+
+    static let vsm2013 = """
+        <section id="{{vsmAnchor}}" aria-labelledby="{{vsmAnchor}}-title">
+        <h3 id="{{vsmAnchor}}-title">Hofstede VSM-2013 indices</h3>
+        {{#vsmNotes}}<p class="note">{{.}}</p>
+        {{/vsmNotes}}{{#hasIndices}}<figure><div class="chart-frame">{{{vsmChart}}}</div><figcaption>Each index (C = 0, so only differences between profiles mean something) as the mean over presentation variants (wordings × option orders), whiskers its 95% t interval over the variants; n: variants with all 24 items answered.</figcaption></figure>
+        {{/hasIndices}}<div class="table-frame">{{#indexTable}}{{> table}}{{/indexTable}}</div>
+        <div class="table-frame">{{#spreadTable}}{{> table}}{{/spreadTable}}</div>
         </section>
 
         """

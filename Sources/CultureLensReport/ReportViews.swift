@@ -92,6 +92,9 @@ struct RunView: Sendable {
     var hasFailures: Bool
     var failureChart: TrustedHTML
     var failureTable: TableView
+    var culturalMaps: [CulturalMapView]
+    var preferenceFigures: [PreferencesView]
+    var vsmFigures: [VSM2013View]
     var extras: [ExtraView]
     var sampleBrowser: [SamplesView]
     var methodFacts: [FactView]
@@ -106,6 +109,40 @@ struct ExtraView: Sendable {
     var hasChart: Bool
     var extraChart: TrustedHTML
     var extraTable: TableView
+}
+
+/// The Inglehart–Welzel map of a run (``HTMLReport/culturalMapView(_:anchor:title:)``).
+struct CulturalMapView: Sendable {
+    var mapAnchor: String
+    var mapNotes: [String]
+    var mapChart: TrustedHTML
+    var pointTable: TableView
+    var steering: [String]
+    var hasPersonas: Bool
+    var personaTable: TableView
+}
+
+/// The utilities and transitivity of a forced-choice run (``HTMLReport/preferencesView(_:texts:anchor:title:)``).
+struct PreferencesView: Sendable {
+    var preferencesAnchor: String
+    var preferencesNotes: [String]
+    var hasUtilities: Bool
+    var utilitiesChart: TrustedHTML
+    var utilitiesTable: TableView
+    var transitivityTable: TableView
+    var hasPersonas: Bool
+    var personaTable: TableView
+    var correlationTable: TableView
+}
+
+/// The VSM-2013 indices of a run (``HTMLReport/vsm2013View(_:anchor:title:)``).
+struct VSM2013View: Sendable {
+    var vsmAnchor: String
+    var vsmNotes: [String]
+    var hasIndices: Bool
+    var vsmChart: TrustedHTML
+    var indexTable: TableView
+    var spreadTable: TableView
 }
 
 struct SamplesView: Sendable {

@@ -103,13 +103,19 @@ extension DashboardServer {
 
     func labels() async throws -> [String: String] { try await reading { try await store.runLabels() } }
 
-    func load(_ record: RunRecord, labels: [String: String]) async throws -> ReportRun {
+    /// The run of `record`; with `valueFigures`, also its cultural map and utilities, which only the run and compare
+    /// pages show and which cost a bootstrap to compute.
+    func load(_ record: RunRecord, labels: [String: String], valueFigures: Bool = false) async throws -> ReportRun {
         var run: ReportRun
-        if let cached = await cache.cached(record) {
+        if let cached = await cache.cached(record, valueFigures: valueFigures) {
             run = cached
         } else {
-            run = ReportRun(run: record, results: try await reading { try await store.results(runID: record.id) })
-            await cache.store(run, for: record)
+            run = ReportRun(
+                run: record,
+                results: try await reading { try await store.results(runID: record.id) },
+                valueFigures: valueFigures
+            )
+            await cache.store(run, for: record, valueFigures: valueFigures)
         }
         run.label = labels[record.id]
         return run
@@ -181,7 +187,7 @@ extension DashboardServer {
                 status: .notFound
             )
         }
-        let run = try await load(record, labels: try await labels())
+        let run = try await load(record, labels: try await labels(), valueFigures: true)
         return DashboardResponses.html(
             DashboardPages.run(run, navigation: navigation, sampleLimit: configuration.sampleLimit)
         )
@@ -223,7 +229,7 @@ extension DashboardServer {
         var runs: [ReportRun] = []
         for id in unique {
             if let record = records.first(where: { $0.id == id }) {
-                runs.append(try await load(record, labels: labels))
+                runs.append(try await load(record, labels: labels, valueFigures: true))
             }
         }
         return DashboardResponses.html(

@@ -97,25 +97,29 @@ public struct DashboardServer: Sendable {
 }
 
 /// Built runs by id, reused while a finished run is unchanged (its status and finish time), so list pages do not
-/// re-read every result on every request. Running runs are always read afresh.
+/// re-read every result on every request. Running runs are always read afresh. A run built without its value figures
+/// (list pages, which do not show them) is built again, with them, for the pages that do.
 actor RunCache {
-    private var entries: [String: (key: String, run: ReportRun)] = [:]
+    private var entries: [String: (key: String, run: ReportRun, valueFigures: Bool)] = [:]
 
     private static func key(_ record: RunRecord) -> String {
         "\(record.status.rawValue)|\(record.finishedAt?.timeIntervalSince1970 ?? -1)|\(record.itemCount)"
     }
 
-    /// The cached run for `record`, if it is finished and unchanged.
-    func cached(_ record: RunRecord) -> ReportRun? {
-        guard record.status != .running, let entry = entries[record.id], entry.key == Self.key(record) else {
+    /// The cached run for `record`, if it is finished and unchanged, and was built with its value figures when
+    /// `valueFigures` asks for them.
+    func cached(_ record: RunRecord, valueFigures: Bool) -> ReportRun? {
+        guard record.status != .running, let entry = entries[record.id], entry.key == Self.key(record),
+            entry.valueFigures || !valueFigures
+        else {
             return nil
         }
         return entry.run
     }
 
     /// Keeps `run` for `record` if the record is finished.
-    func store(_ run: ReportRun, for record: RunRecord) {
-        if record.status != .running { entries[record.id] = (Self.key(record), run) }
+    func store(_ run: ReportRun, for record: RunRecord, valueFigures: Bool) {
+        if record.status != .running { entries[record.id] = (Self.key(record), run, valueFigures) }
     }
 
     /// Forgets run `id`.

@@ -21,8 +21,33 @@ import Testing
         )
         run.label = "baseline <b>label</b>"
         let other = try Fixtures.run(id: "fedcba9876543210", model: "other-model", seed: 2, skill: 0.8)
+        // Runs with the value figures (the map, utilities and transitivity), one with hostile option text.
+        let map = try ValueFixtures.culturalMapRun(model: "<b>map-model</b>", hostile: Fixtures.hostile[1])
+        let preferences = try ValueFixtures.preferencesRun(hostile: Fixtures.hostile[2])
         let url = try Fixtures.artifactsDirectory("report").appendingPathComponent("report.html")
-        try Data(HTMLReport(runs: [run, other]).render().utf8).write(to: url)
+        try Data(HTMLReport(runs: [run, other, map, preferences]).render().utf8).write(to: url)
+        // Headless screenshots ignore #fragments: the value figures also get a page of their own.
+        let values = try Fixtures.artifactsDirectory("report").appendingPathComponent("values.html")
+        let content =
+            try ReportTemplates.render(
+                HTMLReport.culturalMapView(
+                    #require(map.culturalMap),
+                    anchor: "map",
+                    title: "Inglehart–Welzel map"
+                ),
+                template: "culturalMap"
+            )
+            + ReportTemplates.render(
+                HTMLReport.preferencesView(
+                    #require(preferences.preferences),
+                    texts: preferences.optionTexts,
+                    anchor: "utilities",
+                    title: "Utilities"
+                ),
+                template: "preferences"
+            )
+        try Data(HTMLReport.page(title: "Values", heading: "Value figures", content: content, navigation: []).utf8)
+            .write(to: values)
         return url
     }
 
@@ -36,6 +61,8 @@ import Testing
             "id=\"comparison\"", "id=\"run-1-map\"", "class=\"chart tilemap\"", "class=\"chart bars\"",
             "class=\"chart differences\"",
             "id=\"run-1-samples\"", "class=\"sample-list\"", "id=\"run-1-extra-1\"", "id=\"run-1-method\"",
+            "id=\"run-3-cultural-map\"", "class=\"chart cultural-map\"", "id=\"run-4-preferences\"",
+            "class=\"chart utilities\"",
         ] {
             #expect(dom.contains(needle), "DOM lacks \(needle)")
         }
@@ -87,9 +114,10 @@ import Testing
                 cultureFilterCount: 20
             ).utf8
         ).write(to: samplesPage)
+        let valuesPage = directory.appendingPathComponent("values.html")
         for (name, page, height) in [
             ("report-top.png", url, 2000), ("report-map.png", mapPage, 900),
-            ("report-samples.png", samplesPage, 2000),
+            ("report-samples.png", samplesPage, 2000), ("report-values.png", valuesPage, 3000),
         ] {
             let png = directory.appendingPathComponent(name)
             let outcome = try await Chromium.screenshot(page.absoluteString, to: png, height: height)

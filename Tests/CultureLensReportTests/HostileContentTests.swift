@@ -1,3 +1,4 @@
+import CultureLensAnalysis
 import CultureLensCore
 import CultureLensFormats
 import CultureLensTesting
@@ -147,6 +148,32 @@ struct HostileContentTests {
         for svg in MarkupScanner.svgFragments(in: html) {
             #expect(svg.utf8.count < 400_000)
         }
+    }
+
+    @Test func hostileTextInValueFiguresIsText() throws {
+        // Country names, notes and option texts and ids come from results.json and samples.jsonl: untrusted.
+        var map = try ValueFixtures.culturalMapRun(model: Fixtures.hostile[0])
+        var placement = try #require(map.culturalMap)
+        placement.personas?[0].country = Fixtures.hostile[2]
+        placement.personas?[2].note = Fixtures.hostile[1]
+        placement.unprompted?.model?.nearest[0].country = Fixtures.hostile[4]
+        placement.unprompted?.model?.ciNote = Fixtures.hostile[5]
+        placement.steering?.leftOut = [Fixtures.hostile[8]]
+        map.culturalMap = placement
+        let preferences = try ValueFixtures.preferencesRun(hostile: Fixtures.hostile[1])
+        var unplaceable = try ValueFixtures.culturalMapRun(id: "iw00000000000003", countries: [], unplaceable: true)
+        unplaceable.culturalMap?.unprompted?.note = Fixtures.hostile[2]
+        let html = HTMLReport(runs: [map, preferences, unplaceable]).render()
+        Self.assertInert(html)
+        #expect(html.contains("&lt;/svg&gt;&lt;script&gt;alert(2)&lt;/script&gt;&lt;svg&gt;"))
+        #expect(html.contains("&quot;&gt;&lt;img src=x onerror=alert(1)&gt;"))
+        #expect(html.contains("&#39;\u{0301} onmouseover=alert(4) x=&#39;"))
+        #expect(html.contains("{{#x}}{{{y}}}{{/x}}"))
+        #expect(!html.unicodeScalars.contains { $0.value < 0x20 && $0 != "\n" && $0 != "\t" && $0 != "\r" })
+        // Inside the SVGs the hostile persona country and option text are text (in <title> and <text>).
+        let texts = MarkupScanner.svgFragments(in: html).map { SVGInspector.inspect($0).text }.joined()
+        #expect(texts.contains("Persona </svg><script>alert(2)</script><svg>"))
+        #expect(texts.contains("\"><img src=x onerror=alert(1)>"))
     }
 
     @Test func everyEscapeTargetIsCovered() {

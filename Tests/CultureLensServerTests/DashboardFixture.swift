@@ -3,6 +3,7 @@ import CultureLensDatasets
 import CultureLensServer
 import CultureLensStatistics
 import CultureLensStore
+import CultureLensTesting
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -22,7 +23,11 @@ struct DashboardFixture {
     let directory: URL
     let store: SQLiteResultStore
 
-    static func make() async throws -> DashboardFixture {
+    static let mapID = "cccccccccccccccc"
+    static let preferencesID = "dddddddddddddddd"
+    static let hostileOption = "<img src=x onerror=alert(3)>"
+
+    static func make(valueRuns: Bool = false) async throws -> DashboardFixture {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
             "culturelens-dashboard-\(UUID().uuidString)"
         )
@@ -46,6 +51,7 @@ struct DashboardFixture {
             hostile: true,
             created: 1_763_100_000
         )
+        if valueRuns { try await addValueRuns(store) }
         return DashboardFixture(directory: directory, store: store)
     }
 
@@ -113,6 +119,82 @@ struct DashboardFixture {
     }
 }
 
+extension DashboardFixture {
+    /// An `inglehart-welzel` run with one persona country (Japan) and a `preferences-jsonl` run over four options
+    /// (one with a hostile id), stored as results only: the dashboard computes their figures.
+    static func addValueRuns(_ store: SQLiteResultStore) async throws {
+        let answers = [
+            "a008": "2", "a165": "B", "e018": "1", "e025": "B", "f118": "4", "f120": "3", "g006": "2", "y002": "1, 3",
+            "y003": "Hard work, religious faith",
+        ]
+        let map = InglehartWelzelSuite.steered(countries: ["Japan"])
+        var results = map.items.enumerated().map { index, item in
+            let variant = Int(item.metadata[InglehartWelzelSuite.variantKey]?.dropFirst() ?? "0") ?? 0
+            let persona = item.metadata[InglehartWelzelSuite.countryKey] != nil
+            let code = item.metadata[InglehartWelzelSuite.itemKey] ?? ""
+            let text = code == "f063" ? "\(persona ? 2 : 6 + variant % 3)" : answers[code] ?? ""
+            return ItemResult.answer(
+                runID: mapID,
+                item: item,
+                index: index,
+                response: persona && code == "y002" ? "2, 4" : text
+            )
+        }
+        try await add(store, record(mapID, suite: map, scoring: .generate, created: 1_763_200_000), results)
+
+        let ids = ["harmony", "liberty", "thrift", hostileOption]
+        let preferences = PreferenceSuite.suite(
+            name: PreferenceSuite.userSuiteName,
+            title: "test",
+            source: "test",
+            licence: "CC0-1.0",
+            options: ids.map { PreferenceSuite.Option(id: $0, text: "text of \($0)") },
+            degree: nil
+        )
+        results = preferences.items.enumerated().map { index, item in
+            let first = ids.firstIndex(of: item.metadata["first"] ?? "") ?? 0
+            let second = ids.firstIndex(of: item.metadata["second"] ?? "") ?? 0
+            var result = ItemResult.answer(
+                runID: preferencesID,
+                item: item,
+                index: index,
+                response: first < second ? "A" : "B"
+            )
+            result.predicted = first < second ? 0 : 1
+            return result
+        }
+        try await add(
+            store,
+            record(preferencesID, suite: preferences, scoring: .generate, created: 1_763_300_000),
+            results
+        )
+    }
+
+    private static func record(_ id: String, suite: Suite, scoring: ScoringMode, created: Double) -> RunRecord {
+        RunRecord(
+            id: id,
+            suite: suite.name,
+            suiteVersion: suite.version,
+            specHash: suite.specHash,
+            model: "value-model",
+            endpoint: "http://127.0.0.1:8081/v1",
+            api: .chat,
+            scoring: scoring,
+            itemCount: suite.items.count,
+            toolVersion: CultureLensVersion.current,
+            createdAt: Date(timeIntervalSince1970: created),
+            finishedAt: Date(timeIntervalSince1970: created + 60),
+            status: .completed
+        )
+    }
+
+    private static func add(_ store: SQLiteResultStore, _ record: RunRecord, _ results: [ItemResult]) async throws {
+        _ = try await store.openRun(record)
+        try await store.updateRun(record)
+        for result in results { try await store.save(result, cacheEntry: nil) }
+    }
+}
+
 extension TestResponse {
     var text: String { String(buffer: body) }
 }
@@ -120,9 +202,10 @@ extension TestResponse {
 /// Runs `body` with a router-level test client over a fresh fixture.
 func withDashboard(
     allowedHosts: Set<String>?? = nil,
+    valueRuns: Bool = false,
     _ body: @Sendable @escaping (any TestClientProtocol, DashboardFixture) async throws -> Void
 ) async throws {
-    let fixture = try await DashboardFixture.make()
+    let fixture = try await DashboardFixture.make(valueRuns: valueRuns)
     defer { fixture.remove() }
     let app = fixture.server(allowedHosts: allowedHosts).makeApplication()
     try await app.test(.router) { client in try await body(client, fixture) }
