@@ -32,7 +32,7 @@ struct CrashResumeTests {
         // Wait until some, not all, results are stored, then kill -9.
         let store = try SQLiteResultStore(path: home + "/culturelens.sqlite")
         var stored = 0
-        let deadline = Date().addingTimeInterval(60)
+        let deadline = Date().addingTimeInterval(300)
         while stored < 8, Date() < deadline {
             try await Task.sleep(for: .milliseconds(50))
             if let run = try await store.runs().first { stored = try await store.results(runID: run.id).count }

@@ -94,7 +94,7 @@ extension Trait where Self == LocalPostgresTrait {
         try startWorker(1)
         let store = try await PostgresResultStore.connect(url: url)
         var heldByKilled: [WorkItemStatus] = []
-        let deadline = Date().addingTimeInterval(60)
+        let deadline = Date().addingTimeInterval(300)
         while Date() < deadline {
             let progress = try await store.progress(runID: runID)
             let gated = gate.isHolding

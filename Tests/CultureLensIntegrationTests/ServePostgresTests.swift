@@ -29,7 +29,10 @@ import Testing
             let result = ResultStoreConformance.makeResult(runID: opened.id, index: 0, cacheKey: "k-\(name)")
             try await store.save(
                 result,
-                cacheEntry: ResultStoreConformance.makeCacheEntry(key: result.cacheKey, response: ResultStoreConformance.sampleResponse(index))
+                cacheEntry: ResultStoreConformance.makeCacheEntry(
+                    key: result.cacheKey,
+                    response: ResultStoreConformance.sampleResponse(index)
+                )
             )
             ids.append(opened.id)
         }
@@ -45,7 +48,9 @@ import Testing
         let banner = try String(contentsOfFile: logs + "/stdout", encoding: .utf8)
         // The banner names the store without its password.
         #expect(banner.contains("(store postgres://"))
-        let token = try #require(banner.split(separator: "\n").first { $0.contains("Bearer ") }?.split(separator: " ").last)
+        let token = try #require(
+            banner.split(separator: "\n").first { $0.contains("Bearer ") }?.split(separator: " ").last
+        )
 
         let runs = try Self.curl(["http://127.0.0.1:\(port)/api/runs"])
         #expect(runs.status == 200)
@@ -78,7 +83,7 @@ import Testing
                 environment: ["CULTURELENS_HOME": logs],
                 logFolder: logs
             )
-            let deadline = ContinuousClock.now + .seconds(60)
+            let deadline = ContinuousClock.now + .seconds(300)
             while ContinuousClock.now < deadline, process.isRunning {
                 let banner = (try? String(contentsOfFile: logs + "/stdout", encoding: .utf8)) ?? ""
                 if banner.contains("Bearer ") { return (process, port) }

@@ -1,5 +1,6 @@
 import CultureLensCore
 import CultureLensStatistics
+import CultureLensTesting
 import Foundation
 import Testing
 
@@ -24,25 +25,9 @@ struct SurveyBaselineTests {
                 topic: "t",
                 provenance: Provenance(source: "test", licence: "test")
             )
-            let result = ItemResult(
-                runID: "r",
-                itemID: item.id,
-                itemIndex: index,
-                culture: "global",
-                topic: "t",
-                prompt: "",
-                response: nil,
-                distribution: [1, 0],
-                outsideMass: 0,
-                predicted: 0,
-                gold: [],
-                score: nil,
-                failure: nil,
-                failureDetail: nil,
-                cacheKey: "k\(index)",
-                cached: false,
-                attempts: 1
-            )
+            var result = ItemResult.answer(runID: "r", item: item, index: index, response: nil)
+            result.distribution = [1, 0]
+            result.predicted = 0
             return (item, result)
         }
     }

@@ -162,25 +162,10 @@ import Testing
         let suite = VSM2013Suite.suite(questions: questions, source: "test").prefix(48)
         let item = suite.items[24]  // p0-desc-m01: option 0 is code 5
         var results = suite.items.enumerated().map { index, item in
-            ItemResult(
-                runID: "r",
-                itemID: item.id,
-                itemIndex: index,
-                culture: "global",
-                topic: item.topic,
-                prompt: "",
-                response: nil,
-                distribution: [0.5, 0.5, 0, 0, 0],
-                outsideMass: 0,
-                predicted: 0,
-                gold: [],
-                score: nil,
-                failure: nil,
-                failureDetail: nil,
-                cacheKey: "k\(index)",
-                cached: false,
-                attempts: 1
-            )
+            var result = ItemResult.answer(runID: "r", item: item, index: index, response: nil)
+            result.distribution = [0.5, 0.5, 0, 0, 0]
+            result.predicted = 0
+            return result
         }
         results[1].failure = .serverError
         let analysis = try #require(RunReport.vsm2013(suite: suite, results: results))
