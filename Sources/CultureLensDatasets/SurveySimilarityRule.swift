@@ -115,9 +115,12 @@ struct SurveySimilarityRule: ScoringRule {
         respondents: Int?
     ) -> [CultureSimilarity] {
         let byCulture = Dictionary(grouping: observations, by: \.culture)
-        var cultures = byCulture.keys.sorted().map { key -> CultureSimilarity in
+        var cultures = byCulture.keys.sorted().compactMap { key -> CultureSimilarity? in
             let rows = byCulture[key] ?? []
             let values = rows.compactMap { similarity($0.model, $0.humans[key] ?? [], base: base) }
+            // A culture none of whose comparisons could be computed (e.g. an all-zero model vector) is left out, as
+            // before, rather than listed with a similarity of 0.
+            guard !values.isEmpty else { return nil }
             let estimate = Estimate.mean(
                 "similarity",
                 values,
