@@ -298,6 +298,11 @@ public struct HTMLReport: Sendable {
                 [vsm2013View(analysis, anchor: "\(anchor)-vsm2013", title: "VSM-2013 indices, \(meta.model)")]
             } ?? []
 
+        let calibrationFigures =
+            run.calibration.map { calibration in
+                [calibrationView(calibration, anchor: "\(anchor)-calibration", title: "Calibration, \(meta.model)")]
+            } ?? []
+
         // Extras.
         let extraKeys = run.extras.keys.sorted { a, b in
             let order = ["robustness": 0, "steerability": 1]
@@ -333,6 +338,9 @@ public struct HTMLReport: Sendable {
             sections.append(LinkView(href: "#\(figure.preferencesAnchor)", text: "Utilities"))
         }
         for figure in vsmFigures { sections.append(LinkView(href: "#\(figure.vsmAnchor)", text: "VSM-2013")) }
+        for figure in calibrationFigures {
+            sections.append(LinkView(href: "#\(figure.calibrationAnchor)", text: "Calibration"))
+        }
         for extra in extras { sections.append(LinkView(href: "#\(extra.extraAnchor)", text: extra.extraTitle)) }
         sections.append(LinkView(href: "#\(anchor)-samples", text: "Samples"))
         sections.append(LinkView(href: "#\(anchor)-method", text: "Method"))
@@ -367,6 +375,7 @@ public struct HTMLReport: Sendable {
             culturalMaps: culturalMaps,
             preferenceFigures: preferenceFigures,
             vsmFigures: vsmFigures,
+            calibrationFigures: calibrationFigures,
             extras: extras,
             sampleBrowser: [browser],
             methodFacts: methodFacts,

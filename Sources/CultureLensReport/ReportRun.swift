@@ -2,6 +2,7 @@ public import CultureLensAnalysis
 public import CultureLensCore
 import CultureLensDatasets
 public import CultureLensFormats
+public import CultureLensStatistics
 public import Foundation
 
 /// One run as the HTML report and the dashboard see it: metadata, summary, samples and any extra sections of
@@ -39,6 +40,8 @@ public struct ReportRun: Sendable, Hashable {
     public var preferences: PreferenceAnalysis.Report?
     /// Hofstede's VSM-2013 indices (`vsm_2013`), drawn as a chart of indices with their intervals.
     public var vsm2013: VSM2013Analysis?
+    /// Calibration of a logprob run's graded answers (`calibration`), drawn as a reliability diagram.
+    public var calibration: Calibration?
 
     /// Creates a run from its parts.
     public init(
@@ -50,7 +53,8 @@ public struct ReportRun: Sendable, Hashable {
         extras: [String: DataValue] = [:],
         culturalMap: InglehartWelzelPlacement? = nil,
         preferences: PreferenceAnalysis.Report? = nil,
-        vsm2013: VSM2013Analysis? = nil
+        vsm2013: VSM2013Analysis? = nil,
+        calibration: Calibration? = nil
     ) {
         self.metadata = metadata.redacted()
         self.writerVersion = writerVersion
@@ -61,6 +65,7 @@ public struct ReportRun: Sendable, Hashable {
         self.culturalMap = culturalMap
         self.preferences = preferences
         self.vsm2013 = vsm2013
+        self.calibration = calibration
     }
 
     /// A run from the store: summary and samples are computed from `results`; option texts come from the
@@ -85,6 +90,7 @@ public struct ReportRun: Sendable, Hashable {
             ReportSample(result: result, item: items[result.itemID])
         }
         extras = [:]
+        if run.scoring == .logprobs { calibration = RunReport.calibration(of: results) }
         if valueFigures, let suite = Self.valueSuite(run.suite, results: results) {
             culturalMap = RunReport.culturalMap(suite: suite, results: results)
             preferences = RunReport.preferences(suite: suite, results: results)
@@ -130,6 +136,7 @@ public struct ReportRun: Sendable, Hashable {
         if document.culturalMap != nil { extras["cultural_map"] = nil }
         if document.preferences != nil { extras["preferences"] = nil }
         if document.vsm2013 != nil { extras["vsm_2013"] = nil }
+        if document.calibration != nil { extras["calibration"] = nil }
         self.init(
             metadata: document.run,
             writerVersion: document.tool.version.isEmpty ? document.run.toolVersion : document.tool.version,
@@ -138,7 +145,8 @@ public struct ReportRun: Sendable, Hashable {
             extras: extras,
             culturalMap: document.culturalMap,
             preferences: document.preferences,
-            vsm2013: document.vsm2013
+            vsm2013: document.vsm2013,
+            calibration: document.calibration
         )
     }
 

@@ -16,7 +16,8 @@ enum ReportTemplates {
         let templates: [(String, String)] = [
             ("page", page), ("table", table), ("run", run), ("samples", samples), ("comparison", comparison),
             ("extra", extra), ("culturalMap", culturalMap),
-            ("preferences", preferences), ("vsm2013", vsm2013), ("runs", runs), ("leaderboard", leaderboard),
+            ("preferences", preferences), ("vsm2013", vsm2013), ("calibration", calibration), ("runs", runs),
+            ("leaderboard", leaderboard),
             ("message", message),
         ]
         for (name, text) in templates {
@@ -115,7 +116,7 @@ enum ReportTemplates {
         {{#hasFailures}}<figure><div class="chart-frame">{{{failureChart}}}</div></figure>
         {{/hasFailures}}<div class="table-frame">{{#failureTable}}{{> table}}{{/failureTable}}</div>
         </section>
-        {{#culturalMaps}}{{> culturalMap}}{{/culturalMaps}}{{#preferenceFigures}}{{> preferences}}{{/preferenceFigures}}{{#vsmFigures}}{{> vsm2013}}{{/vsmFigures}}{{#extras}}{{> extra}}{{/extras}}{{#sampleBrowser}}{{> samples}}{{/sampleBrowser}}
+        {{#culturalMaps}}{{> culturalMap}}{{/culturalMaps}}{{#preferenceFigures}}{{> preferences}}{{/preferenceFigures}}{{#vsmFigures}}{{> vsm2013}}{{/vsmFigures}}{{#calibrationFigures}}{{> calibration}}{{/calibrationFigures}}{{#extras}}{{> extra}}{{/extras}}{{#sampleBrowser}}{{> samples}}{{/sampleBrowser}}
         <section id="{{anchor}}-method" aria-labelledby="{{anchor}}-method-title">
         <h3 id="{{anchor}}-method-title">Method notes</h3>
         <dl class="facts">
@@ -161,6 +162,15 @@ enum ReportTemplates {
         {{#hasPersonas}}<div class="table-frame">{{#personaTable}}{{> table}}{{/personaTable}}</div>
         <div class="table-frame">{{#correlationTable}}{{> table}}{{/correlationTable}}</div>
         {{/hasPersonas}}</section>
+
+        """
+
+    static let calibration = """
+        <section id="{{calibrationAnchor}}" aria-labelledby="{{calibrationAnchor}}-title">
+        <h3 id="{{calibrationAnchor}}-title">Calibration</h3>
+        <p>{{calibrationSummary}}</p>
+        <figure><div class="chart-frame">{{{calibrationChart}}}</div><figcaption>Reliability diagram: per confidence bin (the largest option probability, renormalised over the options), the share of answers that are right with its Wilson 95% interval; a calibrated model's accuracy equals the bin's mean confidence.</figcaption></figure>
+        </section>
 
         """
 

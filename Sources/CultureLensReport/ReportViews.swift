@@ -95,6 +95,7 @@ struct RunView: Sendable {
     var culturalMaps: [CulturalMapView]
     var preferenceFigures: [PreferencesView]
     var vsmFigures: [VSM2013View]
+    var calibrationFigures: [CalibrationView]
     var extras: [ExtraView]
     var sampleBrowser: [SamplesView]
     var methodFacts: [FactView]
@@ -133,6 +134,13 @@ struct PreferencesView: Sendable {
     var hasPersonas: Bool
     var personaTable: TableView
     var correlationTable: TableView
+}
+
+/// The reliability diagram of a run (``HTMLReport/calibrationView(_:anchor:title:)``).
+struct CalibrationView: Sendable {
+    var calibrationAnchor: String
+    var calibrationSummary: String
+    var calibrationChart: TrustedHTML
 }
 
 /// The VSM-2013 indices of a run (``HTMLReport/vsm2013View(_:anchor:title:)``).
