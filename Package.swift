@@ -113,7 +113,6 @@ let package = Package(
             name: "CultureLensApp",
             dependencies: [
                 "CultureLensCore",
-                "CultureLensStatistics",
                 "CultureLensFormats",
                 "CultureLensDatasets",
                 "CultureLensAnalysis",

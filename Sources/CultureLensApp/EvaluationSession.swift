@@ -1,7 +1,6 @@
 public import CultureLensCore
 public import CultureLensDatasets
 public import CultureLensReport
-import CultureLensStatistics
 import Foundation
 
 /// The `run` use case over an open model session and store: evaluates a suite (resuming from the store), then reads
@@ -80,10 +79,11 @@ public struct EvaluationSession: Sendable {
         )
         var report = RunReport(run: run, summary: stored.summary, settings: settings, diagnostics: resolved.diagnostics)
         report.analyseValues(suite: resolved.suite, results: stored.forMetrics)
-        // Only next-token probabilities are confidences: a generated answer's one-hot distribution is not.
-        if run.scoring == .logprobs {
-            report.calibration = try? Calibration(confidences: stored.confidences, correct: stored.correct)
-        }
+        report.calibration = RunReport.calibration(
+            confidences: stored.confidences,
+            correct: stored.correct,
+            scoring: run.scoring
+        )
         let metrics = await resolved.metrics(results: stored.forMetrics, run: run, store: store, data: data)
         if let output {
             _ = try await RunReport.write(

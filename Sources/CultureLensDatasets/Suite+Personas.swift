@@ -26,6 +26,14 @@ extension Suite {
         return steered
     }
 
+    /// The persona countries of this suite's items under metadata `countryKey`, in the order first asked.
+    public func personaCountries(key countryKey: String) -> [String] {
+        var seen = Set<String>()
+        return items.compactMap { item in
+            item.metadata[countryKey].flatMap { seen.insert($0).inserted ? $0 : nil }
+        }
+    }
+
     /// The persona system message of the value suites: Tao et al.'s cultural-prompting phrase ("You are an average
     /// human being born in {country} and living in {country} …"), ending in `task`.
     public static func personaSystem(_ country: String, task: String) -> String {

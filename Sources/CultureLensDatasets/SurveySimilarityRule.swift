@@ -161,14 +161,13 @@ struct SurveySimilarityRule: ScoringRule {
                 let mean = (0..<k).map { option in others.map { $0[option] }.reduce(0, +) / Double(others.count) }
                 if let value = similarity(mean, human, base: base) { average.append(value) }
                 let values = others.compactMap { similarity(row.model, $0, base: base) }
-                if !values.isEmpty { shuffled.append(values.reduce(0, +) / Double(values.count)) }
+                if let value = Self.mean(values) { shuffled.append(value) }
             }
             if let respondents, k > 1 {
                 let scale = base == .two ? log(2.0) : 1
                 floors.append(1 - (Double(k - 1) / (2 * Double(respondents) * scale)).squareRoot())
             }
         }
-        func mean(_ values: [Double]) -> Double? { values.isEmpty ? nil : values.reduce(0, +) / Double(values.count) }
         return SurveyBaselines(
             uniform: mean(uniform),
             populationAverage: mean(average),
@@ -178,16 +177,17 @@ struct SurveySimilarityRule: ScoringRule {
     }
 
     static func meanBaselines(_ all: [SurveyBaselines]) -> SurveyBaselines {
-        func mean(_ values: [Double?]) -> Double? {
-            let present = values.compactMap { $0 }
-            return present.isEmpty ? nil : present.reduce(0, +) / Double(present.count)
-        }
-        return SurveyBaselines(
-            uniform: mean(all.map(\.uniform)),
-            populationAverage: mean(all.map(\.populationAverage)),
-            shuffledCulture: mean(all.map(\.shuffledCulture)),
-            noiseFloor: mean(all.map(\.noiseFloor))
+        SurveyBaselines(
+            uniform: mean(all.compactMap(\.uniform)),
+            populationAverage: mean(all.compactMap(\.populationAverage)),
+            shuffledCulture: mean(all.compactMap(\.shuffledCulture)),
+            noiseFloor: mean(all.compactMap(\.noiseFloor))
         )
+    }
+
+    /// The mean, `nil` for no values.
+    static func mean(_ values: [Double]) -> Double? {
+        values.isEmpty ? nil : values.reduce(0, +) / Double(values.count)
     }
 
     /// The mean over cultures of their mean similarity, with a cluster bootstrap over questions: each replicate

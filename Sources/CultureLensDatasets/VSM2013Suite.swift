@@ -112,6 +112,9 @@ public enum VSM2013Suite {
             ? plain : plain.addingPersonas(countries, countryKey: countryKey, system: personaSystem)
     }
 
+    /// The item's code as the questionnaire writes it: `m01` … `m24`.
+    public static func itemCode(_ number: Int) -> String { "m" + (number < 10 ? "0" : "") + String(number) }
+
     /// The survey code (1…5) of `item`'s choice at `position` (0-based, in the item's own order: reversed for `desc`).
     public static func answerValue(item: Item, choice position: Int) -> Double? {
         guard (0..<5).contains(position) else { return nil }
@@ -125,13 +128,13 @@ public enum VSM2013Suite {
 
     static func item(_ question: Question, number: Int, variant: (id: String, wording: Int, reversed: Bool)) -> Item {
         Item(
-            id: variant.id + "-m" + (number < 10 ? "0" : "") + String(number),
+            id: variant.id + "-" + itemCode(number),
             kind: .survey,
             stem: question.text,
             choices: variant.reversed ? question.options.reversed() : question.options,
             gold: [],
             culture: "global",
-            topic: "m" + (number < 10 ? "0" : "") + String(number),
+            topic: itemCode(number),
             provenance: Provenance(
                 source: "hofstede-vsm-2013",
                 licence: "VSM-2013 © Geert Hofstede: free for research",

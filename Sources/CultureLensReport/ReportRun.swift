@@ -90,7 +90,7 @@ public struct ReportRun: Sendable, Hashable {
             ReportSample(result: result, item: items[result.itemID])
         }
         extras = [:]
-        if run.scoring == .logprobs { calibration = RunReport.calibration(of: results) }
+        calibration = RunReport.calibration(of: results, scoring: run.scoring)
         if valueFigures, let suite = Self.valueSuite(run.suite, results: results) {
             culturalMap = RunReport.culturalMap(suite: suite, results: results)
             preferences = RunReport.preferences(suite: suite, results: results)

@@ -29,12 +29,7 @@ extension RunReport {
                 failure: result.failure
             )
         }
-        var personas: [String] = []
-        for item in suite.items {
-            if let country = item.metadata[InglehartWelzelSuite.countryKey], !personas.contains(country) {
-                personas.append(country)
-            }
-        }
+        let personas = suite.personaCountries(key: InglehartWelzelSuite.countryKey)
         return InglehartWelzelPlacement(observations, personas: personas)
     }
 

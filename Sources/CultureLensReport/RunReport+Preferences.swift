@@ -40,12 +40,7 @@ extension RunReport {
             }
         }
         guard options.count >= 2 else { return nil }
-        var personas: [String] = []
-        for item in suite.items {
-            if let country = item.metadata[PreferenceSuite.countryKey], !personas.contains(country) {
-                personas.append(country)
-            }
-        }
+        let personas = suite.personaCountries(key: PreferenceSuite.countryKey)
         var plain: [PreferenceAnalysis.Presentation] = []
         var byCountry: [String: [PreferenceAnalysis.Presentation]] = [:]
         for result in results {

@@ -29,6 +29,14 @@ extension RunReport {
         pageSize: Int = 1000
     ) async throws -> RunSummary {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        func withFigures(_ report: RunReport) -> RunReport {
+            var report = report
+            report.culturalMap = culturalMap
+            report.preferences = preferences
+            report.vsm2013 = vsm2013
+            report.calibration = calibration
+            return report
+        }
         // Positions rather than a dictionary of items: the suite is held once however many items it has.
         var positions: [String: Int] = [:]
         positions.reserveCapacity(suite.items.count)
@@ -52,26 +60,20 @@ extension RunReport {
             }
         } catch is OutOfOrder {
             writer.discard()
-            var report = RunReport(
-                run: run,
-                suite: suite,
-                results: try await store.results(runID: run.id),
-                settings: settings,
-                diagnostics: diagnostics
+            let report = withFigures(
+                RunReport(
+                    run: run,
+                    suite: suite,
+                    results: try await store.results(runID: run.id),
+                    settings: settings,
+                    diagnostics: diagnostics
+                )
             )
-            report.culturalMap = culturalMap
-            report.preferences = preferences
-            report.vsm2013 = vsm2013
-            report.calibration = calibration
             try report.write(to: directory, metrics: metrics)
             return report.summary
         }
         let summary = accumulator.summary(itemCount: run.itemCount)
-        var report = RunReport(run: run, summary: summary, settings: settings, diagnostics: diagnostics)
-        report.culturalMap = culturalMap
-        report.preferences = preferences
-        report.vsm2013 = vsm2013
-        report.calibration = calibration
+        let report = withFigures(RunReport(run: run, summary: summary, settings: settings, diagnostics: diagnostics))
         try report.document(metrics: metrics).write(into: directory)
         try writer.commit()
         return summary

@@ -12,12 +12,7 @@ extension RunReport {
     public static func vsm2013(suite: Suite, results: [ItemResult]) -> VSM2013Analysis? {
         let items = Dictionary(suite.items.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
         guard suite.items.contains(where: { $0.metadata[VSM2013Suite.itemKey] != nil }) else { return nil }
-        var personas: [String] = []
-        for item in suite.items {
-            if let country = item.metadata[VSM2013Suite.countryKey], !personas.contains(country) {
-                personas.append(country)
-            }
-        }
+        let personas = suite.personaCountries(key: VSM2013Suite.countryKey)
         let observations = results.compactMap { result -> VSM2013Analysis.Observation? in
             guard let item = items[result.itemID], let number = item.metadata[VSM2013Suite.itemKey].flatMap(Int.init),
                 let variant = item.metadata[VSM2013Suite.variantKey]
@@ -86,7 +81,7 @@ extension RunReport {
             for variant in profile.variants where variant.indices == nil {
                 lines.append(
                     "    \(variant.variant): no indices, items without an answer: "
-                        + variant.missing.map { "m" + ($0 < 10 ? "0" : "") + String($0) }.joined(separator: " ")
+                        + variant.missing.map(VSM2013Suite.itemCode).joined(separator: " ")
                 )
             }
             for reason in profile.unanswered {

@@ -112,7 +112,7 @@ struct ScoreCommand: AsyncParsableCommand {
         )
         let metrics = await resolved.metrics(results: results, run: nil, store: nil, data: dataOptions.data)
         report.analyseValues(suite: selected, results: results)
-        if report.run.scoring == .logprobs { report.calibration = RunReport.calibration(of: results) }
+        report.calibration = RunReport.calibration(of: results, scoring: report.run.scoring)
         if let output {
             try report.write(to: URL(fileURLWithPath: output), metrics: metrics)
         }
