@@ -113,6 +113,7 @@ let package = Package(
             name: "CultureLensApp",
             dependencies: [
                 "CultureLensCore",
+                "CultureLensStatistics",
                 "CultureLensFormats",
                 "CultureLensDatasets",
                 "CultureLensAnalysis",

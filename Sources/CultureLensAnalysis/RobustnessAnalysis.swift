@@ -55,9 +55,12 @@ public struct RobustnessAnalysis: Sendable {
     public let variants: [PromptVariant]
 
     /// Creates an analysis.
+    /// - Parameter variants: The presentations asked, default first (the grid's for `suite` when `nil`); the run
+    ///   card asks only the cyclic rotations of the `order` factor.
     public init(
         suite: Suite,
         grid: PerturbationGrid,
+        variants: [PromptVariant]? = nil,
         steering: SteeringPlan? = nil,
         samples: Int = 1,
         configuration: Configuration = Configuration()
@@ -67,7 +70,7 @@ public struct RobustnessAnalysis: Sendable {
         self.steering = steering
         self.samples = max(1, samples)
         self.configuration = configuration
-        self.variants = grid.variants(for: suite)
+        self.variants = variants ?? grid.variants(for: suite)
     }
 
     /// Every variant to evaluate: the grid's, then the persona variants, each repeated for every sample index.

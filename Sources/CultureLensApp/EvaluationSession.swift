@@ -1,3 +1,4 @@
+public import CultureLensAnalysis
 public import CultureLensCore
 public import CultureLensDatasets
 public import CultureLensReport
@@ -63,12 +64,15 @@ public struct EvaluationSession: Sendable {
     /// - Parameters:
     ///   - settings: The run's settings as recorded in `results.json`.
     ///   - data: `--data`, for loading a paired suite's spec in cross-run comparisons.
+    ///   - card: The run's robustness card (``card(for:of:runner:settings:stop:progress:)``): the checks against
+    ///     the whole run are added, and it is stored as the run's `card` attachment and written as `card`.
     public func finish(
         _ run: RunRecord,
         resolved: ResolvedSuite,
         settings: [String: String],
         data: String?,
-        output: URL?
+        output: URL?,
+        card: RunCard? = nil
     ) async throws -> Outcome {
         // Streamed from the store, never all held with their prompts: one pass for the summary and the metrics, a
         // second (only with an output directory) that writes each sample as it reads it.
@@ -84,21 +88,20 @@ public struct EvaluationSession: Sendable {
             correct: stored.correct,
             scoring: run.scoring
         )
+        if var card {
+            card.attach(stored.summary)
+            report.card = card
+            if let administration = store as? any RunAdministration {
+                _ = try await administration.setRunAttachment(
+                    id: run.id,
+                    name: RunCard.attachmentName,
+                    data: try ResultsDocument.encoder(pretty: false).encode(card)
+                )
+            }
+        }
         let metrics = await resolved.metrics(results: stored.forMetrics, run: run, store: store, data: data)
         if let output {
-            _ = try await RunReport.write(
-                run: run,
-                suite: resolved.suite,
-                store: store,
-                settings: settings,
-                metrics: metrics,
-                culturalMap: report.culturalMap,
-                preferences: report.preferences,
-                vsm2013: report.vsm2013,
-                calibration: report.calibration,
-                diagnostics: resolved.diagnostics,
-                to: output
-            )
+            _ = try await RunReport.write(report, suite: resolved.suite, store: store, metrics: metrics, to: output)
         }
         return Outcome(run: run, report: report, metrics: metrics, unrecoverable: stored.unrecoverable)
     }

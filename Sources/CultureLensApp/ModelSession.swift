@@ -66,6 +66,12 @@ public final class ModelSession: Sendable {
         }
     }
 
+    /// Whether this is the managed local model (its server is started and stopped by CultureLens).
+    public var isManagedLocal: Bool {
+        if case .local = backend { return true }
+        return false
+    }
+
     /// One line per remote endpoint (limit, requests, failures, health), for the end of a run; empty for the local
     /// model, and for one fixed-limit endpoint where there is nothing to tell.
     public var endpointSummary: [String] {

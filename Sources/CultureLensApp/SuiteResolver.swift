@@ -176,7 +176,8 @@ public enum SuiteResolver {
         data: String?
     ) async -> [CrossRunComparison] {
         var comparisons: [CrossRunComparison] = []
-        guard let runs = try? await store.runs() else { return [] }
+        // A run's robustness card holds a sample of its items: never a run to compare with.
+        guard let runs = try? await store.runs().filter({ $0.cardOf == nil }) else { return [] }
         let spec = loaded.spec
         // The paired suite (CulturalBench easy vs hard) for the same model: latest completed run.
         if let paired = spec.scoring.pairedWith,

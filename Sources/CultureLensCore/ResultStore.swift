@@ -40,6 +40,9 @@ public struct RunRecord: Sendable, Codable, Hashable, Identifiable {
     public var status: RunStatus
     /// Prompt variant ids evaluated, when not just the plain prompt.
     public var variants: [String]?
+    /// For the run holding a `run`'s robustness card (its sample under every option rotation): the id of that run.
+    /// Such runs are left out of listings, leaderboards and cross-run comparisons; the card is shown with its run.
+    public var cardOf: String?
 
     /// Creates a run record.
     public init(
@@ -56,7 +59,8 @@ public struct RunRecord: Sendable, Codable, Hashable, Identifiable {
         createdAt: Date,
         finishedAt: Date? = nil,
         status: RunStatus = .running,
-        variants: [String]? = nil
+        variants: [String]? = nil,
+        cardOf: String? = nil
     ) {
         self.id = id
         self.suite = suite
@@ -72,6 +76,7 @@ public struct RunRecord: Sendable, Codable, Hashable, Identifiable {
         self.finishedAt = finishedAt
         self.status = status
         self.variants = variants
+        self.cardOf = cardOf
     }
 
     /// The deterministic id of a run: the first 16 hex digits of sha256 over what defines it.

@@ -1,8 +1,9 @@
 public import CultureLensCore
+public import Foundation
 import PostgresNIO
 
-/// Labels and deletion, as in the SQLite store: labels in `run_labels`; deleting a run cascades to its results, label
-/// and queued work, and keeps the shared response cache.
+/// Labels, attachments and deletion, as in the SQLite store: labels in `run_labels`, attachments in `run_attachments`;
+/// deleting a run cascades to its results, label, attachments and queued work, and keeps the shared response cache.
 extension PostgresResultStore: RunAdministration {
     public func runLabels() async throws -> [String: String] {
         var labels: [String: String] = [:]
@@ -31,6 +32,22 @@ extension PostgresResultStore: RunAdministration {
             }
             return true
         }
+    }
+
+    public func setRunAttachment(id: String, name: String, data: Data) async throws -> Bool {
+        let rows = try await execute(
+            """
+            INSERT INTO run_attachments (run_id, name, body) SELECT id, \(name), \(data) FROM runs WHERE id = \(id)
+            ON CONFLICT (run_id, name) DO UPDATE SET body = excluded.body RETURNING run_id
+            """
+        )
+        return !rows.isEmpty
+    }
+
+    public func runAttachment(id: String, name: String) async throws -> Data? {
+        try await execute("SELECT body FROM run_attachments WHERE run_id = \(id) AND name = \(name)").first?.decode(
+            Data.self
+        )
     }
 
     public func deleteRun(id: String) async throws -> Bool {

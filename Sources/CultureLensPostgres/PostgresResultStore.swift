@@ -43,8 +43,13 @@ public final class PostgresResultStore: ResultStore, WorkQueue {
 
         /// Creates a configuration.
         public init(
-            host: String, port: Int = 5432, username: String, password: String? = nil, database: String,
-            tls: TLSMode = .disable, maximumConnections: Int = 16
+            host: String,
+            port: Int = 5432,
+            username: String,
+            password: String? = nil,
+            database: String,
+            tls: TLSMode = .disable,
+            maximumConnections: Int = 16
         ) {
             self.host = host
             self.port = port
@@ -65,7 +70,10 @@ public final class PostgresResultStore: ResultStore, WorkQueue {
             guard let host = components.host, !host.isEmpty else { throw PostgresStoreError.invalidURL(url, "no host") }
             let database = String(components.path.drop { $0 == "/" })
             guard !database.isEmpty, !database.contains("/") else {
-                throw PostgresStoreError.invalidURL(url, "no database name after the host (postgres://user@host:port/database)")
+                throw PostgresStoreError.invalidURL(
+                    url,
+                    "no database name after the host (postgres://user@host:port/database)"
+                )
             }
             let user = components.user ?? environment["PGUSER"] ?? "postgres"
             let loopback = ["127.0.0.1", "localhost", "::1", "[::1]"].contains(host)
@@ -132,7 +140,10 @@ public final class PostgresResultStore: ResultStore, WorkQueue {
             tls: clientTLS(configuration.tls)
         )
         clientConfiguration.options = options
-        return PostgresResultStore(configuration: configuration, client: PostgresClient(configuration: clientConfiguration))
+        return PostgresResultStore(
+            configuration: configuration,
+            client: PostgresClient(configuration: clientConfiguration)
+        )
     }
 
     /// Connects to the database named by a `postgres://` URL.
@@ -242,15 +253,25 @@ public final class PostgresResultStore: ResultStore, WorkQueue {
             label TEXT NOT NULL
         )
         """,
+        // Version 3: run attachments (the robustness card `run` computes after the run).
+        """
+        CREATE TABLE IF NOT EXISTS run_attachments (
+            run_id TEXT NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+            name TEXT NOT NULL,
+            body BYTEA NOT NULL,
+            PRIMARY KEY (run_id, name)
+        )
+        """,
     ]
 
     /// The schema version this build creates (`culturelens_schema` records the versions applied). Every statement
     /// is idempotent, so a database at an older version gets the whole list again.
-    static let schemaVersion = 2
+    static let schemaVersion = 3
 
     /// The newest schema version applied to the database, 0 when none.
     private static func schemaVersion(_ connection: PostgresConnection) async throws -> Int {
-        let exists = try await connection.query("SELECT to_regclass('culturelens_schema') IS NOT NULL", logger: logger)
+        let exists =
+            try await connection.query("SELECT to_regclass('culturelens_schema') IS NOT NULL", logger: logger)
             .collect().first?.decode(Bool.self) ?? false
         guard exists else { return 0 }
         return try await connection.query("SELECT coalesce(max(version), 0) FROM culturelens_schema", logger: logger)
@@ -347,7 +368,10 @@ public final class PostgresResultStore: ResultStore, WorkQueue {
             }
         } catch let error as PSQLError {
             let statement = query.sql.split(whereSeparator: \.isNewline).first.map(String.init) ?? query.sql
-            throw PostgresStoreError.query("running `\(statement.trimmingCharacters(in: .whitespaces))`", Self.describe(error))
+            throw PostgresStoreError.query(
+                "running `\(statement.trimmingCharacters(in: .whitespaces))`",
+                Self.describe(error)
+            )
         }
     }
 

@@ -303,6 +303,8 @@ public struct HTMLReport: Sendable {
                 [calibrationView(calibration, anchor: "\(anchor)-calibration", title: "Calibration, \(meta.model)")]
             } ?? []
 
+        let cardPanels = run.card.map { [cardView($0, anchor: "\(anchor)-card")] } ?? []
+
         // Extras.
         let extraKeys = run.extras.keys.sorted { a, b in
             let order = ["robustness": 0, "steerability": 1]
@@ -326,8 +328,9 @@ public struct HTMLReport: Sendable {
         // Method.
         let (methodFacts, methodNotes) = methodNotes(run)
 
-        var sections = [
-            LinkView(href: "#\(anchor)-summary", text: "Summary"),
+        var sections = [LinkView(href: "#\(anchor)-summary", text: "Summary")]
+        for panel in cardPanels { sections.append(LinkView(href: "#\(panel.cardAnchor)", text: "Robustness card")) }
+        sections += [
             LinkView(href: "#\(anchor)-cultures", text: "By culture"),
             LinkView(href: "#\(anchor)-map", text: "Map"),
         ]
@@ -376,6 +379,7 @@ public struct HTMLReport: Sendable {
             preferenceFigures: preferenceFigures,
             vsmFigures: vsmFigures,
             calibrationFigures: calibrationFigures,
+            cardPanels: cardPanels,
             extras: extras,
             sampleBrowser: [browser],
             methodFacts: methodFacts,

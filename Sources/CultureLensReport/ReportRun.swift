@@ -42,6 +42,8 @@ public struct ReportRun: Sendable, Hashable {
     public var vsm2013: VSM2013Analysis?
     /// Calibration of a logprob run's graded answers (`calibration`), drawn as a reliability diagram.
     public var calibration: Calibration?
+    /// The run's robustness card (`card`), shown under the headline.
+    public var card: RunCard?
 
     /// Creates a run from its parts.
     public init(
@@ -54,7 +56,8 @@ public struct ReportRun: Sendable, Hashable {
         culturalMap: InglehartWelzelPlacement? = nil,
         preferences: PreferenceAnalysis.Report? = nil,
         vsm2013: VSM2013Analysis? = nil,
-        calibration: Calibration? = nil
+        calibration: Calibration? = nil,
+        card: RunCard? = nil
     ) {
         self.metadata = metadata.redacted()
         self.writerVersion = writerVersion
@@ -66,6 +69,7 @@ public struct ReportRun: Sendable, Hashable {
         self.preferences = preferences
         self.vsm2013 = vsm2013
         self.calibration = calibration
+        self.card = card
     }
 
     /// A run from the store: summary and samples are computed from `results`; option texts come from the
@@ -96,6 +100,15 @@ public struct ReportRun: Sendable, Hashable {
             preferences = RunReport.preferences(suite: suite, results: results)
             vsm2013 = RunReport.vsm2013(suite: suite, results: results)
         }
+    }
+
+    /// The store attachment holding a run's robustness card (``RunCard/attachmentName``).
+    public static let cardAttachment = RunCard.attachmentName
+
+    /// Sets ``card`` from the store attachment `data`; a card another version wrote that no longer decodes is left
+    /// out rather than failing the page.
+    public mutating func attachCard(_ data: Data) {
+        card = try? JSONDecoder().decode(RunCard.self, from: data)
     }
 
     /// Items of the built-in suite named `suite` by id (empty for other suites). A run over the first N items
@@ -137,6 +150,7 @@ public struct ReportRun: Sendable, Hashable {
         if document.preferences != nil { extras["preferences"] = nil }
         if document.vsm2013 != nil { extras["vsm_2013"] = nil }
         if document.calibration != nil { extras["calibration"] = nil }
+        if document.card != nil { extras["card"] = nil }
         self.init(
             metadata: document.run,
             writerVersion: document.tool.version.isEmpty ? document.run.toolVersion : document.tool.version,
@@ -146,7 +160,8 @@ public struct ReportRun: Sendable, Hashable {
             culturalMap: document.culturalMap,
             preferences: document.preferences,
             vsm2013: document.vsm2013,
-            calibration: document.calibration
+            calibration: document.calibration,
+            card: document.card
         )
     }
 

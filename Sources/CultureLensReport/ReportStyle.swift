@@ -44,6 +44,8 @@ enum ReportStyle {
         .headline{border:1px solid var(--line);border-radius:8px;padding:1rem;background:var(--soft)}
         .headline-figure{font-size:2.6rem;font-weight:700;margin:0;line-height:1.1;font-variant-numeric:tabular-nums}
         .headline-detail{margin:.25rem 0 0;color:var(--muted)}
+        .headline-verdict{margin:.5rem 0 0;font-weight:600}
+        .level-unreliable{color:#a40e26}.level-caution{color:#7d4e00}.level-ok{color:#1a7f37}
         dl.facts{display:grid;grid-template-columns:repeat(auto-fill,minmax(200px,1fr));gap:.5rem 1rem;margin:0}
         dl.facts>div{border-left:3px solid var(--line);padding-left:.5rem;min-width:0}
         dt{font-size:.78rem;color:var(--muted);text-transform:uppercase;letter-spacing:.03em}

@@ -16,7 +16,8 @@ enum ReportTemplates {
         let templates: [(String, String)] = [
             ("page", page), ("table", table), ("run", run), ("samples", samples), ("comparison", comparison),
             ("extra", extra), ("culturalMap", culturalMap),
-            ("preferences", preferences), ("vsm2013", vsm2013), ("calibration", calibration), ("runs", runs),
+            ("preferences", preferences), ("vsm2013", vsm2013), ("calibration", calibration), ("card", card),
+            ("runs", runs),
             ("leaderboard", leaderboard),
             ("message", message),
         ]
@@ -89,12 +90,13 @@ enum ReportTemplates {
         <div class="headline">
         <p class="headline-figure">{{accuracy}}</p>
         <p class="headline-detail">{{headlineDetail}}</p>
-        </div>
+        {{#cardPanels}}<p class="headline-verdict level-{{cardLevel}}">{{cardSummary}}</p>
+        {{/cardPanels}}</div>
         <dl class="facts">
         {{#facts}}<div><dt>{{term}}</dt><dd>{{#code}}<code>{{value}}</code>{{/code}}{{^code}}<bdi>{{value}}</bdi>{{/code}}</dd></div>
         {{/facts}}</dl>
         </div>
-        <section id="{{anchor}}-cultures" aria-labelledby="{{anchor}}-cultures-title">
+        {{#cardPanels}}{{> card}}{{/cardPanels}}<section id="{{anchor}}-cultures" aria-labelledby="{{anchor}}-cultures-title">
         <h3 id="{{anchor}}-cultures-title">Accuracy by culture</h3>
         {{#hasCultures}}<figure><div class="chart-frame">{{{cultureChart}}}</div><figcaption>Sorted by accuracy. Whiskers: Wilson 95% intervals; n: scored items; dashed line: overall accuracy.</figcaption></figure>
         <details><summary>Data table</summary><div class="table-frame">{{#cultureTable}}{{> table}}{{/cultureTable}}</div></details>
@@ -162,6 +164,17 @@ enum ReportTemplates {
         {{#hasPersonas}}<div class="table-frame">{{#personaTable}}{{> table}}{{/personaTable}}</div>
         <div class="table-frame">{{#correlationTable}}{{> table}}{{/correlationTable}}</div>
         {{/hasPersonas}}</section>
+
+        """
+
+    static let card = """
+        <section id="{{cardAnchor}}" class="card" aria-labelledby="{{cardAnchor}}-title">
+        <h3 id="{{cardAnchor}}-title">Robustness card</h3>
+        <p>{{cardSample}}</p>
+        {{#hasVerdicts}}<div class="table-frame">{{#verdictTable}}{{> table}}{{/verdictTable}}</div>
+        <details><summary>Figures</summary><div class="table-frame">{{#figureTable}}{{> table}}{{/figureTable}}</div></details>
+        {{/hasVerdicts}}{{#cardNotes}}<p class="note">{{.}}</p>
+        {{/cardNotes}}</section>
 
         """
 

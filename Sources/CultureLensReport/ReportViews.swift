@@ -96,6 +96,7 @@ struct RunView: Sendable {
     var preferenceFigures: [PreferencesView]
     var vsmFigures: [VSM2013View]
     var calibrationFigures: [CalibrationView]
+    var cardPanels: [CardView]
     var extras: [ExtraView]
     var sampleBrowser: [SamplesView]
     var methodFacts: [FactView]
@@ -134,6 +135,18 @@ struct PreferencesView: Sendable {
     var hasPersonas: Bool
     var personaTable: TableView
     var correlationTable: TableView
+}
+
+/// The robustness card of a run (``HTMLReport/cardView(_:anchor:)``).
+struct CardView: Sendable {
+    var cardAnchor: String
+    var cardLevel: String
+    var cardSummary: String
+    var cardSample: String
+    var hasVerdicts: Bool
+    var verdictTable: TableView
+    var figureTable: TableView
+    var cardNotes: [String]
 }
 
 /// The reliability diagram of a run (``HTMLReport/calibrationView(_:anchor:title:)``).

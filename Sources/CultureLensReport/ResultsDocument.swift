@@ -116,6 +116,8 @@ public struct ResultsDocument: Sendable, Hashable {
     public var vsm2013: VSM2013Analysis?
     /// Calibration of graded answers' confidences (runs and scores with distributions).
     public var calibration: Calibration?
+    /// The robustness card of a `run` (``RunCard``): its sample under every option rotation, with verdicts.
+    public var card: RunCard?
     /// Spec warnings, skipped rows and unresolved cultures (``Diagnostic``, sorted); `run` and `score` always write
     /// the key (an empty list when there were none); older documents and other writers may leave it out.
     public var diagnostics: [Diagnostic]?
@@ -133,6 +135,7 @@ public struct ResultsDocument: Sendable, Hashable {
         preferences: PreferenceAnalysis.Report? = nil,
         vsm2013: VSM2013Analysis? = nil,
         calibration: Calibration? = nil,
+        card: RunCard? = nil,
         diagnostics: [Diagnostic]? = nil,
         extras: [String: DataValue] = [:]
     ) {
@@ -146,6 +149,7 @@ public struct ResultsDocument: Sendable, Hashable {
         self.preferences = preferences
         self.vsm2013 = vsm2013
         self.calibration = calibration
+        self.card = card
         self.diagnostics = diagnostics
         self.extras = extras
     }
@@ -172,6 +176,7 @@ public struct ResultsDocument: Sendable, Hashable {
         if let calibration {
             sections["calibration"] = try decoder.decode(DataValue.self, from: encoder.encode(calibration))
         }
+        if let card { sections["card"] = try decoder.decode(DataValue.self, from: encoder.encode(card)) }
         return sections
     }
 
@@ -212,12 +217,15 @@ public struct ResultsDocument: Sendable, Hashable {
             for (key, value) in all where !known.contains(key) { document.extras[key] = value }
             struct Card: Decodable { var robustness: RobustnessCard? }
             document.robustness = (try? JSONDecoder().decode(Card.self, from: data))?.robustness
+            struct RunCardSection: Decodable { var card: RunCard? }
+            document.card = (try? JSONDecoder().decode(RunCardSection.self, from: data))?.card
             if document.metrics == nil, let metrics = all["metrics"] { document.extras["metrics"] = metrics }
             if document.robustness == nil, let card = all["robustness"] { document.extras["robustness"] = card }
             if document.culturalMap == nil, let map = all["cultural_map"] { document.extras["cultural_map"] = map }
             if document.preferences == nil, let found = all["preferences"] { document.extras["preferences"] = found }
             if document.vsm2013 == nil, let found = all["vsm_2013"] { document.extras["vsm_2013"] = found }
             if document.calibration == nil, let found = all["calibration"] { document.extras["calibration"] = found }
+            if document.card == nil, let found = all["card"] { document.extras["card"] = found }
             return document
         } catch {
             throw ReportLoadError(path: path, line: nil, message: "not a CultureLens results.json: \(describe(error))")
@@ -262,10 +270,10 @@ extension ResultsDocument: Codable {
     /// The top-level keys this type owns; any other key is an extra.
     fileprivate static let known: Set<String> = [
         "schema", "version", "tool", "run", "summary", "metrics", "robustness", "cultural_map", "preferences",
-        "vsm_2013", "calibration", "diagnostics",
+        "vsm_2013", "calibration", "card", "diagnostics",
     ]
 
-    /// Decodes the typed sections but `robustness`; ``decode(_:path:)`` adds it and the ``extras``. A `metrics` or
+    /// Decodes the typed sections but `robustness` and `card`; ``decode(_:path:)`` adds them and the ``extras``. A `metrics` or
     /// `robustness` section whose shape is not this build's is left out and kept as an extra.
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: AnyCodingKey.self)
@@ -292,6 +300,7 @@ extension ResultsDocument: Codable {
         // The card spells its own keys (acronyms do not round-trip through the strategy): ``decode(_:path:)``
         // reads it without the strategy.
         robustness = nil
+        card = nil
         extras = [:]
     }
 
@@ -308,6 +317,7 @@ extension ResultsDocument: Codable {
         try c.encodeIfPresent(preferences, forKey: AnyCodingKey("preferences"))
         try c.encodeIfPresent(vsm2013, forKey: AnyCodingKey("vsm_2013"))
         try c.encodeIfPresent(calibration, forKey: AnyCodingKey("calibration"))
+        try c.encodeIfPresent(card, forKey: AnyCodingKey("card"))
         try c.encodeIfPresent(diagnostics, forKey: AnyCodingKey("diagnostics"))
         for (key, value) in extras where !Self.known.contains(key) {
             try c.encode(Verbatim(value), forKey: AnyCodingKey(key))

@@ -1,12 +1,13 @@
-public import CultureLensAnalysis
+import CultureLensAnalysis
 public import CultureLensCore
 import CultureLensDatasets
-public import CultureLensStatistics
+import CultureLensStatistics
 public import Foundation
 
 extension RunReport {
-    /// Writes `results.json` and `samples.jsonl` of `run` into `directory` (created if needed) from `store`,
-    /// reading its results a page at a time: each sample line is written as its result is read, and the summary
+    /// Writes `results.json` and `samples.jsonl` of `report`'s run into `directory` (created if needed) from
+    /// `store`, with `report`'s settings, diagnostics and figures and the summary counted from the store, reading
+    /// the results a page at a time: each sample line is written as its result is read, and the summary
     /// is counted as it goes (``RunSummary/Accumulator``), so memory does not grow with the run.
     ///
     /// The files are byte for byte what `RunReport(run:suite:results:settings:)` with ``write(to:metrics:)`` writes
@@ -15,28 +16,15 @@ extension RunReport {
     /// - Returns: The run's summary.
     @discardableResult
     public static func write(
-        run: RunRecord,
+        _ report: RunReport,
         suite: Suite,
         store: some ResultStore,
-        settings: [String: String] = [:],
         metrics: BenchmarkMetrics? = nil,
-        culturalMap: InglehartWelzelPlacement? = nil,
-        preferences: PreferenceAnalysis.Report? = nil,
-        vsm2013: VSM2013Analysis? = nil,
-        calibration: Calibration? = nil,
-        diagnostics: [Diagnostic] = [],
         to directory: URL,
         pageSize: Int = 1000
     ) async throws -> RunSummary {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        func withFigures(_ report: RunReport) -> RunReport {
-            var report = report
-            report.culturalMap = culturalMap
-            report.preferences = preferences
-            report.vsm2013 = vsm2013
-            report.calibration = calibration
-            return report
-        }
+        let run = report.run
         // Positions rather than a dictionary of items: the suite is held once however many items it has.
         var positions: [String: Int] = [:]
         positions.reserveCapacity(suite.items.count)
@@ -60,21 +48,18 @@ extension RunReport {
             }
         } catch is OutOfOrder {
             writer.discard()
-            let report = withFigures(
-                RunReport(
-                    run: run,
-                    suite: suite,
-                    results: try await store.results(runID: run.id),
-                    settings: settings,
-                    diagnostics: diagnostics
-                )
-            )
-            try report.write(to: directory, metrics: metrics)
-            return report.summary
+            var full = report
+            full.items = Dictionary(suite.items.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+            let results = try await store.results(runID: run.id)
+            full.results = results.sorted { ($0.itemIndex, $0.variant) < ($1.itemIndex, $1.variant) }
+            full.summary = RunSummary(results: results, itemCount: run.itemCount)
+            try full.write(to: directory, metrics: metrics)
+            return full.summary
         }
         let summary = accumulator.summary(itemCount: run.itemCount)
-        let report = withFigures(RunReport(run: run, summary: summary, settings: settings, diagnostics: diagnostics))
-        try report.document(metrics: metrics).write(into: directory)
+        var streamed = report
+        streamed.summary = summary
+        try streamed.document(metrics: metrics).write(into: directory)
         try writer.commit()
         return summary
     }

@@ -26,6 +26,8 @@ public struct RunReport: Sendable {
     public var vsm2013: VSM2013Analysis?
     /// Calibration of the graded answers' confidences (logprob runs, or K samples), written as `calibration`.
     public var calibration: Calibration?
+    /// The run's robustness card, written as `card` and shown beside the headline.
+    public var card: RunCard?
 
     /// Builds the report of `run` over `suite` from its `results`.
     public init(
@@ -60,6 +62,17 @@ public struct RunReport: Sendable {
         self.diagnostics = diagnostics.sorted()
     }
 
+    /// A report whose summary is still to be counted: the template ``write(_:suite:store:metrics:to:pageSize:)``
+    /// fills from the store.
+    public init(run: RunRecord, settings: [String: String] = [:], diagnostics: [Diagnostic] = []) {
+        self.init(
+            run: run,
+            summary: RunSummary(results: [], itemCount: run.itemCount),
+            settings: settings,
+            diagnostics: diagnostics
+        )
+    }
+
     // MARK: - results.json
 
     /// The `results.json` document of this report, with `metrics` when given.
@@ -72,6 +85,7 @@ public struct RunReport: Sendable {
             preferences: preferences,
             vsm2013: vsm2013,
             calibration: calibration,
+            card: card,
             diagnostics: diagnostics
         )
     }
@@ -127,11 +141,15 @@ public struct RunReport: Sendable {
         // A suite without right answers (survey, values, preferences) has no accuracy: "0.0% n=0" would read as a
         // score. Its own figures follow the table.
         let graded = accuracy.n > 0 || summary.perCulture.contains { $0.accuracy.n > 0 }
+        // The card's verdict sits beside the headline, so the number is never read without it.
+        let verdict = card.map { "; " + $0.summary } ?? ""
         lines.append(
             graded
                 ? "accuracy \(Self.percent(accuracy.value)) [95% CI \(Self.percent(accuracy.ciLow))–\(Self.percent(accuracy.ciHigh))] n=\(accuracy.n)"
+                    + verdict
                 : "accuracy – (no answer was graded against a right answer: this suite's own figures follow)"
         )
+        if !graded, let card { lines.append("robustness: " + card.summary) }
         if graded, let detectable = try? Power.minimumDetectableDifference(successes: accuracy.successes, n: accuracy.n)
         {
             lines.append(
@@ -164,6 +182,7 @@ public struct RunReport: Sendable {
                 + (failures.isEmpty
                     ? "" : " (" + failures.map { "\($0.key) \($0.value)" }.joined(separator: ", ") + ")")
         )
+        if let card { lines.append(contentsOf: cardLines(card)) }
         guard graded else { return lines.joined(separator: "\n") + "\n" }
         lines.append("")
         lines.append(Self.row(["culture", "n", "accuracy", "95% CI", "failed"]))

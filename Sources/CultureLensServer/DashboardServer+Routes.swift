@@ -99,7 +99,10 @@ extension DashboardServer {
         }
     }
 
-    func records() async throws -> [RunRecord] { try await reading { try await store.runs() } }
+    /// The store's runs but those holding a run's robustness card (shown with their run).
+    func records() async throws -> [RunRecord] {
+        try await reading { try await store.runs().filter { $0.cardOf == nil } }
+    }
 
     func labels() async throws -> [String: String] { try await reading { try await store.runLabels() } }
 
@@ -115,6 +118,11 @@ extension DashboardServer {
                 results: try await reading { try await store.results(runID: record.id) },
                 valueFigures: valueFigures
             )
+            if let data = try await reading({
+                try await store.runAttachment(id: record.id, name: ReportRun.cardAttachment)
+            }) {
+                run.attachCard(data)
+            }
             await cache.store(run, for: record, valueFigures: valueFigures)
         }
         run.label = labels[record.id]

@@ -1,4 +1,5 @@
 import CultureLensCore
+import Foundation
 import GRDB
 
 /// Administrative operations of the dashboard: deleting a run and labelling runs.
@@ -12,8 +13,8 @@ extension SQLiteResultStore {
     public func deleteRun(id: String) async throws -> Bool {
         try await pool.write { db in
             try db.execute(sql: "DELETE FROM results WHERE run_id = ?", arguments: [id])
-            if try db.tableExists("run_labels") {
-                try db.execute(sql: "DELETE FROM run_labels WHERE run_id = ?", arguments: [id])
+            for table in ["run_labels", "run_attachments"] where try db.tableExists(table) {
+                try db.execute(sql: "DELETE FROM \(table) WHERE run_id = ?", arguments: [id])
             }
             try db.execute(sql: "DELETE FROM runs WHERE id = ?", arguments: [id])
             return db.changesCount > 0
@@ -59,6 +60,44 @@ extension SQLiteResultStore {
                 labels[id] = row["label"]
             }
             return labels
+        }
+    }
+
+    /// Stores `data` as the attachment `name` of run `id` (table `run_attachments`, created on first use).
+    /// - Returns: Whether the run exists.
+    public func setRunAttachment(id: String, name: String, data: Data) async throws -> Bool {
+        try await pool.write { db in
+            guard try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM runs WHERE id = ?", arguments: [id]) ?? 0 > 0 else {
+                return false
+            }
+            try db.execute(
+                sql: """
+                    CREATE TABLE IF NOT EXISTS run_attachments (
+                        run_id TEXT NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+                        name TEXT NOT NULL,
+                        body BLOB NOT NULL,
+                        PRIMARY KEY (run_id, name)
+                    )
+                    """
+            )
+            try db.execute(
+                sql:
+                    "INSERT INTO run_attachments (run_id, name, body) VALUES (?, ?, ?) ON CONFLICT(run_id, name) DO UPDATE SET body = excluded.body",
+                arguments: [id, name, data]
+            )
+            return true
+        }
+    }
+
+    /// The attachment `name` of run `id`, `nil` when there is none.
+    public func runAttachment(id: String, name: String) async throws -> Data? {
+        try await pool.read { db in
+            guard try db.tableExists("run_attachments") else { return nil }
+            return try Data.fetchOne(
+                db,
+                sql: "SELECT body FROM run_attachments WHERE run_id = ? AND name = ?",
+                arguments: [id, name]
+            )
         }
     }
 }

@@ -1,9 +1,11 @@
 public import CultureLensCore
+public import Foundation
 
 /// A ``ResultStore`` held in memory, for tests and dry runs.
 public actor InMemoryResultStore: RunAdministration {
     private var runsByID: [String: RunRecord] = [:]
     private var labels: [String: String] = [:]
+    private var attachments: [String: [String: Data]] = [:]
     private var cache: [String: ModelResponse] = [:]
     private var resultsByKey: [String: ItemResult] = [:]
 
@@ -55,9 +57,18 @@ public actor InMemoryResultStore: RunAdministration {
         return true
     }
 
+    public func setRunAttachment(id: String, name: String, data: Data) async throws -> Bool {
+        guard runsByID[id] != nil else { return false }
+        attachments[id, default: [:]][name] = data
+        return true
+    }
+
+    public func runAttachment(id: String, name: String) async throws -> Data? { attachments[id]?[name] }
+
     public func deleteRun(id: String) async throws -> Bool {
         guard runsByID.removeValue(forKey: id) != nil else { return false }
         labels[id] = nil
+        attachments[id] = nil
         resultsByKey = resultsByKey.filter { $0.value.runID != id }
         return true
     }

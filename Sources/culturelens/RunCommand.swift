@@ -1,4 +1,5 @@
 import ArgumentParser
+import CultureLensAnalysis
 import CultureLensApp
 import CultureLensCore
 import CultureLensModels
@@ -43,6 +44,7 @@ struct RunCommand: AsyncParsableCommand {
     var enqueue = false
 
     @OptionGroup var batchOptions: BatchOptions
+    @OptionGroup var cardOptions: CardOptions
 
     func validate() throws {
         try dataOptions.validate(suite: suite)
@@ -132,8 +134,15 @@ struct RunCommand: AsyncParsableCommand {
             throw ExitCode(1)
         }
         renderer.finish()
-        for line in session.endpointSummary { printError(line) }
         if batchOptions.batch { finishBatch(run: finished, model: runner.model) }
+        let card = try await robustnessCard(
+            resolved,
+            run: finished,
+            evaluation: evaluation,
+            runner: runner,
+            stop: stop
+        )
+        for line in session.endpointSummary { printError(line) }
 
         let outcome = try await evaluation.finish(
             finished,
@@ -145,7 +154,8 @@ struct RunCommand: AsyncParsableCommand {
                 "samples": String(sampling.samples),
             ],
             data: dataOptions.data,
-            output: output.map { URL(fileURLWithPath: $0) }
+            output: output.map { URL(fileURLWithPath: $0) },
+            card: card
         )
         let report = outcome.report
         if json {
@@ -162,10 +172,53 @@ struct RunCommand: AsyncParsableCommand {
             )
             throw ExitCode(130)
         }
+        if stop.isStopped, card == nil, !cardOptions.noCard {
+            printError("interrupted during the robustness card: run the same command again to finish it")
+            throw ExitCode(130)
+        }
         let unrecoverable = outcome.unrecoverable
         if unrecoverable > 0 {
             printError("\(unrecoverable) item(s) failed after every retry; run the same command again to retry them")
             throw ExitCode(1)
+        }
+    }
+
+    /// The run's robustness card, unless `--no-card`, or the run was interrupted, sampled (`--samples`) or sent as a
+    /// batch (then a note says how to get one). A card that fails is reported and left out; the run stands.
+    private func robustnessCard(
+        _ resolved: ResolvedSuite,
+        run: RunRecord,
+        evaluation: EvaluationSession,
+        runner: EvaluationRunner,
+        stop: StopSignal
+    ) async throws -> RunCard? {
+        guard let settings = cardOptions.settings(managedLocal: evaluation.model.isManagedLocal),
+            run.status != .interrupted, !stop.isStopped
+        else { return nil }
+        if batchOptions.batch || sampling.samples > 1 {
+            printError(
+                "note: no robustness card for \(batchOptions.batch ? "a batch run" : "a sampled run (--samples)"); `culturelens robustness \(run.suite) --perturb order` gives one"
+            )
+            return nil
+        }
+        printError("robustness card: asking a sample again under every option rotation (--no-card skips it)")
+        let renderer = ProgressRenderer()
+        defer { renderer.finish() }
+        do {
+            return try await evaluation.card(
+                for: resolved.suite,
+                of: run,
+                runner: runner,
+                settings: settings,
+                stop: stop
+            ) {
+                renderer.update($0)
+            }
+        } catch is CancellationError {
+            return nil
+        } catch {
+            printError("warning: the robustness card failed and is left out: \(error)")
+            return nil
         }
     }
 }

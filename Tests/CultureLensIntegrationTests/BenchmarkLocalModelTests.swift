@@ -13,7 +13,8 @@ struct BenchmarkLocalModelTests {
     static func run(_ arguments: [String]) async throws -> [String: Any] {
         let home = try CLIProcess.temporaryDirectory("bench-local-home")
         let output = try await CLIProcess.run(
-            arguments + ["--model", "local", "--json"],
+            // The card has its own local-model test (`LocalModelTests`); the model takes both cores.
+            arguments + ["--model", "local", "--json", "--no-card"],
             environment: ["CULTURELENS_HOME": home],
             timeout: 900
         )

@@ -24,7 +24,7 @@ struct CrashResumeTests {
         }
         let arguments = [
             "run", "starter", "--model", "slow-model", "--base-url", server.baseURL + "/v1",
-            "--scoring", "logprobs", "--api", "completions", "--limit", "40", "--concurrency", "2",
+            "--scoring", "logprobs", "--api", "completions", "--limit", "40", "--concurrency", "2", "--no-card",
         ]
         let environment = ["CULTURELENS_HOME": home]
         let process = try CLIProcess.start(arguments, environment: environment, logFolder: logs)

@@ -19,7 +19,7 @@ struct EndpointPoolCLITests {
         let output = try await CLIProcess.run(
             [
                 "run", "starter", "--model", "fake-model", "--base-url", dead, "--base-url", server.baseURL + "/v1",
-                "--limit", "20", "--json", "--rpm", "6000", "--connect-timeout", "3",
+                "--limit", "20", "--json", "--rpm", "6000", "--connect-timeout", "3", "--no-card",
             ],
             environment: ["CULTURELENS_HOME": home]
         )

@@ -192,7 +192,7 @@ struct InglehartWelzelLocalModelTests {
     @Test func aLimitedRunOnTheLocalModelFinishesAndCountsUnparseableAnswers() async throws {
         let home = try CLIProcess.temporaryDirectory("iw-local-home")
         let output = try await CLIProcess.run(
-            ["run", "inglehart-welzel", "--model", "local", "--limit", "20", "--json"],
+            ["run", "inglehart-welzel", "--model", "local", "--limit", "20", "--json", "--no-card"],
             environment: ["CULTURELENS_HOME": home],
             timeout: 900
         )

@@ -56,8 +56,12 @@ struct LocalModelTests {
         let reopened = try SQLiteResultStore(path: storePath)
         #expect(try await reopened.results(runID: first.run.id).count == 24)
         let secondModel = ManagedLocalModel(server: configuration, timeout: 300, maxConnections: 4)
-        let second = try await EvaluationRunner(model: secondModel, store: reopened, configuration: runner.configuration)
-            .run(suite, toolVersion: "test")
+        let second = try await EvaluationRunner(
+            model: secondModel,
+            store: reopened,
+            configuration: runner.configuration
+        )
+        .run(suite, toolVersion: "test")
         #expect(second.results.count == 24)
         #expect(second.results.allSatisfy { $0.cached })
         #expect(!secondModel.isStarted)
@@ -67,11 +71,44 @@ struct LocalModelTests {
         #expect(!log.isEmpty)
     }
 
+    /// The run card on the real model: a small sample under every rotation, and the determinism check (on by
+    /// default for the managed model) re-sending requests past the cache to the real llama.cpp server.
+    @Test func runCardOnTheLocalModelMeasuresTheDeterminismFloor() async throws {
+        _ = try Self.installation()
+        let home = try CLIProcess.temporaryDirectory("card-local")
+        let output = try await CLIProcess.run(
+            [
+                "run", "starter", "--limit", "16", "--json", "--concurrency", "2", "--card-minimum", "8",
+                "--determinism-sample", "8",
+            ],
+            environment: ["CULTURELENS_HOME": home],
+            timeout: 900
+        )
+        #expect(output.status == 0, "\(output.stderr)")
+        let document = try #require(try JSONSerialization.jsonObject(with: Data(output.stdout.utf8)) as? [String: Any])
+        let card = try #require(document["card"] as? [String: Any])
+        #expect((card["sample"] as? [String: Any])?["items"] as? Int == 8)
+        let determinism = try #require(card["determinism"] as? [String: Any])
+        #expect(determinism["requests"] as? Int == 8)
+        let compared = try #require(determinism["compared"] as? Int)
+        #expect(compared + (determinism["failed"] as? Int ?? -1) == 8)
+        #expect(compared > 0)
+        let largest = try #require(determinism["max_abs_delta"] as? Double)
+        #expect(largest >= 0 && largest < 0.5)
+        let verdicts = try #require(card["verdicts"] as? [[String: Any]])
+        #expect(verdicts.contains { $0["check"] as? String == "determinism" })
+        // Gemma 3 270M puts most of its mass outside the option letters and leans on the first letter.
+        #expect(verdicts.contains { $0["check"] as? String == "outside_mass" })
+        let aBias = try #require((card["a_bias"] as? [String: Any])?["value"] as? Double)
+        #expect(aBias > 0)
+        #expect(["caution", "unreliable"].contains(card["level"] as? String))
+    }
+
     @Test func killedCLILeavesNoServerAndResumes() async throws {
         _ = try Self.installation()
         let home = try CLIProcess.temporaryDirectory("orphan-home")
         let logs = try CLIProcess.temporaryDirectory("orphan-logs")
-        let arguments = ["run", "starter", "--limit", "20", "--concurrency", "2"]
+        let arguments = ["run", "starter", "--limit", "20", "--concurrency", "2", "--no-card"]
         let environment = ["CULTURELENS_HOME": home]
         let process = try CLIProcess.start(arguments, environment: environment, logFolder: logs)
 

@@ -131,7 +131,7 @@ struct PreferencesCLITests {
 struct PreferencesLocalModelTests {
     @Test func aLimitedValueTradeoffsRunOnTheLocalModelFinishes() async throws {
         let output = try await CLIProcess.run(
-            ["run", "value-tradeoffs", "--model", "local", "--limit", "12", "--json"],
+            ["run", "value-tradeoffs", "--model", "local", "--limit", "12", "--json", "--no-card"],
             environment: ["CULTURELENS_HOME": try CLIProcess.temporaryDirectory("preferences-local")],
             timeout: 900
         )

@@ -1,4 +1,5 @@
 import CultureLensCore
+import CultureLensDatasets
 import CultureLensModels
 import CultureLensStore
 import CultureLensTesting
@@ -31,6 +32,111 @@ struct RobustnessCLITests {
         try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
     }
 
+    @Test func everyRunCarriesItsRobustnessCard() async throws {
+        let home = try CLIProcess.temporaryDirectory("card-home")
+        let out = try CLIProcess.temporaryDirectory("card-out")
+        let server = try await Self.letterBiasedServer()
+        defer { Task { try? await server.shutdown() } }
+        let model = [
+            "--model", "fake-model", "--base-url", server.baseURL + "/v1", "--api", "completions", "--scoring",
+            "logprobs",
+        ]
+        let environment = ["CULTURELENS_HOME": home]
+
+        let first = try await CLIProcess.run(
+            ["run", "starter", "--limit", "30", "--json", "--output", out] + model,
+            environment: environment
+        )
+        #expect(first.status == 0, "\(first.stderr)")
+        let document = try Self.object(first.stdout)
+        let card = try #require(document["card"] as? [String: Any])
+        let sample = try #require(card["sample"] as? [String: Any])
+        // 10% of 30 is 3, the minimum is 20.
+        #expect(sample["items"] as? Int == 20)
+        #expect(sample["eligible"] as? Int == 30)
+        #expect(sample["variants"] as? [String] == ["default", "order=rot1", "order=rot2", "order=rot3"])
+        let requests = try #require(sample["requests"] as? Int)
+        #expect(requests == 60)
+        // The run's 30 requests, then the card's rotations; the default order comes from the cache, and a
+        // three-option story's rotation 3 is its default order again (one prompt, asked once).
+        let ids = try #require(sample["item_ids"] as? [String])
+        let choices = Dictionary(uniqueKeysWithValues: StarterSuite.suite.items.map { ($0.id, $0.choices.count) })
+        let rotations = try ids.map { try #require(choices[$0]) - 1 }.reduce(0, +)
+        let stories = try ids.filter { try #require(choices[$0]) == 3 }.count
+        #expect(server.requestCount == 30 + rotations)
+        // The endpoint always prefers the letter A: every lettered answer follows the first shown option; the
+        // stories are answered by word (Yes), whatever its place.
+        #expect(card["level"] as? String == "unreliable")
+        let flipRate = try #require((card["flip_rate"] as? [String: Any])?["value"] as? Double)
+        #expect(abs(flipRate - Double(20 - stories) / 20) < 1e-12)
+        #expect(stories < 20)
+        let aBias = try #require((card["a_bias"] as? [String: Any])?["value"] as? Double)
+        #expect(aBias > 0.3)
+        let verdicts = try #require(card["verdicts"] as? [[String: Any]])
+        #expect(verdicts.first?["check"] as? String == "flip_rate")
+        #expect(card["determinism"] == nil, "off by default for a remote endpoint")
+        let summary = try #require(card["summary"] as? String)
+        #expect(summary.hasPrefix("flips under option rotation on \(Int((flipRate * 100).rounded()))% of items"))
+        // results.json carries the same card.
+        let written = try Self.object(try String(contentsOfFile: out + "/results.json", encoding: .utf8))
+        #expect((written["card"] as? [String: Any])?["summary"] as? String == summary)
+
+        // The store: the card's answers are a run of their own, marked as this run's card; the card is attached.
+        let store = try SQLiteResultStore(path: home + "/culturelens.sqlite")
+        let runs = try await store.runs()
+        let main = try #require(runs.first { $0.cardOf == nil })
+        let cardRun = try #require(runs.first { $0.cardOf != nil })
+        #expect(cardRun.cardOf == main.id)
+        #expect(sample["run_id"] as? String == cardRun.id)
+        #expect(cardRun.itemCount == 20)
+        let attached = try #require(try await store.runAttachment(id: main.id, name: "card"))
+        let stored = try #require(try JSONSerialization.jsonObject(with: attached) as? [String: Any])
+        #expect(stored["summary"] as? String == summary)
+
+        // Again, as a table: everything from the cache, the verdict beside the headline.
+        let count = server.requestCount
+        let table = try await CLIProcess.run(["run", "starter", "--limit", "30"] + model, environment: environment)
+        #expect(table.status == 0, "\(table.stderr)")
+        #expect(server.requestCount == count)
+        #expect(table.stdout.contains("n=30; " + summary))
+        #expect(table.stdout.contains("robustness card: 20 of 30 items × 4 option orders (seed 0; 60 new requests"))
+        #expect(table.stdout.contains("[unreliable] puts "))
+
+        // The determinism check re-sends requests past the cache; this endpoint answers identically.
+        let checked = try await CLIProcess.run(
+            ["run", "starter", "--limit", "30", "--json", "--determinism-check", "--determinism-sample", "5"] + model,
+            environment: environment
+        )
+        #expect(checked.status == 0, "\(checked.stderr)")
+        #expect(server.requestCount == count + 5)
+        let determinism = try #require(
+            (try Self.object(checked.stdout)["card"] as? [String: Any])?["determinism"] as? [String: Any]
+        )
+        #expect(determinism["compared"] as? Int == 5)
+        #expect(determinism["argmax_flips"] as? Int == 0)
+        #expect(determinism["max_abs_delta"] as? Double == 0)
+
+        // The HTML report shows the card under the headline.
+        let report = try await CLIProcess.run(
+            ["report", out, "--output", out + "/report.html"],
+            environment: environment
+        )
+        #expect(report.status == 0, "\(report.stderr)")
+        let html = try String(contentsOfFile: out + "/report.html", encoding: .utf8)
+        #expect(html.contains("class=\"headline-verdict level-unreliable\""))
+        #expect(html.contains(">Robustness card<"))
+
+        let skipped = try await CLIProcess.run(
+            ["run", "starter", "--limit", "30", "--json", "--no-card"] + model,
+            environment: environment
+        )
+        #expect(skipped.status == 0)
+        #expect(try Self.object(skipped.stdout)["card"] == nil)
+        let conflicting = try await CLIProcess.run(["run", "starter", "--no-card", "--determinism-check"])
+        #expect(conflicting.status == 2)
+        #expect(conflicting.stderr.contains("--determinism-check is part of the card"))
+    }
+
     @Test func robustnessCardThroughTheCLIReusesThePlainRunAndCountsFailures() async throws {
         let home = try CLIProcess.temporaryDirectory("rob-home")
         let out = try CLIProcess.temporaryDirectory("rob-out")
@@ -42,11 +148,13 @@ struct RobustnessCLITests {
         ]
         let environment = ["CULTURELENS_HOME": home]
 
+        // Without the run's own card, whose rotations would answer part of the grid from the cache.
         let plain = try await CLIProcess.run(
-            ["run", "starter", "--limit", "12", "--json"] + model,
+            ["run", "starter", "--limit", "12", "--json", "--no-card"] + model,
             environment: environment
         )
         #expect(plain.status == 0, "\(plain.stderr)")
+        #expect(try Self.object(plain.stdout)["card"] == nil)
         let requestsAfterPlain = server.requestCount
 
         let output = try await CLIProcess.run(
@@ -151,8 +259,9 @@ struct RobustnessCLITests {
         #expect(b.status == 0, "\(b.stderr)")
         let store = try SQLiteResultStore(path: home + "/culturelens.sqlite")
         let runs = try await store.runs()
-        let runA = try #require(runs.first { $0.model == "model-a" })
-        let runB = try #require(runs.first { $0.model == "model-b" })
+        // Each run's robustness card is a store run of its own (`card_of`): not one to compare.
+        let runA = try #require(runs.first { $0.model == "model-a" && $0.cardOf == nil })
+        let runB = try #require(runs.first { $0.model == "model-b" && $0.cardOf == nil })
 
         let output = try await CLIProcess.run(
             ["compare", runA.id, String(runB.id.prefix(8)), "--json"],

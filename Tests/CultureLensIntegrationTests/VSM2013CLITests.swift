@@ -123,7 +123,10 @@ struct VSM2013CLITests {
 struct VSM2013LocalModelTests {
     @Test func aLimitedRunOnTheLocalModelFinishes() async throws {
         let output = try await CLIProcess.run(
-            ["run", "vsm-2013", "--data", TestData.url("vsm2013").path, "--model", "local", "--limit", "48", "--json"],
+            [
+                "run", "vsm-2013", "--data", TestData.url("vsm2013").path, "--model", "local", "--limit", "48",
+                "--json", "--no-card",
+            ],
             environment: ["CULTURELENS_HOME": try CLIProcess.temporaryDirectory("vsm-local")],
             timeout: 900
         )

@@ -53,10 +53,9 @@ struct StreamedExportTests {
         let (resultsJSON, samplesJSONL) = try Self.inMemoryFiles(run: run, results: stored, settings: settings)
         try await Self.withDirectory { directory in
             let summary = try await RunReport.write(
-                run: run,
+                RunReport(run: run, settings: settings),
                 suite: Fixtures.suite,
                 store: store,
-                settings: settings,
                 to: directory,
                 pageSize: pageSize
             )
@@ -85,7 +84,13 @@ struct StreamedExportTests {
             settings: [:]
         )
         try await Self.withDirectory { directory in
-            try await RunReport.write(run: run, suite: Fixtures.suite, store: store, to: directory, pageSize: 10)
+            try await RunReport.write(
+                RunReport(run: run),
+                suite: Fixtures.suite,
+                store: store,
+                to: directory,
+                pageSize: 10
+            )
             #expect(try Data(contentsOf: directory.appendingPathComponent("results.json")) == resultsJSON)
             #expect(try Data(contentsOf: directory.appendingPathComponent("samples.jsonl")) == samplesJSONL)
             let names = try FileManager.default.contentsOfDirectory(atPath: directory.path).sorted()

@@ -227,6 +227,8 @@ struct DashboardStoreFailureTests {
         func runLabels() async throws -> [String: String] { [:] }
         func setRunLabel(id: String, label: String?) async throws -> Bool { throw Failure() }
         func deleteRun(id: String) async throws -> Bool { throw Failure() }
+        func setRunAttachment(id: String, name: String, data: Data) async throws -> Bool { throw Failure() }
+        func runAttachment(id: String, name: String) async throws -> Data? { throw Failure() }
         func openRun(_ run: RunRecord) async throws -> RunRecord { throw Failure() }
         func updateRun(_ run: RunRecord) async throws { throw Failure() }
         func cachedResponse(key: String) async throws -> ModelResponse? { throw Failure() }
@@ -234,7 +236,8 @@ struct DashboardStoreFailureTests {
     }
 
     @Test func unreadableStore() async throws {
-        let app = DashboardServer(store: BrokenStore(), configuration: .init(token: DashboardFixture.token)).makeApplication()
+        let app = DashboardServer(store: BrokenStore(), configuration: .init(token: DashboardFixture.token))
+            .makeApplication()
         try await app.test(.router) { client in
             try await client.execute(uri: "/", method: .get) { response in
                 #expect(response.status == .internalServerError)

@@ -189,13 +189,9 @@ func export(path: String, count: Int, output: String) async throws {
     }
     let prepared = seconds(since: start)
     let exportStart = ContinuousClock.now
-    let summary = try await RunReport.write(
-        run: run,
-        suite: suite,
-        store: store,
-        settings: ["concurrency": "32"],
-        to: URL(fileURLWithPath: output)
-    )
+    // The summary is counted from the store as the results are exported.
+    let template = RunReport(run: run, settings: ["concurrency": "32"])
+    let summary = try await RunReport.write(template, suite: suite, store: store, to: URL(fileURLWithPath: output))
     let exporting = seconds(since: exportStart)
     guard summary.done == count else {
         FileHandle.standardError.write(Data("exported \(summary.done) results, expected \(count)\n".utf8))
