@@ -25,9 +25,7 @@ extension SQLiteResultStore {
     /// - Returns: Whether the run exists.
     public func setRunLabel(id: String, label: String?) async throws -> Bool {
         try await pool.write { db in
-            guard try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM runs WHERE id = ?", arguments: [id]) ?? 0 > 0 else {
-                return false
-            }
+            guard try Self.runExists(id, in: db) else { return false }
             try db.execute(
                 sql: """
                     CREATE TABLE IF NOT EXISTS run_labels (
@@ -67,9 +65,7 @@ extension SQLiteResultStore {
     /// - Returns: Whether the run exists.
     public func setRunAttachment(id: String, name: String, data: Data) async throws -> Bool {
         try await pool.write { db in
-            guard try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM runs WHERE id = ?", arguments: [id]) ?? 0 > 0 else {
-                return false
-            }
+            guard try Self.runExists(id, in: db) else { return false }
             try db.execute(
                 sql: """
                     CREATE TABLE IF NOT EXISTS run_attachments (
@@ -99,6 +95,11 @@ extension SQLiteResultStore {
                 arguments: [id, name]
             )
         }
+    }
+
+    /// Whether run `id` is stored: labels and attachments are only kept for runs that exist.
+    private static func runExists(_ id: String, in db: Database) throws -> Bool {
+        try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM runs WHERE id = ?", arguments: [id]) ?? 0 > 0
     }
 }
 

@@ -28,6 +28,14 @@ struct RobustnessCLITests {
         }
     }
 
+    /// `--model fake-model` at `server`, completions with logprob scoring (no capability probe).
+    static func modelArguments(_ server: ScriptedHTTPServer) -> [String] {
+        [
+            "--model", "fake-model", "--base-url", server.baseURL + "/v1", "--api", "completions", "--scoring",
+            "logprobs",
+        ]
+    }
+
     static func object(_ text: String) throws -> [String: Any] {
         try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
     }
@@ -37,10 +45,7 @@ struct RobustnessCLITests {
         let out = try CLIProcess.temporaryDirectory("card-out")
         let server = try await Self.letterBiasedServer()
         defer { Task { try? await server.shutdown() } }
-        let model = [
-            "--model", "fake-model", "--base-url", server.baseURL + "/v1", "--api", "completions", "--scoring",
-            "logprobs",
-        ]
+        let model = Self.modelArguments(server)
         let environment = ["CULTURELENS_HOME": home]
 
         let first = try await CLIProcess.run(
@@ -142,10 +147,7 @@ struct RobustnessCLITests {
         let out = try CLIProcess.temporaryDirectory("rob-out")
         let server = try await Self.letterBiasedServer()
         defer { Task { try? await server.shutdown() } }
-        let model = [
-            "--model", "fake-model", "--base-url", server.baseURL + "/v1", "--api", "completions", "--scoring",
-            "logprobs",
-        ]
+        let model = Self.modelArguments(server)
         let environment = ["CULTURELENS_HOME": home]
 
         // Without the run's own card, whose rotations would answer part of the grid from the cache.
