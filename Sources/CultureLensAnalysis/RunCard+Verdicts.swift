@@ -294,6 +294,8 @@ extension RunCard {
             }
             return String(format: signed ? "%+.3f" : "%.3f", value)
         }
-        return "[\(text(low))–\(text(high))\(asPercent ? "%" : ""), n = \(figure.n)]"
+        // A dash between signed numbers reads as a minus: signed intervals say "to".
+        let unit = asPercent ? (signed ? " points" : "%") : ""
+        return "[\(text(low))\(signed ? " to " : "–")\(text(high))\(unit), n = \(figure.n)]"
     }
 }
