@@ -19,7 +19,10 @@ extension EvaluationRunner {
             let outcome = scorer.score(response, prompt: prompt, item: item)
             return outcome.failure == nil ? outcome.distribution : nil
         }
-        guard let cached = try await store.cachedResponse(key: request.cacheKey(model: model.identity.name)) else {
+        // Not in the cache, or over the request budget: nothing to compare, nothing sent.
+        guard let cached = try await store.cachedResponse(key: request.cacheKey(model: model.identity.name)),
+            budget?.take() ?? true
+        else {
             return Replay(stored: nil, fresh: nil)
         }
         do {

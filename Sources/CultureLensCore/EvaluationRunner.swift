@@ -81,6 +81,8 @@ public struct EvaluationRunner: Sendable {
     public var store: any ResultStore
     /// Settings.
     public var configuration: Configuration
+    /// A cap on the model calls of runs with a stop signal (`run --max-requests`), shared by copies of the runner.
+    public var budget: RequestBudget?
     private let builder = PromptBuilder()
 
     /// Creates a runner.
@@ -297,13 +299,24 @@ public struct EvaluationRunner: Sendable {
         let request = request(for: prompt, item: item)
         let key = request.cacheKey(model: model.identity.name)
         var result = ItemResult.unanswered(
-            runID: runID, item: item, index: index, variant: variant.id, prompt: prompt.displayText, cacheKey: key)
+            runID: runID,
+            item: item,
+            index: index,
+            variant: variant.id,
+            prompt: prompt.displayText,
+            cacheKey: key
+        )
         var entry: CacheEntry?
         let response: ModelResponse
         if let hit = try await store.cachedResponse(key: key) {
             response = hit
             result.cached = true
         } else {
+            // Over the request budget: raise the stop, and leave this item (not sent) for the next invocation.
+            if let stop, let budget, !budget.take() {
+                stop.stop()
+                return nil
+            }
             do {
                 let reply: ModelReply
                 if let requests {
