@@ -41,7 +41,7 @@ extension EveryEvalEverRecord {
         var seen: Set<String> = []
         var results: [DataValue] = []
         for (key, value) in sectionValues {
-            for var figure in Self.figures(in: value, path: [key]) {
+            for var figure in Self.figures(in: value, path: [key], under: key) {
                 var path = figure.path
                 var copy = 2
                 while !seen.insert(path).inserted {
@@ -56,23 +56,24 @@ extension EveryEvalEverRecord {
     }
 
     /// Figures in `value`: objects with a numeric value key and an `n` (`mean` and `ece` also need `ci_low`).
-    static func figures(in value: DataValue, path: [String]) -> [Figure] {
+    /// `under` is the last object key on the path (array elements keep their array's key).
+    static func figures(in value: DataValue, path: [String], under: String) -> [Figure] {
         switch value {
         case .array(let elements):
             return elements.enumerated().flatMap { index, element in
                 let name = ["key", "id", "factor", "variant", "country", "name"].lazy.compactMap { element[$0]?.text }
                     .first
-                return figures(in: element, path: path + [name ?? String(index)])
+                return figures(in: element, path: path + [name ?? String(index)], under: under)
             }
         case .object(let entries):
-            if let figure = figure(value, path: path) { return [figure] }
-            return entries.flatMap { figures(in: $0.value, path: path + [$0.key]) }
+            if let figure = figure(value, path: path, under: under) { return [figure] }
+            return entries.flatMap { figures(in: $0.value, path: path + [$0.key], under: $0.key) }
         default:
             return []
         }
     }
 
-    static func figure(_ value: DataValue, path: [String]) -> Figure? {
+    static func figure(_ value: DataValue, path: [String], under: String) -> Figure? {
         // A figure over no observations says nothing (an accuracy of 0 with the interval 0–1): left out.
         guard let n = value["n"]?.number, n == n.rounded(), n > 0 else { return nil }
         for key in valueKeys {
@@ -81,12 +82,11 @@ extension EveryEvalEverRecord {
             let high = value["ci_high"].flatMap(\.number)
             if key == "mean" || key == "ece", low == nil { continue }
             // The figure's own name for what it measures, else its value key, else the key it sits under.
-            let lastKey = path.last ?? key
             let metric: String
             if case .string(let named)? = value["metric"] {
                 metric = named
             } else if key == "value" || key == "mean" {
-                metric = lastKey
+                metric = under
             } else {
                 metric = key
             }

@@ -1,5 +1,4 @@
 public import CultureLensCore
-import CultureLensDatasets
 public import CultureLensFormats
 public import Foundation
 

@@ -98,6 +98,31 @@ struct EveryEvalEverTests {
         #expect(details["run.settings"]?.text == #"{"concurrency":"4","seed":"7"}"#)
     }
 
+    @Test func typedSectionsGiveTheirFiguresAndMetricsAreNamedByWhatTheyMeasure() throws {
+        var run = try Self.record().run
+        let confidences = (0..<40).map { Double($0 % 10) / 10 + 0.05 }
+        let calibration = try Calibration(confidences: confidences, correct: confidences.map { $0 > 0.5 })
+        run.calibration = calibration
+        let record = EveryEvalEverRecord(run: run)
+        let results = record.evaluationResults
+        func result(_ id: String) -> DataValue? { results.first { $0["evaluation_result_id"]?.text == id } }
+        let ece = try #require(result("calibration"))
+        #expect(ece["score_details"]?["score"]?.number == calibration.ece)
+        #expect(ece["score_details"]?["uncertainty"]?["confidence_interval"]?["lower"]?.number == calibration.ciLow)
+        #expect(ece["metric_config"]?["metric_id"]?.text == "culturelens.ece")
+        #expect(ece["metric_config"]?["lower_is_better"] == .bool(true))
+        #expect(record.sections["results.calibration"] != nil)
+        // Reliability bins have no value of their own: carried in the section, not listed as figures.
+        #expect(!results.contains { $0["evaluation_result_id"]?.text?.hasPrefix("calibration.bins") == true })
+        #expect(result("summary.per_topic.food.accuracy")?["metric_config"]?["metric_id"]?.text == "accuracy")
+        let variant = try #require(result("robustness.per_variant.reversed"))
+        #expect(variant["metric_config"]?["metric_id"]?.text == "culturelens.per_variant")
+        #expect(variant["metric_config"]?["min_score"] == .null)
+        let flips = try #require(result("robustness.flip_rate"))
+        #expect(flips["metric_config"]?["lower_is_better"] == .bool(true))
+        #expect(flips["score_details"]?["uncertainty"]?["confidence_interval"]?["method"]?.text == "wilson")
+    }
+
     @Test func filesFollowTheDatastoreLayoutWithAVersion4UUID() throws {
         let record = try Self.record()
         let uuid = record.fileUUID
