@@ -99,6 +99,56 @@ struct ExportCLITests {
         #expect(kto.allSatisfy { $0.contains("\"run_id\":\"\(runID)\"") })
     }
 
+    /// A survey scored from responses: a pair per culture whose majority answer the model's is not, its prompt
+    /// led by the culture's persona line; GlobalOpinionQA is CC-BY-NC-SA-4.0, so every row is marked and
+    /// `--licence-filter commercial` drops them all.
+    @Test func surveyAnswersOffACulturesMajorityBecomePairsMarkedNonCommercial() async throws {
+        let data = try BenchmarkFixtures.write(BenchmarkFixtures.globalOpinionQA, named: "global_opinions.csv")
+        let responses = try BenchmarkFixtures.write(
+            """
+            {"index": 0, "distribution": [0.6, 0.3, 0.1]}
+            {"index": 1, "samples": [0, 0, 1, 3]}
+            {"index": 2, "answer": "B"}
+            """,
+            named: "r.jsonl"
+        )
+        let out = try CLIProcess.temporaryDirectory("export-survey")
+        let scored = try await CLIProcess.run([
+            "score", "globalopinionqa", "--data", data.path, "--responses", responses.path, "--output", out,
+        ])
+        #expect(scored.status == 0, "\(scored.stderr)")
+        let file = out + "/dpo.jsonl"
+        let output = try await CLIProcess.run(["export", "preferences", out, "--data", data.path, "--output", file])
+        #expect(output.status == 0, "\(output.stderr)")
+        #expect(output.stdout.contains("non-commercial pairs (marked): 3"), "\(output.stdout)")
+        let rows = try String(contentsOfFile: file, encoding: .utf8).split(separator: "\n").map { line in
+            try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
+        }
+        // Hand-checked: trust (model "A lot"; Japan's majority "Not at all", Belgium agrees), democracy (model
+        // "Very important"; Pakistan's majority "DK/Refused", Japan's tie goes to the first option), second language
+        // (model "No"; Japan's majority "Yes, they should").
+        let pairs = rows.map { [$0["culture"] as? String, $0["chosen"] as? String, $0["rejected"] as? String] }
+        #expect(
+            pairs == [
+                ["JP", "Not at all", "A lot"], ["Pakistan (Non-national sample)", "DK/Refused", "Very important"],
+                ["JP", "Yes, they should", "No"],
+            ]
+        )
+        #expect(
+            rows.allSatisfy { $0["non_commercial"] as? Bool == true && $0["licence"] as? String == "CC-BY-NC-SA-4.0" }
+        )
+        #expect(rows.allSatisfy { $0["reason"] as? String == "not_majority" })
+        #expect(
+            (rows[0]["prompt"] as? String)?.hasPrefix("Answer as a typical person from Japan would answer.\n") == true
+        )
+        let commercial = try await CLIProcess.run([
+            "export", "preferences", out, "--data", data.path, "--output", file, "--licence-filter", "commercial",
+        ])
+        #expect(commercial.status == 0, "\(commercial.stderr)")
+        #expect(commercial.stdout.contains("dropped by --licence-filter: 3"), "\(commercial.stdout)")
+        #expect(try String(contentsOfFile: file, encoding: .utf8).isEmpty)
+    }
+
     @Test func anUnknownRunFailsNamingIt() async throws {
         let home = try CLIProcess.temporaryDirectory("export-none")
         let output = try await CLIProcess.run(
