@@ -103,19 +103,7 @@ struct ExportCLITests {
     /// led by the culture's persona line; GlobalOpinionQA is CC-BY-NC-SA-4.0, so every row is marked and
     /// `--licence-filter commercial` drops them all.
     @Test func surveyAnswersOffACulturesMajorityBecomePairsMarkedNonCommercial() async throws {
-        let data = try BenchmarkFixtures.write(BenchmarkFixtures.globalOpinionQA, named: "global_opinions.csv")
-        let responses = try BenchmarkFixtures.write(
-            """
-            {"index": 0, "distribution": [0.6, 0.3, 0.1]}
-            {"index": 1, "samples": [0, 0, 1, 3]}
-            {"index": 2, "answer": "B"}
-            """,
-            named: "r.jsonl"
-        )
-        let out = try CLIProcess.temporaryDirectory("export-survey")
-        let scored = try await CLIProcess.run([
-            "score", "globalopinionqa", "--data", data.path, "--responses", responses.path, "--output", out,
-        ])
+        let (data, _, out, scored) = try await BenchmarkCLITests.scoreGlobalOpinionQA()
         #expect(scored.status == 0, "\(scored.stderr)")
         let file = out + "/dpo.jsonl"
         let output = try await CLIProcess.run(["export", "preferences", out, "--data", data.path, "--output", file])
