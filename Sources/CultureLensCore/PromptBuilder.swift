@@ -165,7 +165,7 @@ public struct PromptBuilder: Sendable {
     /// The persona line. 0 is the plain wording; 1 is the AlKhamissi et al. (2024) wording used by RnR's
     /// steerability code (without its answer-format sentence, which the item's own instruction gives); 2 asks for
     /// the median person.
-    static func personaInstruction(template: Int, name: String) -> String {
+    package static func personaInstruction(template: Int, name: String) -> String {
         switch template % personaTemplateCount {
         case 1:
             return

@@ -110,15 +110,11 @@ struct CompareCommand: AsyncParsableCommand {
     }
 
     private func load(record reference: String, store: any ResultStore) async throws -> LoadedRun {
-        var record = try await store.run(id: reference)
-        if record == nil {
-            let matches = try await store.runs().filter { $0.id.hasPrefix(reference) }
-            if matches.count > 1 {
-                throw CompareError(
-                    message: "run id prefix '\(reference)' is ambiguous: \(matches.map(\.id).joined(separator: ", "))"
-                )
-            }
-            record = matches.first
+        let record: RunRecord?
+        do {
+            record = try await store.run(matching: reference)
+        } catch let error as AmbiguousRunReference {
+            throw CompareError(message: error.description)
         }
         guard let record else {
             throw CompareError(message: "no run '\(reference)' in \(storeOptions.location) and no such directory")

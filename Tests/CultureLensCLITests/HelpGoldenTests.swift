@@ -8,13 +8,22 @@ import Testing
 /// `--help` of the tool and of every subcommand, rendered in-process at 100 columns and compared with the golden
 /// files in `Golden/` (`CULTURELENS_RECORD_GOLDEN=1` rewrites them, and fails).
 struct HelpGoldenTests {
+    /// The tool, its subcommands and theirs (`export eee`).
     static let commands: [any ParsableCommand.Type] =
-        [CultureLensTool.self] + CultureLensTool.configuration.subcommands
+        [CultureLensTool.self]
+        + CultureLensTool.configuration.subcommands.flatMap { [$0] + $0.configuration.subcommands }
 
-    static var directory: URL { URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Golden") }
+    static var directory: URL {
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Golden")
+    }
 
+    /// `NAME-help.txt`; a nested subcommand's name is prefixed with its parent's (`export-eee-help.txt`).
     static func goldenName(_ command: any ParsableCommand.Type) -> String {
-        (command.configuration.commandName ?? "culturelens") + "-help.txt"
+        let parent = CultureLensTool.configuration.subcommands.first {
+            $0.configuration.subcommands.contains { $0 == command }
+        }
+        let names = [parent?.configuration.commandName, command.configuration.commandName ?? "culturelens"]
+        return names.compactMap { $0 }.joined(separator: "-") + "-help.txt"
     }
 
     /// The text `culturelens SUBCOMMAND --help` prints.

@@ -11,9 +11,12 @@ struct BenchmarkCLITests {
         try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
     }
 
-    /// `culturelens score globalopinionqa --data FIXTURE.csv --responses R.jsonl --json`: per-country similarity
-    /// equals the hand computation (Python, from the definition) to 1e-9.
-    @Test func scoreGlobalOpinionQAMatchesHandComputation() async throws {
+    /// `culturelens score globalopinionqa --data FIXTURE.csv --responses R.jsonl --json --output OUT` on the fixture
+    /// questions, answered with a distribution (0: "A lot"), samples (1: mostly "Very important") and a raw answer
+    /// (2: "B", "No"); also the input of `ExportCLITests`.
+    static func scoreGlobalOpinionQA() async throws -> (
+        data: URL, responses: URL, out: String, output: CLIProcess.Output
+    ) {
         let data = try BenchmarkFixtures.write(BenchmarkFixtures.globalOpinionQA, named: "global_opinions.csv")
         let responses = try BenchmarkFixtures.write(
             """
@@ -27,6 +30,13 @@ struct BenchmarkCLITests {
         let output = try await CLIProcess.run([
             "score", "globalopinionqa", "--data", data.path, "--responses", responses.path, "--json", "--output", out,
         ])
+        return (data, responses, out, output)
+    }
+
+    /// `culturelens score globalopinionqa --data FIXTURE.csv --responses R.jsonl --json`: per-country similarity
+    /// equals the hand computation (Python, from the definition) to 1e-9.
+    @Test func scoreGlobalOpinionQAMatchesHandComputation() async throws {
+        let (data, responses, out, output) = try await Self.scoreGlobalOpinionQA()
         #expect(output.status == 0, "\(output.stderr)")
         let document = try Self.json(output.stdout)
         #expect(Set(document.keys) == ["schema", "version", "tool", "run", "summary", "metrics", "diagnostics"])
