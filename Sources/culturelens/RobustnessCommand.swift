@@ -17,7 +17,8 @@ struct RobustnessCommand: AsyncParsableCommand {
             Every variant is its own cached request, so the default variant is answered from the cache after a \
             plain `run`, and re-running resumes. The card (flip rate, Fleiss' κ, JSD, format spread, A-bias, PriDe, \
             variance decomposition, survey effects in mean-position units, steerability, extrapolability) gives \
-            every figure with n and a seeded 95% cluster-bootstrap CI; see docs/robustness.md. Exit codes as `run`.
+            every figure with n and a seeded 95% cluster-bootstrap CI; see docs/robustness.md. Exit codes as `run` \
+            (3: the --max-requests budget was spent).
             """
     )
 
@@ -78,6 +79,8 @@ struct RobustnessCommand: AsyncParsableCommand {
 
     @Flag(name: .long, help: "Print the results JSON on stdout instead of a table.")
     var json = false
+
+    @OptionGroup var budgetOptions: BudgetOptions
 
     func validate() throws {
         try dataOptions.validate(suite: suite)
@@ -204,7 +207,7 @@ struct RobustnessCommand: AsyncParsableCommand {
             Foundation.exit(130)
         }
         let renderer = ProgressRenderer()
-        let runner = EvaluationRunner(
+        var runner = EvaluationRunner(
             model: CoalescingLanguageModel(session.model),
             store: store,
             configuration: .init(
@@ -215,6 +218,14 @@ struct RobustnessCommand: AsyncParsableCommand {
                 temperature: samples > 1 ? temperature : 0
             )
         )
+        runner.budget = budgetOptions.budget()
+        // The grid multiplies requests: its plan comes before any of them.
+        let estimate = try await runner.estimate(selected, variants: variants)
+        let plan = budgetOptions.planLines(estimate, items: selected.items.count, variants: variants.count)
+        if try budgetOptions.present(plan, estimate: estimate, json: json) {
+            trap.cancel()
+            return
+        }
         let outcome: (run: RunRecord, results: [ItemResult])
         do {
             outcome = try await runner.run(
@@ -273,6 +284,10 @@ struct RobustnessCommand: AsyncParsableCommand {
             print(document.table(), terminator: "")
             if let output { print("results: \(output)/results.json · samples: \(output)/samples.jsonl") }
         }
+        try budgetOptions.checkSpent(
+            runner.budget,
+            saved: "\(outcome.results.count)/\(selected.items.count * variants.count) results saved"
+        )
         if outcome.run.status == .interrupted {
             printError(
                 "interrupted: \(outcome.results.count)/\(selected.items.count * variants.count) results saved; run the same command again to resume"

@@ -48,24 +48,12 @@ struct RunCommand: AsyncParsableCommand {
     @OptionGroup var batchOptions: BatchOptions
     @OptionGroup var cardOptions: CardOptions
 
-    @Option(
-        name: .long,
-        help:
-            "Send at most N model calls in this invocation (cache hits are free, retries count once), the card's included; then stop with exit code 3. Re-run with a higher cap to continue."
-    )
-    var maxRequests: Int?
-
-    @Flag(
-        name: .long,
-        help: "Print what the run would send (requests, cache hits, prompt tokens) and stop before sending any."
-    )
-    var dryRun = false
+    @OptionGroup var budgetOptions: BudgetOptions
 
     func validate() throws {
         try dataOptions.validate(suite: suite)
         _ = try steering.countries(suite: suite)
         if let limit, limit < 1 { throw ValidationError("--limit must be at least 1") }
-        if let maxRequests, maxRequests < 0 { throw ValidationError("--max-requests must be at least 0") }
         guard (1...1024).contains(concurrency) else { throw ValidationError("--concurrency must be 1...1024") }
         if enqueue { try validateEnqueue() }
         if batchOptions.batch { try validateBatch() }
@@ -125,27 +113,23 @@ struct RunCommand: AsyncParsableCommand {
             )
         )
         var runner = evaluation.runner
-        runner.budget = maxRequests.map { RequestBudget(limit: $0) }
+        runner.budget = budgetOptions.budget()
         // The pre-flight estimate, before any request: what the run will send, and what it will cost at most.
         let estimate = try await runner.estimate(resolved.suite, variants: sampling.variants)
-        let plan = planLines(estimate, suite: resolved.suite, managedLocal: session.isManagedLocal)
-        if dryRun {
-            if json {
-                let object: [String: Int] = [
-                    "requests": estimate.requests, "cached": estimate.cached, "to_send": estimate.toSend,
-                    "prompt_tokens_estimate": estimate.promptTokens, "max_output_tokens": estimate.maxOutputTokens,
-                    "card_requests_at_most": cardRequests(resolved.suite),
-                ]
-                FileHandle.standardOutput.write(
-                    try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .prettyPrinted])
-                )
-                print()
-            } else {
-                for line in plan { print(line) }
-            }
+        let plan = budgetOptions.planLines(
+            estimate,
+            items: resolved.suite.items.count,
+            variants: sampling.variants.count,
+            extra: cardPlanLines(resolved.suite, managedLocal: session.isManagedLocal)
+        )
+        if try budgetOptions.present(
+            plan,
+            estimate: estimate,
+            json: json,
+            extra: ["card_requests_at_most": cardRequests(resolved.suite)]
+        ) {
             return
         }
-        for line in plan { printError(line) }
         if batchOptions.batch {
             runner.model = try await batchModel(
                 for: runner,
@@ -203,15 +187,11 @@ struct RunCommand: AsyncParsableCommand {
             print(report.valueTables(), terminator: "")
             if let output { print("results: \(output)/results.json · samples: \(output)/samples.jsonl") }
         }
-        if let budget = runner.budget, budget.isExhausted {
-            printError(
-                "request budget spent: \(budget.used) of --max-requests \(budget.limit) sent; "
-                    + "\(report.summary.done)/\(report.summary.items) items saved"
-                    + (finished.status == .interrupted ? "" : ", the robustness card unfinished")
-                    + "; run again with a higher --max-requests to continue (nothing is asked twice)"
-            )
-            throw ExitCode(3)
-        }
+        try budgetOptions.checkSpent(
+            runner.budget,
+            saved: "\(report.summary.done)/\(report.summary.items) items saved",
+            unfinished: finished.status == .interrupted ? nil : "the robustness card unfinished"
+        )
         if finished.status == .interrupted {
             printError(
                 "interrupted: \(report.summary.done)/\(report.summary.items) items saved; run the same command again to resume"
@@ -275,26 +255,15 @@ struct RunCommand: AsyncParsableCommand {
         return (try? settings.plan.select(from: suite).requests) ?? 0
     }
 
-    /// The pre-flight lines: requests, cache hits, what is left to send and its size, the card's share, the cap.
-    private func planLines(_ estimate: EvaluationRunner.Estimate, suite: Suite, managedLocal: Bool) -> [String] {
-        let variants = sampling.variants.count
-        var lines = [
-            "plan: \(suite.items.count) items × \(variants) variant\(variants == 1 ? "" : "s") = \(estimate.requests) requests · "
-                + "\(estimate.cached) from the cache · \(estimate.toSend) to send (about \(estimate.promptTokens) prompt "
-                + "tokens at 4 characters per token, at most \(estimate.maxOutputTokens) output tokens)"
-        ]
+    /// The plan's line for the card: what it adds at most, and the determinism re-sends.
+    private func cardPlanLines(_ suite: Suite, managedLocal: Bool) -> [String] {
         let card = cardRequests(suite)
-        if card > 0 {
-            let determinism = cardOptions.settings(managedLocal: managedLocal)?.determinismSample ?? 0
-            lines.append(
-                "plan: the robustness card adds at most \(card) requests (--card-budget \(cardOptions.cardBudget), "
-                    + "--no-card skips it)"
-                    + (determinism > 0 ? " and the determinism check re-sends \(determinism)" : "")
-            )
-        }
-        if let maxRequests {
-            lines.append("plan: at most \(maxRequests) model calls in this invocation (--max-requests); then exit 3")
-        }
-        return lines
+        guard card > 0 else { return [] }
+        let determinism = cardOptions.settings(managedLocal: managedLocal)?.determinismSample ?? 0
+        return [
+            "plan: the robustness card adds at most \(card) requests (--card-budget \(cardOptions.cardBudget), "
+                + "--no-card skips it)"
+                + (determinism > 0 ? " and the determinism check re-sends \(determinism)" : "")
+        ]
     }
 }

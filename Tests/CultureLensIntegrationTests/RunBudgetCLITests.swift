@@ -81,4 +81,31 @@ struct RunBudgetCLITests {
         let rotations = try ids.map { try #require(choices[$0]) - 1 }.reduce(0, +)
         #expect(server.requestCount == 30 + rotations)
     }
+
+    @Test func theRobustnessGridHasAPlanAndACap() async throws {
+        let home = try CLIProcess.temporaryDirectory("budget-grid-home")
+        let server = try await RobustnessCLITests.letterBiasedServer()
+        defer { Task { try? await server.shutdown() } }
+        let model = RobustnessCLITests.modelArguments(server)
+        let environment = ["CULTURELENS_HOME": home]
+        // Six four-option items under the default order, reversed and rotations 1–3: 30 requests.
+        let grid = ["robustness", "starter", "--perturb", "order", "--limit", "6", "--bootstrap", "200"]
+
+        let dry = try await CLIProcess.run(grid + ["--dry-run", "--json"] + model, environment: environment)
+        #expect(dry.status == 0, "\(dry.stderr)")
+        let plan = try RobustnessCLITests.object(dry.stdout)
+        #expect(plan["requests"] as? Int == 30)
+        #expect(plan["to_send"] as? Int == 30)
+        #expect(server.requestCount == 0)
+
+        let capped = try await CLIProcess.run(grid + ["--max-requests", "7"] + model, environment: environment)
+        #expect(capped.status == 3, "\(capped.stderr)")
+        #expect(server.requestCount == 7)
+        #expect(capped.stderr.contains("request budget spent: 7 of --max-requests 7 sent; 7/30 results saved"))
+
+        let finished = try await CLIProcess.run(grid + model, environment: environment)
+        #expect(finished.status == 0, "\(finished.stderr)")
+        #expect(finished.stderr.contains("30 requests · 7 from the cache · 23 to send"))
+        #expect(server.requestCount == 30, "nothing asked twice")
+    }
 }
