@@ -97,12 +97,18 @@ public struct EvaluationSession: Sendable {
                     name: RunCard.attachmentName,
                     data: try ResultsDocument.encoder(pretty: false).encode(card)
                 )
+                // The run finished before its card: a new finish time tells a reader that cached the run without
+                // the card (the dashboard) to read it again.
+                var touched = report.run
+                touched.finishedAt = Date()
+                try await store.updateRun(touched)
+                report.run = touched
             }
         }
         let metrics = await resolved.metrics(results: stored.forMetrics, run: run, store: store, data: data)
         if let output {
             _ = try await RunReport.write(report, suite: resolved.suite, store: store, metrics: metrics, to: output)
         }
-        return Outcome(run: run, report: report, metrics: metrics, unrecoverable: stored.unrecoverable)
+        return Outcome(run: report.run, report: report, metrics: metrics, unrecoverable: stored.unrecoverable)
     }
 }

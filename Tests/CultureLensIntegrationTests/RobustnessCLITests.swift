@@ -92,6 +92,9 @@ struct RobustnessCLITests {
         let main = try #require(runs.first { $0.cardOf == nil })
         let cardRun = try #require(runs.first { $0.cardOf != nil })
         #expect(cardRun.cardOf == main.id)
+        // The run is finished again once its card is attached, after the card's own run: readers that cached it
+        // without the card see a new finish time.
+        #expect((main.finishedAt ?? .distantPast) >= (cardRun.finishedAt ?? .distantFuture))
         #expect(sample["run_id"] as? String == cardRun.id)
         #expect(cardRun.itemCount == 20)
         let attached = try #require(try await store.runAttachment(id: main.id, name: "card"))

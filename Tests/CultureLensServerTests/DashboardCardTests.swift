@@ -69,4 +69,22 @@ struct DashboardCardTests {
             }
         }
     }
+
+    /// `run` finishes the run, then attaches its card and gives the run a new finish time: a page cached before the
+    /// card shows it after.
+    @Test func aCardAttachedAfterThePageWasCachedIsShown() async throws {
+        try await withDashboard { client, fixture in
+            try await client.execute(uri: "/runs/\(DashboardFixture.plainID)", method: .get) { response in
+                #expect(response.status == .ok)
+                #expect(!response.text.contains("Robustness card"))
+            }
+            var record = try #require(try await fixture.store.run(id: DashboardFixture.plainID))
+            #expect(try await fixture.store.setRunAttachment(id: record.id, name: "card", data: Self.cardJSON))
+            record.finishedAt = (record.finishedAt ?? Date()).addingTimeInterval(60)
+            try await fixture.store.updateRun(record)
+            try await client.execute(uri: "/runs/\(DashboardFixture.plainID)", method: .get) { response in
+                #expect(response.text.contains(">Robustness card<"))
+            }
+        }
+    }
 }
