@@ -58,18 +58,9 @@ public struct DeterminismFloor: Sendable, Hashable, Codable {
         meanAbsoluteDelta = ItemBootstrap(seed: seed, replicates: bootstrapReplicates).mean(deltas)
         maxAbsoluteDelta = deltas.max()
         argmaxFlips = flips
-        if compared > 0 {
-            let proportion = Proportion(successes: flips, n: compared)
-            flipRate = CardFigure(
-                value: proportion.value,
-                n: compared,
-                ciLow: proportion.ciLow,
-                ciHigh: proportion.ciHigh,
-                note: "Wilson interval"
-            )
-        } else {
-            flipRate = .undefined("no re-sent request could be compared")
-        }
+        flipRate =
+            compared > 0
+            ? CardFigure.wilson(successes: flips, n: compared) : .undefined("no re-sent request could be compared")
         self.seed = seed
     }
 

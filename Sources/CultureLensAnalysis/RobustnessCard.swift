@@ -18,6 +18,18 @@ public struct CardFigure: Sendable, Hashable, Codable {
     /// An undefined figure.
     public static func undefined(n: Int = 0, _ note: String) -> CardFigure { CardFigure(value: nil, n: n, note: note) }
 
+    /// A share of `n` units with its Wilson 95% interval (never [0, 0] when nothing or everything counted).
+    public static func wilson(successes: Int, n: Int) -> CardFigure {
+        let proportion = Proportion(successes: successes, n: n)
+        return CardFigure(
+            value: proportion.value,
+            n: n,
+            ciLow: proportion.ciLow,
+            ciHigh: proportion.ciHigh,
+            note: "Wilson interval"
+        )
+    }
+
     enum CodingKeys: String, CodingKey {
         case value, n, note
         case ciLow = "ci_low"

@@ -253,14 +253,10 @@ extension RunCard {
     /// every resample gives the same share, and [0, 0] would claim a certainty 20 items cannot give.
     static func wilson(_ figure: CardFigure) -> CardFigure {
         guard let value = figure.value, figure.n > 0 else { return figure }
-        let proportion = Proportion(successes: Int((value * Double(figure.n)).rounded()), n: figure.n)
-        return CardFigure(
-            value: value,
-            n: figure.n,
-            ciLow: proportion.ciLow,
-            ciHigh: proportion.ciHigh,
-            note: "Wilson interval over items"
-        )
+        var share = CardFigure.wilson(successes: Int((value * Double(figure.n)).rounded()), n: figure.n)
+        share.value = value
+        share.note = "Wilson interval over items"
+        return share
     }
 
     // MARK: - Formatting
