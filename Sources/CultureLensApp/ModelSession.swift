@@ -27,6 +27,8 @@ public struct ModelSettings: Sendable, Hashable {
     public var tpm: Double?
     /// Whether each endpoint's requests in flight adapt to its 429s, errors and latency.
     public var adaptive = true
+    /// Whether slow requests to an endpoint get a second copy.
+    public var hedge = HedgeMode.auto
 
     /// Default settings: the managed local model.
     public init() {}
@@ -77,8 +79,10 @@ public final class ModelSession: Sendable {
     public var endpointSummary: [String] {
         guard case .remote(let pool) = backend else { return [] }
         let snapshot = pool.snapshot()
-        guard snapshot.count > 1 || Self.isAdaptive(pool.configuration) else { return [] }
-        return snapshot.map { "endpoint " + $0.summary }
+        // Hedges cost requests (money on a paid API): they are told whenever hedging is on.
+        let hedging = pool.configuration.hedge.isEnabled ? [pool.hedging.summary] : []
+        guard snapshot.count > 1 || Self.isAdaptive(pool.configuration) else { return hedging }
+        return snapshot.map { "endpoint " + $0.summary } + hedging
     }
 
     private static func isAdaptive(_ configuration: EndpointPool.Configuration) -> Bool {
@@ -136,7 +140,8 @@ public final class ModelSession: Sendable {
         poolConfiguration(
             adaptive: options.adaptive,
             concurrency: concurrency,
-            rateLimit: .init(requestsPerMinute: options.rpm, tokensPerMinute: options.tpm)
+            rateLimit: .init(requestsPerMinute: options.rpm, tokensPerMinute: options.tpm),
+            hedge: options.hedge.policy(timeout: options.timeout)
         )
     }
 
@@ -144,12 +149,14 @@ public final class ModelSession: Sendable {
     public static func poolConfiguration(
         adaptive: Bool,
         concurrency: Int,
-        rateLimit: RateLimiter.Configuration = .init()
+        rateLimit: RateLimiter.Configuration = .init(),
+        hedge: HedgePolicy.Configuration = .off
     ) -> EndpointPool.Configuration {
         let ceiling = max(1, concurrency)
         return EndpointPool.Configuration(
             concurrency: adaptive ? .adaptive(.init(initial: ceiling, maximum: ceiling)) : .fixed(ceiling),
-            rateLimit: rateLimit
+            rateLimit: rateLimit,
+            hedge: hedge
         )
     }
 

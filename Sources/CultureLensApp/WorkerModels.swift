@@ -45,7 +45,9 @@ public actor WorkerModels: RunModelProvider {
             configuration: ModelSession.poolConfiguration(
                 adaptive: adaptive,
                 concurrency: concurrency,
-                rateLimit: rateLimit
+                rateLimit: rateLimit,
+                // As `run`'s default (`--hedge auto`): a worker's stalled request must not hold its share either.
+                hedge: HedgeMode.auto.policy(timeout: settings.timeout)
             )
         )
         pools[key] = pool

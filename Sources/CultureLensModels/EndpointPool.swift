@@ -9,8 +9,15 @@ import Synchronization
 /// - **Balancing.** Each attempt goes to the healthy endpoint with the fewest outstanding requests relative to its
 ///   current limit (ties: the one that was sent fewer). When every endpoint is at its limit the attempt waits in a
 ///   FIFO queue; a cancelled waiter leaves the queue without taking anything.
-/// - **Limits.** Per endpoint an ``AdaptiveConcurrency`` (AIMD on 429, 5xx, timeouts and latency) or a fixed
-///   limit, and an optional ``RateLimiter`` (its RPM/TPM apply to each endpoint separately).
+/// - **Limits.** Per endpoint an ``AdaptiveConcurrency`` (AIMD on 429, 5xx and latency) or a fixed limit, and an
+///   optional ``RateLimiter`` (its RPM/TPM apply to each endpoint separately). A timeout is not a congestion signal:
+///   a server that accepts a request and never answers it says nothing about load, and counting such requests as
+///   overload let a few silent requests collapse the limit to its minimum.
+/// - **Hedging.** With ``Configuration/hedge`` on, an attempt that has not answered by its endpoint's
+///   ``HedgePolicy`` deadline gets a second copy (on another endpoint when one is usable, else on another
+///   connection), within the policy's budget; the first answer wins and the other copy is cancelled. A hedge takes
+///   no slot under the concurrency limit (the copy it stands in for is most likely dead, and waiting for a slot
+///   behind other stalled requests would defeat it) but respects the rate limits.
 /// - **Health.** A connection failure, timeout or 5xx marks an endpoint down for a cooldown that doubles with each
 ///   consecutive failure (1 s, 2 s, 4 s … 30 s). When the cooldown ends one half-open probe is let through; its
 ///   success brings the endpoint back. Down endpoints are skipped while another is usable; when none is, all are
@@ -44,6 +51,8 @@ public final class EndpointPool: LanguageModel {
         public var maxCooldown: Double
         /// Seed for retry jitter.
         public var jitterSeed: UInt64
+        /// When slow attempts get a second copy; off by default.
+        public var hedge: HedgePolicy.Configuration
 
         /// Creates a configuration.
         public init(
@@ -52,8 +61,10 @@ public final class EndpointPool: LanguageModel {
             rateLimit: RateLimiter.Configuration = .init(),
             cooldown: Double = 1,
             maxCooldown: Double = 30,
-            jitterSeed: UInt64 = 0x5EED
+            jitterSeed: UInt64 = 0x5EED,
+            hedge: HedgePolicy.Configuration = .off
         ) {
+            self.hedge = hedge
             self.retry = retry
             self.concurrency = concurrency
             self.rateLimit = rateLimit
@@ -93,7 +104,12 @@ public final class EndpointPool: LanguageModel {
             name: models[0].identity.name,
             endpoint: models.map(\.identity.endpoint).joined(separator: ",")
         )
-        state = Mutex(PoolState(endpoints: models.map { _ in EndpointState(configuration: configuration) }))
+        state = Mutex(
+            PoolState(
+                endpoints: models.map { _ in EndpointState(configuration: configuration) },
+                hedge: HedgePolicy(configuration: configuration.hedge)
+            )
+        )
     }
 
     /// Creates a pool of ``OpenAIClient``s, one per base URL, each making one attempt per request.
@@ -148,14 +164,20 @@ public final class EndpointPool: LanguageModel {
                     rateLimited: endpoint.rateLimited,
                     failures: endpoint.failures,
                     health: endpoint.health(now: now),
-                    smoothedLatency: endpoint.adaptive?.smoothedLatency
+                    smoothedLatency: endpoint.adaptive?.smoothedLatency,
+                    hedges: endpoint.hedges
                 )
             }
         }
     }
 
+    /// Requests started, hedges sent and hedges that answered first, over every endpoint.
+    public var hedging: HedgeCounts {
+        state.withLock { HedgeCounts(requests: $0.hedge.requests, hedges: $0.hedge.hedges, wins: $0.hedge.wins) }
+    }
+
     /// Sends `request` to the best endpoint, retrying (on another endpoint when one is usable) as the retry policy
-    /// allows.
+    /// allows, and hedging a slow attempt when ``Configuration/hedge`` is on.
     public func send(_ request: ModelRequest) async throws -> ModelReply {
         var machine = RetryStateMachine(configuration: configuration.retry)
         var generator = SplitMix64(seed: configuration.jitterSeed ^ OpenAIClient.fnv1a(request.prompt))
@@ -170,17 +192,12 @@ public final class EndpointPool: LanguageModel {
                 throw CancellationError()
             }
             machine.attemptStarted()
-            let started = elapsed()
             do {
-                let reply = try await models[slot.index].send(request)
-                let latency = Self.seconds(elapsed() - started)
-                let used =
-                    RateLimiter.estimatedTokens(characters: request.prompt.count)
-                    + RateLimiter.estimatedTokens(characters: reply.response.text.count)
-                release(slot, .success(latency: latency, tokens: used))
+                let reply =
+                    configuration.hedge.isEnabled
+                    ? try await sendHedged(request, on: slot) : try await sendCopy(request, on: slot)
                 return ModelReply(response: reply.response, attempts: machine.attempts)
             } catch var failure as ModelFailure {
-                release(slot, .failure(failure))
                 failure.attempts = machine.attempts
                 switch machine.failed(failure, using: &generator) {
                 case .giveUp:
@@ -192,11 +209,79 @@ public final class EndpointPool: LanguageModel {
                         try await clock.sleep(for: .milliseconds(Int64(delay * 1000)))
                     }
                 }
-            } catch {
-                release(slot, .abandoned)
-                throw error
             }
         }
+    }
+
+    /// One copy of an attempt on `slot`, which it releases with the outcome.
+    private func sendCopy(_ request: ModelRequest, on slot: Slot) async throws -> ModelReply {
+        let started = elapsed()
+        do {
+            let reply = try await models[slot.index].send(request)
+            let latency = Self.seconds(elapsed() - started)
+            let used =
+                RateLimiter.estimatedTokens(characters: request.prompt.count)
+                + RateLimiter.estimatedTokens(characters: reply.response.text.count)
+            release(slot, .success(latency: latency, tokens: used))
+            return reply
+        } catch let failure as ModelFailure where !Task.isCancelled {
+            release(slot, .failure(failure))
+            throw failure
+        } catch {
+            // Cancelled (a hedge race was decided, or the run stopped): says nothing about the endpoint.
+            release(slot, .abandoned)
+            throw error
+        }
+    }
+
+    /// An attempt on `slot` raced against a hedge sent once it is past its endpoint's deadline. The first copy's
+    /// failure ends the race (the retry policy takes it from there); a hedge's failure leaves the first copy to
+    /// answer.
+    private func sendHedged(_ request: ModelRequest, on slot: Slot) async throws -> ModelReply {
+        let started = elapsed()
+        return try await withThrowingTaskGroup(of: Copy.self) { group in
+            group.addTask { .first(await Self.result { try await self.sendCopy(request, on: slot) }) }
+            group.addTask {
+                guard let hedge = try await self.awaitHedge(for: slot, started: started) else { return .noHedge }
+                return .hedge(await Self.result { try await self.sendCopy(request, on: hedge) })
+            }
+            while let copy = try await group.next() {
+                switch copy {
+                case .first(let result):
+                    group.cancelAll()
+                    return try result.get()
+                case .hedge(.success(let reply)):
+                    group.cancelAll()
+                    state.withLock { $0.hedge.hedgeWon() }
+                    return reply
+                case .hedge(.failure), .noHedge:
+                    continue
+                }
+            }
+            // The first copy always reports; only cancellation ends the group without it.
+            throw CancellationError()
+        }
+    }
+
+    /// Waits until the attempt on `primary` (started at `started`) is past its deadline and the budget allows a
+    /// hedge, and returns the hedge's slot; `nil` when it will never be hedged.
+    private func awaitHedge(for primary: Slot, started: Duration) async throws -> Slot? {
+        while true {
+            let now = elapsed()
+            let step = state.withLock { state in
+                state.hedgeStep(primary: primary, waited: Self.seconds(now - started), now: Self.seconds(now))
+            }
+            switch step {
+            case .hedge(let slot): return slot
+            case .wait(let seconds):
+                try await clock.sleep(for: .milliseconds(max(1, Int64((seconds * 1000).rounded(.up)))))
+            case .never: return nil
+            }
+        }
+    }
+
+    private static func result(_ body: () async throws -> ModelReply) async -> Result<ModelReply, any Error> {
+        do { return .success(try await body()) } catch { return .failure(error) }
     }
 
     /// Whether the failure says something about the endpoint rather than the request.
@@ -318,6 +403,8 @@ public struct EndpointSnapshot: Sendable, Hashable {
     public var health: Health
     /// Smoothed success latency in seconds (adaptive mode only).
     public var smoothedLatency: Double?
+    /// Hedges (second copies of slow attempts) sent to this endpoint, included in ``sent``.
+    public var hedges: Int = 0
 
     /// One line for a run's end, e.g.
     /// `http://a:8000/v1: up · limit 6 (peak 9) · sent 320 · ok 300 · 429 12 · failed 20 · latency 0.412 s`.
@@ -325,12 +412,45 @@ public struct EndpointSnapshot: Sendable, Hashable {
         var line =
             "\(endpoint): \(health.rawValue) · limit \(limit) (peak \(peakLimit)) · sent \(sent) · ok \(succeeded)"
         line += " · 429 \(rateLimited) · failed \(failures)"
+        if hedges > 0 { line += " · hedges \(hedges)" }
         if let smoothedLatency { line += " · latency " + String(format: "%.3f s", smoothedLatency) }
         return line
     }
 }
 
+/// How much an ``EndpointPool`` hedged.
+public struct HedgeCounts: Sendable, Hashable {
+    /// Attempts started (retries included, hedges not).
+    public var requests: Int
+    /// Hedges sent: the extra requests hedging cost.
+    public var hedges: Int
+    /// Hedges that answered before the copy they stood in for.
+    public var wins: Int
+
+    /// One line for a run's end, e.g. `hedging: 3 hedges for 88 requests (3.4%), 3 answered first`.
+    public var summary: String {
+        let share = requests > 0 ? Double(hedges) / Double(requests) * 100 : 0
+        return "hedging: \(hedges) hedges for \(requests) requests (" + String(format: "%.1f%%", share)
+            + "), \(wins) answered first"
+    }
+}
+
 // MARK: - State
+
+/// One copy's result in a hedge race.
+private enum Copy: Sendable {
+    case first(Result<ModelReply, any Error>)
+    case hedge(Result<ModelReply, any Error>)
+    /// The attempt was never hedged.
+    case noHedge
+}
+
+/// What a request waiting for its hedge does next.
+private enum HedgeStep {
+    case hedge(Slot)
+    case wait(Double)
+    case never
+}
 
 /// A slot held by one attempt on one endpoint.
 private struct Slot: Sendable {
@@ -376,8 +496,32 @@ private enum AcquireResult {
 
 private struct PoolState {
     var endpoints: [EndpointState]
+    var hedge: HedgePolicy
     var waiters: [Waiter] = []
     var nextWaiterID: UInt64 = 0
+
+    /// Sends a hedge for `primary` once it has waited past its endpoint's deadline and the budget allows: to the
+    /// least loaded other usable endpoint, else to the same one (another connection), if its rate limit lets it go.
+    mutating func hedgeStep(primary: Slot, waited: Double, now: Double) -> HedgeStep {
+        switch hedge.decision(waited: waited, window: endpoints[primary.index].latencies) {
+        case .never:
+            return .never
+        case .wait(let seconds):
+            return .wait(seconds)
+        case .hedge:
+            let retry = HedgeStep.wait(hedge.configuration.floor)
+            guard hedge.hasBudget else { return retry }
+            let others = endpoints.indices.filter { $0 != primary.index && endpoints[$0].isUsable(now: now) }
+            let index =
+                others.min { a, b in
+                    (Double(endpoints[a].outstanding) / Double(endpoints[a].limit), a)
+                        < (Double(endpoints[b].outstanding) / Double(endpoints[b].limit), b)
+                } ?? primary.index
+            if case .wait = endpoints[index].limiter?.acquire(tokens: primary.tokens, now: now) ?? .go { return retry }
+            guard hedge.admitHedge() else { return retry }
+            return .hedge(endpoints[index].startHedge(index: index, tokens: primary.tokens))
+        }
+    }
 
     /// Picks the usable endpoint with the lowest outstanding/limit ratio (endpoints to avoid last, then fewest sent)
     /// that has room and whose rate limit lets the request go.
@@ -398,6 +542,7 @@ private struct PoolState {
         for index in open {
             switch endpoints[index].limiter?.acquire(tokens: tokens, now: now) ?? .go {
             case .go:
+                hedge.requestStarted()
                 return .granted(endpoints[index].start(index: index, tokens: tokens, now: now))
             case .wait(let seconds):
                 shortestWait = min(shortestWait, seconds)
@@ -435,6 +580,9 @@ private struct EndpointState {
     var succeeded = 0
     var rateLimited = 0
     var failures = 0
+    var hedges = 0
+    /// Recent success latencies: the hedge deadline's distribution.
+    var latencies = LatencyWindow()
     /// When the endpoint may be tried again; `nil` while up.
     var downUntil: Double?
     /// Consecutive down marks without a success: the cooldown's exponent.
@@ -490,6 +638,15 @@ private struct EndpointState {
         )
     }
 
+    /// A hedge's slot: counted as sent and outstanding, but with no ticket, so it neither grows nor shrinks the
+    /// adaptive limit it was sent around.
+    mutating func startHedge(index: Int, tokens: Int) -> Slot {
+        outstanding += 1
+        sent += 1
+        hedges += 1
+        return Slot(index: index, ticket: nil, healthGeneration: healthGeneration, isProbe: false, tokens: tokens)
+    }
+
     mutating func finish(_ slot: Slot, _ outcome: Outcome, now: Double, configuration: EndpointPool.Configuration) {
         outstanding -= 1
         if slot.isProbe { probing = false }
@@ -497,6 +654,7 @@ private struct EndpointState {
         switch outcome {
         case .success(let latency, let tokens):
             succeeded += 1
+            latencies.record(latency)
             if let ticket = slot.ticket { adaptive?.record(.success(latency: latency), ticket: ticket) }
             limiter?.settle(charged: slot.tokens, actual: tokens, now: now)
             if current {
@@ -512,10 +670,11 @@ private struct EndpointState {
                 if let retryAfter = failure.retryAfter, retryAfter > 0 {
                     pausedUntil = max(pausedUntil ?? 0, now + retryAfter)
                 }
-            case .serverError, .timeout:
+            case .serverError:
                 if let ticket = slot.ticket { adaptive?.record(.overloaded, ticket: ticket) }
                 if current { markDown(now: now, configuration: configuration) }
-            case .connection:
+            case .timeout, .connection:
+                // No congestion signal for a timeout (see the type's documentation); the endpoint may be dead.
                 if current { markDown(now: now, configuration: configuration) }
             case .clientError, .malformedResponse, .missingLogprobs, .noLabelInTopLogprobs, .parseFailure, .refusal:
                 break

@@ -6,7 +6,11 @@ import Foundation
 
 /// Options choosing and reaching the model.
 struct ModelOptions: ParsableArguments {
-    @Option(name: .long, help: "`local` (the managed Gemma 3 270M), `local:smollm2` (SmolLM2-135M-Instruct, chat) or a model name served at --base-url.")
+    @Option(
+        name: .long,
+        help:
+            "`local` (the managed Gemma 3 270M), `local:smollm2` (SmolLM2-135M-Instruct, chat) or a model name served at --base-url."
+    )
     var model: String = "local"
 
     @Option(
@@ -55,6 +59,15 @@ struct ModelOptions: ParsableArguments {
     )
     var adaptive = true
 
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "Send a second copy of a request to a --base-url endpoint that has not answered by that endpoint's adaptive deadline (1.5 × its 95th-percentile latency, at least 0.25 s): off, auto (at most 5% of requests) or a share such as 10%.",
+            valueName: "off|auto|N%"
+        )
+    )
+    var hedge: HedgeMode = .auto
+
     /// Whether the model is a managed local one (`local` or `local:NAME`).
     var isLocal: Bool { LocalModelInstallation.Model.isLocal(model) }
 
@@ -78,6 +91,7 @@ struct ModelOptions: ParsableArguments {
         settings.rpm = rpm
         settings.tpm = tpm
         settings.adaptive = adaptive
+        settings.hedge = hedge
         return settings
     }
 
@@ -101,6 +115,11 @@ struct ModelOptions: ParsableArguments {
         if isLocal, rpm != nil || tpm != nil {
             throw ValidationError("--rpm and --tpm apply to --base-url endpoints, not the local model")
         }
+        if isLocal, hedge != .auto {
+            throw ValidationError(
+                "--hedge applies to --base-url endpoints, not the local model (it answers one request at a time)"
+            )
+        }
         guard timeout > 0 else { throw ValidationError("--timeout must be positive") }
         if let connectTimeout, !(connectTimeout > 0) { throw ValidationError("--connect-timeout must be positive") }
         guard (1...20).contains(topLogprobs) else { throw ValidationError("--top-logprobs must be 1...20") }
@@ -108,6 +127,8 @@ struct ModelOptions: ParsableArguments {
 }
 
 extension ScoringMode: ExpressibleByArgument {}
+
+extension HedgeMode: ExpressibleByArgument {}
 extension ModelAPI: ExpressibleByArgument {}
 
 /// Shared location settings.

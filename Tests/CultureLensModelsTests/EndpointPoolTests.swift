@@ -118,7 +118,7 @@ struct EndpointPoolTests {
             #expect(share < 0.15, "429 share \(share)")
             // AIMD saw-tooth: the limit tops out one above the cap (the probe that draws a 429), then halves. With
             // time on the test clock the client's own work takes no time, so this holds exactly, however loaded
-            // the machine (a timeout there only lowers the limit).
+            // the machine (a timeout there leaves the limit alone).
             #expect(snapshot.limit <= cap + 1, "final limit \(snapshot.limit)")
             #expect(stats.meanArrivalLoadLastThird <= Double(cap), "mean load \(stats.meanArrivalLoadLastThird)")
             #expect(snapshot.rateLimited == stats.rejected)
@@ -292,9 +292,13 @@ struct EndpointPoolTests {
                 clock: clock
             )
             async let sent = Self.sendAll(pool, count: 5, concurrency: 5)
-            // Each step: every request has reached the server or is asleep on the rate limit; then 0.5 s passes.
+            // Each step: every request has reached the server's handler or is asleep on the rate limit; then 0.5 s
+            // passes. The handler's own count, not the server's: the server counts a request when it is received,
+            // before the handler has read the clock, and advancing in between recorded a late arrival time.
             for served in 2...4 {
-                try await Self.waitUntil { http.requestCount == served && clock.sleeperCount == 5 - served }
+                try await Self.waitUntil {
+                    arrivals.withLock { $0.count } == served && clock.sleeperCount == 5 - served
+                }
                 clock.advance(by: .milliseconds(500))
             }
             let results = await sent
