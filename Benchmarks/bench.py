@@ -7,7 +7,8 @@ Run through Benchmarks/run.sh, which installs what is missing and passes the too
   BENCH_LMEVAL       lm-eval executable in the bench venv (empty: lm-eval rows say why they are missing)
   BENCH_LMEVAL_WHY   why lm-eval is unavailable, when it is
 Sizes (env): BENCH_QUICK=1 (about a minute), BENCH_SIZES="500 5000", BENCH_REPEAT=3, BENCH_LATENCY_ITEMS=3200,
-BENCH_STORE_COUNT=100000, BENCH_SKIP_LMEVAL=1, BENCH_SKIP_REAL=1, BENCH_PORT=18431.
+BENCH_STORE_COUNT=100000, BENCH_STALL_ITEMS=2000, BENCH_SKIP_LMEVAL=1, BENCH_SKIP_REAL=1, BENCH_PORT=18431,
+BENCH_SECTIONS="overhead latency stall real store".
 Prints one markdown table and writes it (with machine, load and commands) to Benchmarks/results/latest.md
 (Benchmarks/results/quick.md for BENCH_QUICK runs).
 """
@@ -48,6 +49,9 @@ DELAY_PORT = PORT + 1
 CONCURRENCY = 32
 LATENCY_CONCURRENCY = 64
 DELAY = 0.2
+STALL_ITEMS = env_int("BENCH_STALL_ITEMS", 400 if QUICK else 2000)
+STALL_PORT = PORT + 2
+STALL_LATENCY = 0.02
 
 CULTURELENS = os.environ.get("BENCH_CULTURELENS", os.path.join(ROOT, ".build-bench-rel/release/culturelens"))
 STORE_BIN = os.environ.get("BENCH_STORE_BIN", os.path.join(ROOT, ".build-bench-rel/release/CultureLensBench"))
@@ -438,6 +442,141 @@ def latency_bound(nginx, rows, notes):
                  "", "", "", f"{m.load:.1f}"])
 
 
+class FaultyServer:
+    """An OpenAI-compatible chat endpoint in a thread (HTTP/1.1 keep-alive) answering after STALL_LATENCY. With
+    `faulty`, the first arrival of every 50th distinct request body (offset 7, 17, 27, 37, 47) gets a fault: a 429
+    with Retry-After 1, a 503, a connection reset, a truncated body, or acceptance without any answer (the
+    connection stays open until the server stops). A repeated body (a retry or a hedge) is answered normally."""
+
+    def __init__(self, port, faulty):
+        import http.server
+        import socketserver
+        import threading
+        seen, lock, stop = {}, threading.Lock(), threading.Event()
+        self.stop_event = stop
+        self.faults = {"429": 0, "503": 0, "reset": 0, "truncated": 0, "stall": 0}
+        faults = self.faults
+        body = CHAT_JSON.encode()
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def log_message(self, *args):
+                pass
+
+            def answer(self, status, payload, extra=()):
+                self.send_response(status)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(payload)))
+                for name, value in extra:
+                    self.send_header(name, value)
+                self.end_headers()
+                self.wfile.write(payload)
+
+            def do_GET(self):
+                self.answer(200, MODELS_JSON.encode())
+
+            def do_POST(self):
+                request = self.rfile.read(int(self.headers.get("Content-Length", "0")))
+                with lock:
+                    first = request not in seen
+                    if first:
+                        seen[request] = len(seen) + 1
+                    arrival = seen[request]
+                fault = {7: "429", 17: "503", 27: "reset", 37: "truncated", 47: "stall"}.get(arrival % 50) \
+                    if faulty and first else None
+                if fault:
+                    with lock:
+                        faults[fault] += 1
+                if fault == "stall":
+                    stop.wait()
+                    self.close_connection = True
+                    return
+                time.sleep(STALL_LATENCY)
+                if fault == "429":
+                    self.answer(429, b'{"error":{"message":"slow down","type":"rate_limit"}}', [("Retry-After", "1")])
+                elif fault == "503":
+                    self.answer(503, b'{"error":{"message":"overloaded","type":"server_error"}}')
+                elif fault == "reset":
+                    self.close_connection = True
+                    self.connection.shutdown(2)
+                elif fault == "truncated":
+                    self.send_response(200)
+                    self.send_header("Content-Type", "application/json")
+                    self.send_header("Content-Length", str(len(body)))
+                    self.end_headers()
+                    self.wfile.write(body[: len(body) // 2])
+                    self.wfile.flush()
+                    self.close_connection = True
+                    self.connection.shutdown(2)
+                else:
+                    self.answer(200, body)
+
+        class Server(socketserver.ThreadingMixIn, http.server.HTTPServer):
+            daemon_threads = True
+            allow_reuse_address = True
+            request_queue_size = 256
+
+        self.server = Server(("127.0.0.1", port), Handler)
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+
+    def close(self):
+        self.stop_event.set()
+        self.server.shutdown()
+        self.server.server_close()
+
+
+def stalling_endpoint(rows, notes):
+    """Issue 17's tail-tolerance row: the same run against a fault-free and a faulty endpoint (stalls included)."""
+    data = os.path.join(SCRATCH, f"mcq-stall-{STALL_ITEMS}.jsonl")
+    write_items(data, STALL_ITEMS, seed=11)
+    label = f"{STALL_ITEMS:,} items, {STALL_LATENCY * 1000:.0f} ms, c={CONCURRENCY}, 10% faults"
+    runs = {}
+    variants = [("fault-free", False, []), ("faulty", True, [])]
+    if not QUICK:
+        variants.append(("faulty, --hedge off", True, ["--hedge", "off"]))
+    for name, faulty, extra in variants:
+        server = FaultyServer(STALL_PORT, faulty)
+        try:
+            home = fresh_dir("home", "stall-" + name.replace(" ", "").replace(",", "-"))
+            out = os.path.join(home, "output")
+            env = dict(os.environ, CULTURELENS_HOME=home, OPENAI_API_KEY="EMPTY")
+            cmd = [CULTURELENS, "run", "mcq-jsonl", "--data", data, "--model", "fake",
+                   "--base-url", f"http://127.0.0.1:{STALL_PORT}/v1", "--api", "chat", "--scoring", "generate",
+                   "--concurrency", str(CONCURRENCY), "--no-card", "--output", out] + extra
+            m = measure(cmd, env=env, stdout_path=os.path.join(home, "stdout.txt"), label=f"stall {name}")
+            COMMANDS.append("CULTURELENS_HOME=<fresh dir> " + " ".join(cmd).replace(data, "<items.jsonl>")
+                            .replace(out, "<out>") + f"   # {name} endpoint")
+            with open(m.stderr) as f:
+                m.hedging = next((l.strip() for l in f if l.startswith("hedging: ")), "")
+            try:
+                with open(os.path.join(out, "samples.jsonl")) as f:
+                    lines = [json.loads(l) for l in f if l.strip()]
+                m.saved = len({l["item_id"] for l in lines})
+                m.failed = sum(1 for l in lines if l.get("error"))
+            except Exception:
+                m.saved, m.failed = None, None
+            m.faults = dict(server.faults)
+            runs[name] = m
+        finally:
+            server.close()
+    base, faulty = runs["fault-free"], runs["faulty"]
+    for name, m in runs.items():
+        detail = f"{m.wall:.2f} s, {m.saved} of {STALL_ITEMS} items saved, {m.failed} failed"
+        if m is not base:
+            detail += ", faults " + ", ".join(f"{k} {v}" for k, v in m.faults.items())
+        if m.hedging:
+            detail += "; " + m.hedging
+        rows.append([label, f"whole-process wall, {name} endpoint", detail if m.status == 0 else "failed", "", "", "",
+                     f"{m.load:.1f}"])
+    ok = base.status == 0 and faulty.status == 0 and faulty.saved == STALL_ITEMS and faulty.failed == 0
+    ratio = faulty.wall / base.wall if ok else None
+    rows.append([label, "faulty / fault-free wall (every item saved once, none failed)",
+                 f"{ratio:.1f}×" if ratio else "failed", "", "≤ 3×", "PASS" if ratio and ratio <= 3 else "MISS",
+                 f"{faulty.load:.1f}"])
+
+
 def real_model(rows, notes):
     label = "starter suite, local Gemma 3 270M"
     home = fresh_dir("home", "real")
@@ -577,7 +716,7 @@ def main():
     started = time.strftime("%Y-%m-%d %H:%M:%S %Z")
     before = machine()
     rows, notes = [], []
-    sections = os.environ.get("BENCH_SECTIONS", "overhead latency real store").split()
+    sections = os.environ.get("BENCH_SECTIONS", "overhead latency stall real store").split()
     nginx = Nginx() if ("overhead" in sections or "latency" in sections) else None
     try:
         if "overhead" in sections:
@@ -587,6 +726,8 @@ def main():
     finally:
         if nginx:
             nginx.stop()
+    if "stall" in sections:
+        stalling_endpoint(rows, notes)
     if "real" in sections:
         if SKIP_REAL:
             rows.append(["starter suite, local Gemma", "share outside the model server", "skipped (BENCH_SKIP_REAL)",

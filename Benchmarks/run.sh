@@ -4,7 +4,7 @@
 # and writes Benchmarks/results/latest.md. Not part of `make test`.
 #
 # Sizes: BENCH_QUICK=1 (smoke run, about a minute once installed), BENCH_SIZES, BENCH_REPEAT, BENCH_LATENCY_ITEMS,
-# BENCH_STORE_COUNT, BENCH_SKIP_LMEVAL=1, BENCH_SKIP_REAL=1, BENCH_SECTIONS="overhead latency real store".
+# BENCH_STORE_COUNT, BENCH_SKIP_LMEVAL=1, BENCH_SKIP_REAL=1, BENCH_SECTIONS="overhead latency stall real store".
 set -euo pipefail
 
 cd "$(dirname "$0")/.."

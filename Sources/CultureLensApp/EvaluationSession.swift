@@ -72,7 +72,8 @@ public struct EvaluationSession: Sendable {
         settings: [String: String],
         data: String?,
         output: URL?,
-        card: RunCard? = nil
+        card: RunCard? = nil,
+        spend: RequestBudget.Spend? = nil
     ) async throws -> Outcome {
         // Streamed from the store, never all held with their prompts: one pass for the summary and the metrics, a
         // second (only with an output directory) that writes each sample as it reads it.
@@ -105,10 +106,31 @@ public struct EvaluationSession: Sendable {
                 report.run = touched
             }
         }
+        if let spend { report.spend = try await accumulate(spend, run: run) }
         let metrics = await resolved.metrics(results: stored.forMetrics, run: run, store: store, data: data)
         if let output {
             _ = try await RunReport.write(report, suite: resolved.suite, store: store, metrics: metrics, to: output)
         }
         return Outcome(run: report.run, report: report, metrics: metrics, unrecoverable: stored.unrecoverable)
+    }
+
+    /// The store attachment holding a run's spend over all its invocations.
+    public static let spendAttachment = "spend"
+
+    /// Adds this invocation's `spend` to what earlier invocations of `run` recorded, stores the sum and returns it.
+    /// A store without attachments, or an attachment another version wrote that no longer decodes, gives this
+    /// invocation's spend alone.
+    private func accumulate(_ spend: RequestBudget.Spend, run: RunRecord) async throws -> RequestBudget.Spend {
+        guard let administration = store as? any RunAdministration else { return spend }
+        let earlier = try await administration.runAttachment(id: run.id, name: Self.spendAttachment).flatMap {
+            try? JSONDecoder().decode(RequestBudget.Spend.self, from: $0)
+        }
+        let total = earlier?.adding(spend) ?? spend
+        _ = try await administration.setRunAttachment(
+            id: run.id,
+            name: Self.spendAttachment,
+            data: try JSONEncoder().encode(total)
+        )
+        return total
     }
 }

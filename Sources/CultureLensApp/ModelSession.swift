@@ -85,6 +85,12 @@ public final class ModelSession: Sendable {
         return snapshot.map { "endpoint " + $0.summary } + hedging
     }
 
+    /// Hedges (second copies of slow requests) sent so far: extra calls a paid API charges for.
+    public var hedges: Int {
+        guard case .remote(let pool) = backend else { return 0 }
+        return pool.hedging.hedges
+    }
+
     private static func isAdaptive(_ configuration: EndpointPool.Configuration) -> Bool {
         if case .adaptive = configuration.concurrency { return true }
         return false

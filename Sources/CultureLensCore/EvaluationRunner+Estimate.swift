@@ -16,7 +16,7 @@ extension EvaluationRunner {
 
         /// Prompt tokens still to send, estimated at four characters per token (English text with common
         /// tokenizers; other scripts take more tokens per character, so read it as a lower bound there).
-        public var promptTokens: Int { (promptCharacters + 3) / 4 }
+        public var promptTokens: Int { TokenUsage.estimated(characters: promptCharacters) }
     }
 
     /// Counts what evaluating `suite` under `variants` would send, looking every request up in the cache. Nothing is

@@ -20,15 +20,22 @@ extension EvaluationRunner {
             return outcome.failure == nil ? outcome.distribution : nil
         }
         // Not in the cache, or over the request budget: nothing to compare, nothing sent.
-        guard let cached = try await store.cachedResponse(key: request.cacheKey(model: model.identity.name)),
-            budget?.take() ?? true
-        else {
+        guard let cached = try await store.cachedResponse(key: request.cacheKey(model: model.identity.name)) else {
             return Replay(stored: nil, fresh: nil)
+        }
+        var reservation: RequestBudget.Reservation?
+        if let budget {
+            guard let reserved = budget.reserve(request) else { return Replay(stored: nil, fresh: nil) }
+            reservation = reserved
         }
         do {
             let reply = try await model.send(request)
+            if let reservation {
+                budget?.settle(reservation, usage: reply.usage, outputCharacters: reply.response.text.count)
+            }
             return Replay(stored: distribution(cached), fresh: distribution(reply.response))
         } catch is ModelFailure {
+            if let reservation { budget?.settle(reservation, usage: nil, outputCharacters: 0) }
             return Replay(stored: distribution(cached), fresh: nil)
         }
     }

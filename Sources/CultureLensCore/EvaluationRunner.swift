@@ -81,7 +81,8 @@ public struct EvaluationRunner: Sendable {
     public var store: any ResultStore
     /// Settings.
     public var configuration: Configuration
-    /// A cap on the model calls of runs with a stop signal (`run --max-requests`), shared by copies of the runner.
+    /// What the run may spend and has spent on model calls (`run --max-requests/--max-tokens/--max-cost`), shared
+    /// by copies of the runner; a refused call raises the run's stop signal.
     public var budget: RequestBudget?
     private let builder = PromptBuilder()
 
@@ -312,10 +313,14 @@ public struct EvaluationRunner: Sendable {
             response = hit
             result.cached = true
         } else {
-            // Over the request budget: raise the stop, and leave this item (not sent) for the next invocation.
-            if let stop, let budget, !budget.take() {
-                stop.stop()
-                return nil
+            // Over a budget cap: raise the stop, and leave this item (not sent) for the next invocation.
+            var reservation: RequestBudget.Reservation?
+            if let budget {
+                guard let reserved = budget.reserve(request) else {
+                    stop?.stop()
+                    return nil
+                }
+                reservation = reserved
             }
             do {
                 let reply: ModelReply
@@ -324,6 +329,7 @@ public struct EvaluationRunner: Sendable {
                     // Raised while this item waited for its slot: it has not started, so it is left for resume.
                     if stop?.isStopped == true {
                         requests.release()
+                        if let reservation { budget?.cancel(reservation) }
                         return nil
                     }
                     defer { requests.release() }
@@ -331,10 +337,14 @@ public struct EvaluationRunner: Sendable {
                 } else {
                     reply = try await model.send(request)
                 }
+                if let reservation {
+                    budget?.settle(reservation, usage: reply.usage, outputCharacters: reply.response.text.count)
+                }
                 response = reply.response
                 result.attempts = reply.attempts
                 entry = CacheEntry(key: key, request: request, model: model.identity.name, response: response)
             } catch let failure as ModelFailure {
+                if let reservation { budget?.settle(reservation, usage: nil, outputCharacters: 0) }
                 result.failure = failure.kind
                 result.failureDetail = failure.detail
                 result.attempts = failure.attempts

@@ -158,11 +158,14 @@ public struct ModelReply: Sendable {
     public var response: ModelResponse
     /// Attempts made, including the first.
     public var attempts: Int
+    /// Tokens the call used, when the server reported them (not cached: a cache hit costs nothing).
+    public var usage: TokenUsage?
 
     /// Creates a reply.
-    public init(response: ModelResponse, attempts: Int) {
+    public init(response: ModelResponse, attempts: Int, usage: TokenUsage? = nil) {
         self.response = response
         self.attempts = attempts
+        self.usage = usage
     }
 }
 

@@ -196,7 +196,7 @@ public final class EndpointPool: LanguageModel {
                 let reply =
                     configuration.hedge.isEnabled
                     ? try await sendHedged(request, on: slot) : try await sendCopy(request, on: slot)
-                return ModelReply(response: reply.response, attempts: machine.attempts)
+                return ModelReply(response: reply.response, attempts: machine.attempts, usage: reply.usage)
             } catch var failure as ModelFailure {
                 failure.attempts = machine.attempts
                 switch machine.failed(failure, using: &generator) {

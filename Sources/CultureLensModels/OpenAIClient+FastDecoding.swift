@@ -14,6 +14,12 @@ import Foundation
 extension OpenAIClient {
     /// The response `JSONDecoder` would give for `body`, or `nil` when the decoder should decide.
     static func fastDecodeResponse(_ body: Data, api: ModelAPI) -> ModelResponse? {
+        fastDecodeReply(body, api: api)?.response
+    }
+
+    /// ``fastDecodeResponse(_:api:)`` with the body's `usage` (`prompt_tokens`, `completion_tokens`), which is read
+    /// leniently: a missing or odd `usage` is `nil`, never a failure of the response.
+    static func fastDecodeReply(_ body: Data, api: ModelAPI) -> (response: ModelResponse, usage: TokenUsage?)? {
         guard case .object(let root)? = DataValue.parseJSON(body),
             case .array(let choices)? = root.field("choices"), !choices.isEmpty
         else { return nil }
@@ -24,7 +30,17 @@ extension OpenAIClient {
             else { return nil }
             if first == nil { first = response }
         }
-        return first
+        guard let first else { return nil }
+        return (first, usage(root.field("usage")))
+    }
+
+    private static func usage(_ value: DataValue?) -> TokenUsage? {
+        guard case .object(let fields)? = value,
+            let prompt = fields.field("prompt_tokens").numberValue, prompt >= 0, prompt == prompt.rounded(),
+            let completion = fields.field("completion_tokens").numberValue, completion >= 0,
+            completion == completion.rounded(), prompt < 1e15, completion < 1e15
+        else { return nil }
+        return TokenUsage(promptTokens: Int(prompt), completionTokens: Int(completion))
     }
 
     /// `ChatResult.Choice`: `message.content`, `finish_reason`, `logprobs.content[].{token, logprob, top_logprobs}`.

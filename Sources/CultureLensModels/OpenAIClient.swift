@@ -94,8 +94,8 @@ public final class OpenAIClient: LanguageModel {
     public func send(_ request: ModelRequest) async throws -> ModelReply {
         if let failure = Self.unsupportedContent(in: request) { throw failure }
         let seed = configuration.jitterSeed ^ Self.fnv1a(request.prompt)
-        let (response, attempts) = try await retry.run(seed: seed) { try await attempt(request) }
-        return ModelReply(response: response, attempts: attempts)
+        let (reply, attempts) = try await retry.run(seed: seed) { try await attempt(request) }
+        return ModelReply(response: reply.response, attempts: attempts, usage: reply.usage)
     }
 
     /// Lists the model ids the server offers (`GET /models`).
@@ -113,7 +113,7 @@ public final class OpenAIClient: LanguageModel {
 
     // MARK: - One attempt
 
-    private func attempt(_ request: ModelRequest) async throws -> ModelResponse {
+    private func attempt(_ request: ModelRequest) async throws -> (response: ModelResponse, usage: TokenUsage?) {
         let path = request.api == .completions ? "/completions" : "/chat/completions"
         var http = HTTPClientRequest(url: configuration.baseURL + path)
         http.method = .POST
@@ -122,7 +122,7 @@ public final class OpenAIClient: LanguageModel {
         http.body = .bytes(ByteBuffer(bytes: requestBody(request)))
         let (status, body, retryAfter) = try await execute(http)
         guard status == 200 else { throw Self.statusFailure(status, body: body, retryAfter: retryAfter) }
-        return try Self.decodeResponse(body, api: request.api)
+        return try Self.decodeReply(body, api: request.api)
     }
 
     private func addHeaders(to request: inout HTTPClientRequest) {
@@ -236,10 +236,27 @@ public final class OpenAIClient: LanguageModel {
     /// A body without log-probabilities is a valid response (the server's answer, cached like any other); the
     /// scorer counts it as `missing_logprobs` when logprobs were wanted.
     public static func decodeResponse(_ body: Data, api: ModelAPI) throws -> ModelResponse {
+        try decodeReply(body, api: api).response
+    }
+
+    /// ``decodeResponse(_:api:)`` with the tokens the server reports in `usage`, when it does (read leniently: an
+    /// odd `usage` is `nil`, never a failure).
+    public static func decodeReply(_ body: Data, api: ModelAPI) throws -> (response: ModelResponse, usage: TokenUsage?)
+    {
         // The direct reader gives the decoder's result for well-formed bodies, in a fraction of its time; anything
         // else goes to the decoder, so failures and their messages are the decoder's.
-        if let response = fastDecodeResponse(body, api: api) { return response }
-        return try foundationDecodeResponse(body, api: api)
+        if let reply = fastDecodeReply(body, api: api) { return reply }
+        let response = try foundationDecodeResponse(body, api: api)
+        let usage = (try? JSONDecoder().decode(UsageEnvelope.self, from: body))?.usage
+        return (
+            response,
+            usage.flatMap { usage in
+                guard let prompt = usage.promptTokens, let completion = usage.completionTokens, prompt >= 0,
+                    completion >= 0
+                else { return nil }
+                return TokenUsage(promptTokens: prompt, completionTokens: completion)
+            }
+        )
     }
 
     /// ``decodeResponse(_:api:)`` through `JSONDecoder` and the `Decodable` wire types only.
@@ -428,6 +445,21 @@ private struct ChatResult: Decodable {
     }
 
     var choices: [Choice]
+}
+
+/// A body's `usage`, decoded on its own so that an odd one cannot fail the response.
+private struct UsageEnvelope: Decodable {
+    struct Usage: Decodable {
+        var promptTokens: Int?
+        var completionTokens: Int?
+
+        enum CodingKeys: String, CodingKey {
+            case promptTokens = "prompt_tokens"
+            case completionTokens = "completion_tokens"
+        }
+    }
+
+    var usage: Usage?
 }
 
 private struct ModelList: Decodable {

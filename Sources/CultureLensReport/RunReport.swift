@@ -1,6 +1,7 @@
 public import CultureLensAnalysis
 public import CultureLensCore
 public import CultureLensDatasets
+import CultureLensFormats
 public import CultureLensStatistics
 public import Foundation
 
@@ -28,6 +29,9 @@ public struct RunReport: Sendable {
     public var calibration: Calibration?
     /// The run's robustness card, written as `card` and shown beside the headline.
     public var card: RunCard?
+    /// What the run's model calls cost over every invocation, written as `spend` (kept by readers as an extra
+    /// section, which the HTML report shows).
+    public var spend: RequestBudget.Spend?
 
     /// Builds the report of `run` over `suite` from its `results`.
     public init(
@@ -86,7 +90,10 @@ public struct RunReport: Sendable {
             vsm2013: vsm2013,
             calibration: calibration,
             card: card,
-            diagnostics: diagnostics
+            diagnostics: diagnostics,
+            extras: spend.flatMap { spend in
+                (try? JSONDecoder().decode(DataValue.self, from: JSONEncoder().encode(spend))).map { ["spend": $0] }
+            } ?? [:]
         )
     }
 
@@ -182,6 +189,7 @@ public struct RunReport: Sendable {
                 + (failures.isEmpty
                     ? "" : " (" + failures.map { "\($0.key) \($0.value)" }.joined(separator: ", ") + ")")
         )
+        if let spend { lines.append(spend.summary) }
         if let card { lines.append(contentsOf: cardLines(card)) }
         guard graded else { return lines.joined(separator: "\n") + "\n" }
         lines.append("")

@@ -18,7 +18,7 @@ struct RobustnessCommand: AsyncParsableCommand {
             plain `run`, and re-running resumes. The card (flip rate, Fleiss' κ, JSD, format spread, A-bias, PriDe, \
             variance decomposition, survey effects in mean-position units, steerability, extrapolability) gives \
             every figure with n and a seeded 95% cluster-bootstrap CI; see docs/robustness.md. Exit codes as `run` \
-            (3: the --max-requests budget was spent).
+            (3: a --max-requests, --max-tokens or --max-cost budget was spent).
             """
     )
 
@@ -109,6 +109,7 @@ struct RobustnessCommand: AsyncParsableCommand {
             throw ValidationError("--permutations must be 1...1000000")
         }
         guard (1...1024).contains(concurrency) else { throw ValidationError("--concurrency must be 1...1024") }
+        _ = try budgetOptions.budget(model: modelOptions.model, isLocal: modelOptions.isLocal)
     }
 
     func run() async throws {
@@ -218,11 +219,17 @@ struct RobustnessCommand: AsyncParsableCommand {
                 temperature: samples > 1 ? temperature : 0
             )
         )
-        runner.budget = budgetOptions.budget()
+        let budget = try budgetOptions.budget(model: modelOptions.model, isLocal: session.isManagedLocal)
+        runner.budget = budget
         // The grid multiplies requests: its plan comes before any of them.
         let estimate = try await runner.estimate(selected, variants: variants)
-        let plan = budgetOptions.planLines(estimate, items: selected.items.count, variants: variants.count)
-        if try budgetOptions.present(plan, estimate: estimate, json: json) {
+        let plan = budgetOptions.planLines(
+            estimate,
+            items: selected.items.count,
+            variants: variants.count,
+            price: budget.price
+        )
+        if try budgetOptions.present(plan, estimate: estimate, price: budget.price, json: json) {
             trap.cancel()
             return
         }
@@ -264,6 +271,8 @@ struct RobustnessCommand: AsyncParsableCommand {
                 "top_logprobs": String(modelOptions.topLogprobs),
             ]
         )
+        report.spend = budget.spend
+        report.spend?.hedges = session.hedges
         let inapplicable = gridSpec.inapplicableFactors(for: selected)
         if !inapplicable.isEmpty {
             report.settings["not_applicable"] = inapplicable.map(\.rawValue).joined(separator: ",")

@@ -12,9 +12,9 @@ struct RunCommand: AsyncParsableCommand {
         abstract: "Evaluate a suite on a model; re-running the same command resumes from the store.",
         discussion: """
             Exit codes: 0 ok; 1 the run had unrecoverable errors (requests that failed after every retry, an \
-            unreachable endpoint, a missing local model); 2 usage error; 3 the request budget (--max-requests) was \
-            spent (results so far are saved; run again with a higher cap to continue); 130 interrupted (results so \
-            far are saved).
+            unreachable endpoint, a missing local model); 2 usage error; 3 a budget (--max-requests, --max-tokens, \
+            --max-cost) was spent (results so far are saved; run again with a higher cap to continue); 130 \
+            interrupted (results so far are saved).
             """
     )
 
@@ -57,6 +57,7 @@ struct RunCommand: AsyncParsableCommand {
         guard (1...1024).contains(concurrency) else { throw ValidationError("--concurrency must be 1...1024") }
         if enqueue { try validateEnqueue() }
         if batchOptions.batch { try validateBatch() }
+        _ = try budgetOptions.budget(model: modelOptions.model, isLocal: modelOptions.isLocal)
     }
 
     func run() async throws {
@@ -113,18 +114,21 @@ struct RunCommand: AsyncParsableCommand {
             )
         )
         var runner = evaluation.runner
-        runner.budget = budgetOptions.budget()
+        let budget = try budgetOptions.budget(model: modelOptions.model, isLocal: session.isManagedLocal)
+        runner.budget = budget
         // The pre-flight estimate, before any request: what the run will send, and what it will cost at most.
         let estimate = try await runner.estimate(resolved.suite, variants: sampling.variants)
         let plan = budgetOptions.planLines(
             estimate,
             items: resolved.suite.items.count,
             variants: sampling.variants.count,
+            price: budget.price,
             extra: cardPlanLines(resolved.suite, managedLocal: session.isManagedLocal)
         )
         if try budgetOptions.present(
             plan,
             estimate: estimate,
+            price: budget.price,
             json: json,
             extra: ["card_requests_at_most": cardRequests(resolved.suite)]
         ) {
@@ -164,6 +168,8 @@ struct RunCommand: AsyncParsableCommand {
             stop: stop
         )
         for line in session.endpointSummary { printError(line) }
+        var spend = budget.spend
+        spend.hedges = session.hedges
 
         let outcome = try await evaluation.finish(
             finished,
@@ -176,7 +182,8 @@ struct RunCommand: AsyncParsableCommand {
             ],
             data: dataOptions.data,
             output: output.map { URL(fileURLWithPath: $0) },
-            card: card
+            card: card,
+            spend: spend
         )
         let report = outcome.report
         if json {

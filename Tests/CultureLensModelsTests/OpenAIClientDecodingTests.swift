@@ -1,5 +1,6 @@
 import CultureLensCore
 import CultureLensStatistics
+import CultureLensTesting
 import Foundation
 import Testing
 
@@ -134,5 +135,28 @@ struct OpenAIClientDecodingTests {
                 #"{"choices":[{"logprobs":{"content":[{"token":"A","logprob":\#(value),"top_logprobs":[{"token":"A","logprob":\#(value)}]}]}}]}"#
             try Self.check(text, api: .chat, fastExpected: true)
         }
+    }
+}
+
+/// The tokens a server reports with its answer (`usage`), read for `--max-tokens` and `--max-cost`.
+struct OpenAIClientUsageTests {
+    @Test func usageIsReadFromBothAPIsAndAnOddOneIsIgnored() throws {
+        let completion = FakeOpenAI.completion(text: " A", topLogprobs: [(" A", -0.1)])
+        let reply = try OpenAIClient.decodeReply(Data(completion.utf8), api: .completions)
+        #expect(reply.usage == TokenUsage(promptTokens: 5, completionTokens: 1))
+        let chat = FakeOpenAI.chatCompletion(text: "A", topLogprobs: nil)
+        #expect(
+            try OpenAIClient.decodeReply(Data(chat.utf8), api: .chat).usage
+                == TokenUsage(promptTokens: 5, completionTokens: 1)
+        )
+        // A usage of the wrong shape leaves the answer intact and the usage unknown, on both decoding paths.
+        let odd =
+            #"{"choices":[{"index":0,"text":" B","finish_reason":"stop","logprobs":null}],"usage":{"prompt_tokens":"many"}}"#
+        let oddReply = try OpenAIClient.decodeReply(Data(odd.utf8), api: .completions)
+        #expect(oddReply.response.text == " B")
+        #expect(oddReply.usage == nil)
+        // `choices[0].text` as a number sends the body to the decoder path, which fails as before.
+        let broken = #"{"choices":[{"index":0,"text":3}],"usage":{"prompt_tokens":1,"completion_tokens":1}}"#
+        #expect(throws: ModelFailure.self) { try OpenAIClient.decodeReply(Data(broken.utf8), api: .completions) }
     }
 }
