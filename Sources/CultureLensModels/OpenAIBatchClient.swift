@@ -267,7 +267,7 @@ public final class OpenAIBatchClient: Sendable {
     }
 
     /// Percent-encodes an id for use as one path segment (ids are provider-chosen strings).
-    private static func pathComponent(_ id: String) -> String {
+    static func pathComponent(_ id: String) -> String {
         var allowed = CharacterSet.urlPathAllowed
         allowed.remove(charactersIn: "/?#")
         return id.addingPercentEncoding(withAllowedCharacters: allowed) ?? id
