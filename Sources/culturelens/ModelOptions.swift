@@ -12,7 +12,7 @@ struct ModelOptions: ParsableArguments {
     @Option(
         name: .customLong("base-url"),
         help:
-            "Base URL of an OpenAI-compatible server, including /v1. Repeat it for several servers of the same model (least-outstanding balancing, failover)."
+            "Base URL of an OpenAI-compatible server, including /v1 (with --provider anthropic: the API root). Repeat it for several servers of the same model (least-outstanding balancing, failover)."
     )
     var baseURLs: [String] = []
 
