@@ -100,7 +100,8 @@ extension AnthropicClient: BatchProvider {
     /// Downloads the batch's results and reads one result per line.
     public func results(of job: BatchJobState.Job) async throws -> BatchResults {
         guard let id = job.batchID else { return BatchResults() }
-        let fallback = configuration.baseURL + "/v1/messages/batches/" + OpenAIBatchClient.pathComponent(id) + "/results"
+        let fallback =
+            configuration.baseURL + "/v1/messages/batches/" + OpenAIBatchClient.pathComponent(id) + "/results"
         let url = job.resultsURL.flatMap { isOnBaseHost($0) ? $0 : nil } ?? fallback
         let data = try await retry.run(seed: configuration.jitterSeed ^ OpenAIClient.fnv1a(url)) {
             try await attempt(
@@ -133,7 +134,9 @@ extension AnthropicClient: BatchProvider {
                 }
             case "errored":
                 // `error` is an error response (`{"type":"error","error":{…}}`); a bare `{type, message}` is read too.
-                let detail = line.result?.error?.error ?? line.result?.error.map { ErrorBody.Detail(type: $0.type, message: $0.message) }
+                let detail =
+                    line.result?.error?.error
+                    ?? line.result?.error.map { ErrorBody.Detail(type: $0.type, message: $0.message) }
                 let type = detail?.type ?? "error"
                 let kind: FailureKind =
                     switch type {
@@ -141,7 +144,9 @@ extension AnthropicClient: BatchProvider {
                     case "api_error", "overloaded_error": .serverError
                     default: .clientError
                     }
-                result = .failure(ModelFailure(kind: kind, detail: "errored: \(type): \(detail?.message?.prefix(300) ?? "")"))
+                result = .failure(
+                    ModelFailure(kind: kind, detail: "errored: \(type): \(detail?.message?.prefix(300) ?? "")")
+                )
             case "canceled":
                 result = .failure(ModelFailure(kind: .serverError, detail: "canceled before it was answered"))
             case "expired":

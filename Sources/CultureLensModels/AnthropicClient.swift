@@ -196,7 +196,12 @@ public final class AnthropicClient: LanguageModel {
         }
         let status = Int(response.status.code)
         guard status == 200 else {
-            var failure = Self.failure(status: status, body: data, header: { response.headers.first(name: $0) }, now: now())
+            var failure = Self.failure(
+                status: status,
+                body: data,
+                header: { response.headers.first(name: $0) },
+                now: now()
+            )
             failure.detail = "\(call): \(failure.detail)"
             throw failure
         }

@@ -147,7 +147,8 @@ public struct BatchCoordinator: Sendable {
             if let recordedFile {
                 input = .uploaded(fileID: recordedFile, api: state.jobs[index].api)
             } else {
-                guard let chunk = fresh[index] ?? plan.chunk(keys: state.jobs[index].keys, body: body, line: line) else {
+                guard let chunk = fresh[index] ?? plan.chunk(keys: state.jobs[index].keys, body: body, line: line)
+                else {
                     continue
                 }
                 state.jobs[index].keys = chunk.keys

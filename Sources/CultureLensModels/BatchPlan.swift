@@ -229,7 +229,9 @@ public struct BatchPlan: Sendable {
     }
 
     /// `body` decoded by `decodeBody`, a thrown ``ModelFailure`` as it is and anything else as a malformed response.
-    static func decoded(_ body: Data, _ decodeBody: (Data) throws -> ModelResponse) -> Result<ModelResponse, ModelFailure> {
+    static func decoded(_ body: Data, _ decodeBody: (Data) throws -> ModelResponse) -> Result<
+        ModelResponse, ModelFailure
+    > {
         do {
             return .success(try decodeBody(body))
         } catch let failure as ModelFailure {

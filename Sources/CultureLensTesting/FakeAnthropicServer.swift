@@ -137,7 +137,10 @@ public final class FakeAnthropicServer: Sendable {
         case ("GET", 5) where route && parts[4] == "results":
             return results(parts[3])
         default:
-            return .respond(status: 404, body: Self.error("not_found_error", "no route \(request.method) \(request.path)"))
+            return .respond(
+                status: 404,
+                body: Self.error("not_found_error", "no route \(request.method) \(request.path)")
+            )
         }
     }
 
@@ -275,7 +278,9 @@ public final class FakeAnthropicServer: Sendable {
 
     /// A Messages body checked as the API checks it, reduced to its system, prompt and `custom_id`.
     private static func check(_ value: Any?, customID: String) -> Result<Request, Problem> {
-        guard let body = value as? [String: Any] else { return .failure(Problem(message: "body: an object is required")) }
+        guard let body = value as? [String: Any] else {
+            return .failure(Problem(message: "body: an object is required"))
+        }
         let allowed: Set<String> = [
             "model", "max_tokens", "system", "messages", "temperature", "stop_sequences", "top_p", "top_k", "metadata",
         ]
@@ -299,11 +304,15 @@ public final class FakeAnthropicServer: Sendable {
             let role = message["role"] as? String
             guard role == "user" || role == "assistant" else {
                 return .failure(
-                    Problem(message: "messages.\(index).role: Input should be 'user' or 'assistant' (system is top-level)")
+                    Problem(
+                        message: "messages.\(index).role: Input should be 'user' or 'assistant' (system is top-level)"
+                    )
                 )
             }
             guard role == (index.isMultiple(of: 2) ? "user" : "assistant") else {
-                return .failure(Problem(message: "messages: roles must alternate between user and assistant, from user"))
+                return .failure(
+                    Problem(message: "messages: roles must alternate between user and assistant, from user")
+                )
             }
             let text: String
             if let content = message["content"] as? String {
@@ -344,7 +353,10 @@ public final class FakeAnthropicServer: Sendable {
 
     private static func encode(_ value: Any) -> String {
         do {
-            let data = try JSONSerialization.data(withJSONObject: value, options: [.sortedKeys, .withoutEscapingSlashes])
+            let data = try JSONSerialization.data(
+                withJSONObject: value,
+                options: [.sortedKeys, .withoutEscapingSlashes]
+            )
             return String(decoding: data, as: UTF8.self)
         } catch {
             preconditionFailure("FakeAnthropicServer: encoding failed: \(error)")

@@ -24,7 +24,8 @@ struct BatchOptions: ParsableArguments {
 
     @Option(
         name: .long,
-        help: "With --batch: most requests per batch (default: the provider's limit, 50,000 for OpenAI, 100,000 for Anthropic)."
+        help:
+            "With --batch: most requests per batch (default: the provider's limit, 50,000 for OpenAI, 100,000 for Anthropic)."
     )
     var batchMaxRequests: Int?
 

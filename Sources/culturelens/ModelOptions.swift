@@ -6,7 +6,11 @@ import Foundation
 
 /// Options choosing and reaching the model.
 struct ModelOptions: ParsableArguments {
-    @Option(name: .long, help: "`local` (the managed Gemma 3 270M), `local:smollm2` (SmolLM2-135M-Instruct, chat) or a model name served at --base-url.")
+    @Option(
+        name: .long,
+        help:
+            "`local` (the managed Gemma 3 270M), `local:smollm2` (SmolLM2-135M-Instruct, chat) or a model name served at --base-url."
+    )
     var model: String = "local"
 
     @Option(
@@ -25,7 +29,8 @@ struct ModelOptions: ParsableArguments {
 
     @Option(
         name: .customLong("api-key-env"),
-        help: "Environment variable holding the API key (default: OPENAI_API_KEY, with --provider anthropic ANTHROPIC_API_KEY)."
+        help:
+            "Environment variable holding the API key (default: OPENAI_API_KEY, with --provider anthropic ANTHROPIC_API_KEY)."
     )
     var apiKeyEnvOption: String?
 

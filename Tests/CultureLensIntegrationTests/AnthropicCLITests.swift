@@ -92,6 +92,37 @@ struct AnthropicCLITests {
         #expect(fake.counters.requests == 0)
     }
 
+    /// Two `--base-url`s through the endpoint pool: one always overloaded (529), the other answers everything.
+    @Test func anOverloadedEndpointIsFailedOverInThePool() async throws {
+        let home = try CLIProcess.temporaryDirectory("anthropic-pool")
+        let data = try BenchmarkFixtures.write(Self.items, named: "items.jsonl")
+        let overloaded = try await ScriptedHTTPServer.start { _ in
+            .respond(
+                status: 529,
+                body: #"{"type":"error","error":{"type":"overloaded_error","message":"Overloaded"}}"#
+            )
+        }
+        defer { Task { try? await overloaded.shutdown() } }
+        let fake = FakeAnthropicServer(behaviour: .init(apiKey: Self.key)) { _, _ in "Answer: A" }
+        let server = try await fake.start()
+        defer { Task { try? await server.shutdown() } }
+        let output = try await CLIProcess.run(
+            [
+                "run", "mcq-jsonl", "--data", data.path, "--provider", "anthropic", "--model", "claude-test",
+                "--base-url", overloaded.baseURL, "--base-url", server.baseURL, "--no-card", "--json",
+            ],
+            environment: ["CULTURELENS_HOME": home, "ANTHROPIC_API_KEY": Self.key]
+        )
+        #expect(output.status == 0, "\(output.stderr)")
+        let metrics = try #require(try Self.json(output.stdout)["metrics"] as? [String: Any])
+        let headline = try #require(metrics["headline"] as? [String: Any])
+        #expect(headline["n"] as? Int == 4 && headline["successes"] as? Int == 2)
+        #expect(fake.counters.messages == 4 && fake.counters.rejected == 0)
+        let lines = output.stderr.split(separator: "\n").filter { $0.hasPrefix("endpoint ") }
+        #expect(lines.count == 2, "\(output.stderr)")
+        #expect(lines.last?.hasPrefix("endpoint \(server.baseURL): up") == true, "\(lines)")
+    }
+
     @Test func batchLimitsAndEnqueueFollowTheProvider() async throws {
         let environment = ["ANTHROPIC_API_KEY": Self.key]
         let base = ["run", "starter", "--model", "m", "--base-url", "http://127.0.0.1:9"]
@@ -118,7 +149,8 @@ struct AnthropicCLITests {
         defer { Task { try? await server.shutdown() } }
         let output = try await CLIProcess.run(
             [
-                "run", "inglehart-welzel", "--steer", "countries=JP", "--provider", "anthropic", "--model", "claude-test",
+                "run", "inglehart-welzel", "--steer", "countries=JP", "--provider", "anthropic", "--model",
+                "claude-test",
                 "--base-url", server.baseURL, "--no-card",
             ],
             environment: ["CULTURELENS_HOME": home, "ANTHROPIC_API_KEY": Self.key]

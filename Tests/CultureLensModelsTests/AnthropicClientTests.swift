@@ -192,7 +192,9 @@ struct AnthropicClientTests {
                     ]
                 )
             default:
-                return .json(#"{"type":"message","content":[{"type":"text","text":"Answer: A"}],"stop_reason":"end_turn"}"#)
+                return .json(
+                    #"{"type":"message","content":[{"type":"text","text":"Answer: A"}],"stop_reason":"end_turn"}"#
+                )
             }
         }
         let clock = TestClock()
@@ -244,7 +246,12 @@ struct AnthropicClientTests {
         let plain = try await client.send(ModelRequest(api: .chat, prompt: "Q1?", maxTokens: 8, topLogprobs: nil))
         #expect(plain.response.text == "Answer: A")
         let persona = try await client.send(
-            ModelRequest(api: .chat, messages: [.system("You live in Japan."), .user("Q2?")], maxTokens: 8, topLogprobs: nil)
+            ModelRequest(
+                api: .chat,
+                messages: [.system("You live in Japan."), .user("Q2?")],
+                maxTokens: 8,
+                topLogprobs: nil
+            )
         )
         #expect(persona.response.text == "Answer: B (Q2?)")
         #expect(fake.systems == [nil, "You live in Japan."])
