@@ -104,18 +104,12 @@ public final class AnthropicClient: LanguageModel {
         self.configuration = configuration
         self.now = now
         retry = RetryDriver(configuration: configuration.retry, clock: clock)
-        var httpConfiguration = HTTPClient.Configuration()
-        httpConfiguration.connectionPool = .init(
-            idleTimeout: .seconds(60),
-            concurrentHTTP1ConnectionsPerHostSoftLimit: max(1, configuration.maxConnections)
+        http = .modelClient(
+            timeout: configuration.timeout,
+            connectTimeout: configuration.connectTimeout,
+            readTimeout: max(configuration.timeout, configuration.transferTimeout),
+            maxConnections: configuration.maxConnections
         )
-        let millis = Int64(configuration.timeout * 1000)
-        let connectMillis = configuration.connectTimeout.map { Int64($0 * 1000) } ?? min(millis, 10_000)
-        httpConfiguration.timeout = .init(
-            connect: .milliseconds(connectMillis),
-            read: .milliseconds(Int64(max(configuration.timeout, configuration.transferTimeout) * 1000))
-        )
-        http = HTTPClient(eventLoopGroupProvider: .singleton, configuration: httpConfiguration)
     }
 
     /// Closes the connection pool.
@@ -166,27 +160,13 @@ public final class AnthropicClient: LanguageModel {
             request.headers.add(name: "content-type", value: "application/json")
             request.body = .bytes(ByteBuffer(bytes: body))
         }
-        func transport(_ error: any Error, phase: String) -> ModelFailure {
-            let failure = OpenAIClient.transportFailure(error, phase: "\(call) \(phase)")
-            guard !retryTransport else { return failure }
-            return ModelFailure(
-                kind: .clientError,
-                detail: failure.detail + " (not retried: it may have been carried out)"
-            )
-        }
-        let response: HTTPClientResponse
-        do {
-            response = try await http.execute(request, timeout: .milliseconds(Int64(timeout * 1000)))
-        } catch {
-            if Task.isCancelled || error is CancellationError { throw CancellationError() }
-            throw transport(error, phase: "request")
-        }
+        let response = try await http.send(request, timeout: timeout, call: call, mayRepeat: retryTransport)
         let data: Data
         do {
             data = Data(try await response.body.collect(upTo: maxBytes).readableBytesView)
         } catch {
             if Task.isCancelled || error is CancellationError { throw CancellationError() }
-            let failure = transport(error, phase: "body")
+            let failure = ModelFailure.transport(error, call: call, phase: "body", mayRepeat: retryTransport)
             guard failure.kind == .connection else { throw failure }
             throw ModelFailure(
                 kind: .malformedResponse,
