@@ -1,8 +1,9 @@
 import CultureLensCore
 import Foundation
 
-/// The pure part of provider batch mode (the OpenAI Batch API): which requests go into which batch input file, and
-/// what the output and error files say about each of them.
+/// The pure part of provider batch mode: which requests go into which batch input file, and what the output and
+/// error files say about each of them. The line formats default to the OpenAI Batch API's; a ``BatchProvider``
+/// passes its own input line (Anthropic's `{"custom_id","params"}`) and reads its results with `parseLines`.
 ///
 /// Requests are deduplicated by cache key, and the cache key is each line's `custom_id`, so results map back to
 /// requests exactly whatever order the provider returns them in. Bodies are produced by the caller (the
