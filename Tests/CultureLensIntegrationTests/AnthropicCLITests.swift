@@ -92,6 +92,30 @@ struct AnthropicCLITests {
         #expect(fake.counters.requests == 0)
     }
 
+    /// `--batch --batch-no-fallback`: the errored and expired requests are recorded as failures of their kinds, and
+    /// nothing is sent interactively.
+    @Test func batchWithoutFallbackRecordsUnansweredRequestsAsFailures() async throws {
+        let home = try CLIProcess.temporaryDirectory("anthropic-strict-home")
+        let data = try BenchmarkFixtures.write(Self.items, named: "items.jsonl")
+        let fake = FakeAnthropicServer(
+            behaviour: .init(apiKey: Self.key) { prompt in
+                if prompt.contains("Which is beta?") { return .errored(type: "invalid_request_error") }
+                if prompt.contains("Which is gamma?") { return .expired }
+                return .succeeded
+            }
+        ) { _, _ in "Answer: A" }
+        let server = try await fake.start()
+        defer { Task { try? await server.shutdown() } }
+        let strict = try await CLIProcess.run(
+            Self.arguments(server, data: data, ["--batch", "--batch-no-fallback", "--batch-poll-interval", "0.05"]),
+            environment: ["CULTURELENS_HOME": home, "ANTHROPIC_API_KEY": Self.key]
+        )
+        #expect(strict.status == 1, "\(strict.stderr)")
+        #expect(strict.stderr.contains("recording the 2 unanswered request(s) as failures"), "\(strict.stderr)")
+        #expect(strict.stderr.contains("2 answered by the batch, 0 sent interactively, 2 recorded as failures"))
+        #expect(fake.counters.batchCreates == 1 && fake.counters.messages == 0)
+    }
+
     /// Two `--base-url`s through the endpoint pool: one always overloaded (529), the other answers everything.
     @Test func anOverloadedEndpointIsFailedOverInThePool() async throws {
         let home = try CLIProcess.temporaryDirectory("anthropic-pool")
