@@ -6,7 +6,9 @@ import Foundation
 public struct ModelSettings: Sendable, Hashable {
     /// `local` (the managed local model) or a model name served at ``baseURLs``.
     public var model: String = "local"
-    /// OpenAI-compatible servers of the model, including `/v1`.
+    /// The API the remote model speaks.
+    public var provider: ModelProvider = .openai
+    /// Servers of the model: OpenAI-compatible ones including `/v1`, or Anthropic's API (its default when empty).
     public var baseURLs: [String] = []
     /// The environment variable holding the API key (the key itself is read when the model is opened, never kept
     /// in settings that may be logged).
@@ -44,7 +46,8 @@ public struct ModelSettings: Sendable, Hashable {
 /// there is one. Open it with ``withModelSession(_:concurrency:runDirectory:_:)``, which closes it on every path.
 public final class ModelSession: Sendable {
     private enum Backend {
-        case remote(EndpointPool)
+        /// The pool, and the Anthropic clients under it (the pool shuts down only its OpenAI ones).
+        case remote(EndpointPool, anthropic: [AnthropicClient] = [])
         case local(ManagedLocalModel)
     }
 
@@ -63,7 +66,7 @@ public final class ModelSession: Sendable {
     /// The model to run against.
     public var model: any LanguageModel {
         switch backend {
-        case .remote(let pool): pool
+        case .remote(let pool, _): pool
         case .local(let local): local
         }
     }
@@ -77,7 +80,7 @@ public final class ModelSession: Sendable {
     /// One line per remote endpoint (limit, requests, failures, health), for the end of a run; empty for the local
     /// model, and for one fixed-limit endpoint where there is nothing to tell.
     public var endpointSummary: [String] {
-        guard case .remote(let pool) = backend else { return [] }
+        guard case .remote(let pool, _) = backend else { return [] }
         let snapshot = pool.snapshot()
         // Hedges cost requests (money on a paid API): they are told whenever hedging is on.
         let hedging = pool.configuration.hedge.isEnabled ? [pool.hedging.summary] : []
@@ -105,6 +108,9 @@ public final class ModelSession: Sendable {
         runDirectory: (String, ModelAPI, ScoringMode) -> String
     ) async throws -> ModelSession {
         let apiKey = ProcessInfo.processInfo.environment[options.apiKeyEnv]
+        if options.provider == .anthropic {
+            return try openAnthropic(options: options, apiKey: apiKey, concurrency: concurrency)
+        }
         guard options.isLocal else {
             guard !options.baseURLs.isEmpty else {
                 throw LocalModelError(message: "--base-url is required for model \(options.model)")
@@ -138,6 +144,51 @@ public final class ModelSession: Sendable {
             maxConnections: concurrency
         )
         return ModelSession(backend: .local(local), api: api, scoring: scoring)
+    }
+
+    /// The Anthropic Messages API: chat with generation scoring, refused up front when logprobs or the completions
+    /// API are asked for or the key is missing, so that no request is sent in vain; no probe (both are known).
+    private static func openAnthropic(
+        options: ModelSettings,
+        apiKey: String?,
+        concurrency: Int
+    ) throws -> ModelSession {
+        if let problem = anthropicProblem(options, apiKey: apiKey) { throw LocalModelError(message: problem) }
+        let clients = (options.baseURLs.isEmpty ? [AnthropicClient.defaultBaseURL] : options.baseURLs).map { url in
+            AnthropicClient(
+                configuration: .init(
+                    baseURL: url,
+                    model: options.model,
+                    apiKey: apiKey,
+                    timeout: options.timeout,
+                    connectTimeout: options.connectTimeout,
+                    retry: .init(maxAttempts: 1),
+                    maxConnections: concurrency
+                )
+            )
+        }
+        let pool = EndpointPool(
+            models: clients,
+            configuration: poolConfiguration(options: options, concurrency: concurrency)
+        )
+        return ModelSession(backend: .remote(pool, anthropic: clients), api: .chat, scoring: .generate)
+    }
+
+    /// Why `settings` cannot reach Anthropic's Messages API, else `nil`: checked by the CLI before anything runs.
+    /// - Parameter apiKey: The value of the key's environment variable.
+    public static func anthropicProblem(_ settings: ModelSettings, apiKey: String?) -> String? {
+        if settings.scoring == .logprobs { return AnthropicClient.noLogprobsMessage }
+        if settings.api == .completions {
+            return "Anthropic's Messages API is a chat API: use --api chat (or leave --api out)"
+        }
+        if settings.isLocal {
+            return "--provider anthropic needs --model NAME, an Anthropic model (e.g. claude-haiku-4-5)"
+        }
+        guard let apiKey, !apiKey.isEmpty else {
+            return "\(settings.apiKeyEnv) is not set: --provider anthropic needs an API key in it "
+                + "(or name another variable with --api-key-env)"
+        }
+        return nil
     }
 
     /// The endpoint pool's settings: each endpoint starts at `--concurrency`, its ceiling, because the user chose
@@ -200,7 +251,9 @@ public final class ModelSession: Sendable {
     /// Shuts the client down and stops the local server.
     func close() async {
         switch backend {
-        case .remote(let pool): try? await pool.shutdown()
+        case .remote(let pool, let anthropic):
+            try? await pool.shutdown()
+            for client in anthropic { try? await client.shutdown() }
         case .local(let local): await local.close()
         }
     }

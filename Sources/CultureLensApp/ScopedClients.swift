@@ -25,3 +25,11 @@ public func withOpenAIBatchClient<T>(
 ) async throws -> T {
     try await scoped(OpenAIBatchClient(configuration: configuration), close: { try? await $0.shutdown() }, body)
 }
+
+/// Runs `body` with an Anthropic API client, shut down on every path.
+public func withAnthropicClient<T>(
+    _ configuration: AnthropicClient.Configuration,
+    _ body: (AnthropicClient) async throws -> T
+) async throws -> T {
+    try await scoped(AnthropicClient(configuration: configuration), close: { try? await $0.shutdown() }, body)
+}

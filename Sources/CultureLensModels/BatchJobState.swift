@@ -23,6 +23,8 @@ public struct BatchJobState: Sendable, Codable, Hashable {
         public var outputFileID: String?
         /// The error file, once the provider has one.
         public var errorFileID: String?
+        /// Where the results are downloaded from (Anthropic's `results_url`), once the provider has them.
+        public var resultsURL: String?
         /// Request counts last reported.
         public var requestCounts: RequestCounts?
         /// Batch-level errors last reported (why a batch failed).
@@ -37,6 +39,7 @@ public struct BatchJobState: Sendable, Codable, Hashable {
             case batchID = "batch_id"
             case outputFileID = "output_file_id"
             case errorFileID = "error_file_id"
+            case resultsURL = "results_url"
             case requestCounts = "request_counts"
         }
     }
@@ -85,9 +88,10 @@ public struct BatchJobState: Sendable, Codable, Hashable {
     /// Whether every batch reached a final status.
     public var isTerminal: Bool { jobs.allSatisfy(\.isTerminal) }
 
-    /// Whether a provider batch status is final: `completed`, `failed`, `expired` or `cancelled`.
+    /// Whether a provider batch status is final: `completed`, `failed`, `expired` or `cancelled` (OpenAI), `ended`
+    /// (Anthropic).
     public static func isTerminal(_ status: String) -> Bool {
-        ["completed", "failed", "expired", "cancelled"].contains(status)
+        ["completed", "failed", "expired", "cancelled", "ended"].contains(status)
     }
 
     /// Reads the state at `url`; `nil` when there is no file.

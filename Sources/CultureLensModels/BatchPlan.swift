@@ -1,8 +1,9 @@
 import CultureLensCore
 import Foundation
 
-/// The pure part of provider batch mode (the OpenAI Batch API): which requests go into which batch input file, and
-/// what the output and error files say about each of them.
+/// The pure part of provider batch mode: which requests go into which batch input file, and what the output and
+/// error files say about each of them. The line formats default to the OpenAI Batch API's; a ``BatchProvider``
+/// passes its own input line (Anthropic's `{"custom_id","params"}`) and reads its results with `parseLines`.
 ///
 /// Requests are deduplicated by cache key, and the cache key is each line's `custom_id`, so results map back to
 /// requests exactly whatever order the provider returns them in. Bodies are produced by the caller (the
@@ -108,17 +109,19 @@ public struct BatchPlan: Sendable {
     ///   - maxRequests: Most lines per chunk (at least 1).
     ///   - maxBytes: Most bytes per input file, newlines included.
     ///   - body: The JSON body of a request, as the interactive client sends it.
+    ///   - line: One input line from `custom_id`, API and body (default: the OpenAI line, ``inputLine(customID:api:body:)``).
     public func chunks(
         maxRequests: Int = defaultMaxRequests,
         maxBytes: Int = defaultMaxBytes,
-        body: (ModelRequest) -> Data
+        body: (ModelRequest) -> Data,
+        line inputLine: (String, ModelAPI, Data) -> Data = BatchPlan.inputLine
     ) -> [Chunk] {
         let limit = max(1, maxRequests)
         var chunks: [Chunk] = []
         for api in ModelAPI.allCases {
             var current = Chunk(api: api, keys: [], jsonl: Data())
             for entry in entries where entry.request.api == api {
-                var line = Self.inputLine(customID: entry.key, api: api, body: body(entry.request))
+                var line = inputLine(entry.key, api, body(entry.request))
                 line.append(0x0A)
                 if !current.keys.isEmpty, current.keys.count >= limit || current.jsonl.count + line.count > maxBytes {
                     chunks.append(current)
@@ -135,13 +138,17 @@ public struct BatchPlan: Sendable {
     /// The input file for `keys` (those this plan knows, in the given order), e.g. to upload a chunk recorded by
     /// an earlier invocation.
     /// - Returns: the chunk; `nil` when none of the keys is in the plan.
-    public func chunk(keys: [String], body: (ModelRequest) -> Data) -> Chunk? {
+    public func chunk(
+        keys: [String],
+        body: (ModelRequest) -> Data,
+        line inputLine: (String, ModelAPI, Data) -> Data = BatchPlan.inputLine
+    ) -> Chunk? {
         let known = keys.compactMap { key in request(forKey: key).map { (key, $0) } }
         guard let api = known.first?.1.api else { return nil }
         var chunk = Chunk(api: api, keys: [], jsonl: Data())
         for (key, request) in known where request.api == api {
             chunk.keys.append(key)
-            chunk.jsonl.append(Self.inputLine(customID: key, api: api, body: body(request)))
+            chunk.jsonl.append(inputLine(key, api, body(request)))
             chunk.jsonl.append(0x0A)
         }
         return chunk
@@ -165,8 +172,28 @@ public struct BatchPlan: Sendable {
         file: String,
         decodeBody: (Data) throws -> ModelResponse
     ) -> BatchResults {
-        var parsed = BatchResults()
         let decoder = JSONDecoder()
+        return parseLines(data, file: file) { bytes in
+            let decoded = try decoder.decode(OutputLine.self, from: Data(bytes))
+            // The body is handed to the decoder as the raw bytes it came as: no re-encoding, and the decoder
+            // sees exactly what an interactive call would have received.
+            let body = RawJSON.value(at: ["response", "body"], in: bytes).flatMap { range in
+                bytes[range].elementsEqual("null".utf8) ? nil : Data(bytes[range])
+            }
+            return (decoded.customID, result(of: decoded, body: body, decodeBody: decodeBody))
+        }
+    }
+
+    /// The line loop of every results format: one result per `custom_id`, from `interpret`, which reads one
+    /// non-blank line (without its line break) into its `custom_id` and result and throws when the line is not a
+    /// result line. Unreadable lines and lines without a `custom_id` become problems with their line numbers; of a
+    /// `custom_id` seen twice, a success beats a failure, otherwise the first line stands.
+    static func parseLines(
+        _ data: Data,
+        file: String,
+        interpret: ([UInt8]) throws -> (customID: String?, result: Result<ModelResponse, ModelFailure>)
+    ) -> BatchResults {
+        var parsed = BatchResults()
         var lineNumber = 0
         for rawLine in data.split(separator: 0x0A, omittingEmptySubsequences: false) {
             lineNumber += 1
@@ -174,10 +201,9 @@ public struct BatchPlan: Sendable {
             if line.last == 0x0D { line = line.dropLast() }
             if line.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) { continue }
             parsed.lines += 1
-            let bytes = Array(line)
-            let decoded: OutputLine
+            let interpreted: (customID: String?, result: Result<ModelResponse, ModelFailure>)
             do {
-                decoded = try decoder.decode(OutputLine.self, from: Data(bytes))
+                interpreted = try interpret(Array(line))
             } catch {
                 let snippet = String(decoding: line.prefix(80), as: UTF8.self)
                 parsed.problems.append(
@@ -185,16 +211,11 @@ public struct BatchPlan: Sendable {
                 )
                 continue
             }
-            guard let customID = decoded.customID, !customID.isEmpty else {
+            guard let customID = interpreted.customID, !customID.isEmpty else {
                 parsed.problems.append(.init(file: file, line: lineNumber, message: "no custom_id"))
                 continue
             }
-            // The body is handed to the decoder as the raw bytes it came as: no re-encoding, and the decoder
-            // sees exactly what an interactive call would have received.
-            let body = RawJSON.value(at: ["response", "body"], in: bytes).flatMap { range in
-                bytes[range].elementsEqual("null".utf8) ? nil : Data(bytes[range])
-            }
-            let result = result(of: decoded, body: body, decodeBody: decodeBody)
+            let result = interpreted.result
             if let earlier = parsed.results[customID] {
                 parsed.problems.append(
                     .init(file: file, line: lineNumber, message: "custom_id \(customID) appears more than once")
@@ -208,6 +229,19 @@ public struct BatchPlan: Sendable {
         return parsed
     }
 
+    /// `body` decoded by `decodeBody`, a thrown ``ModelFailure`` as it is and anything else as a malformed response.
+    static func decoded(_ body: Data, _ decodeBody: (Data) throws -> ModelResponse) -> Result<
+        ModelResponse, ModelFailure
+    > {
+        do {
+            return .success(try decodeBody(body))
+        } catch let failure as ModelFailure {
+            return .failure(failure)
+        } catch {
+            return .failure(ModelFailure(kind: .malformedResponse, detail: "undecodable body: \(error)"))
+        }
+    }
+
     private static func result(
         of line: OutputLine,
         body: Data?,
@@ -219,13 +253,7 @@ public struct BatchPlan: Sendable {
             guard let body else {
                 return .failure(ModelFailure(kind: .malformedResponse, detail: "status 200 without a body"))
             }
-            do {
-                return .success(try decodeBody(body))
-            } catch let failure as ModelFailure {
-                return .failure(failure)
-            } catch {
-                return .failure(ModelFailure(kind: .malformedResponse, detail: "undecodable body: \(error)"))
-            }
+            return decoded(body, decodeBody)
         }
         if let error = line.error { return .failure(failure(code: error.code, message: error.message)) }
         return .failure(
@@ -306,7 +334,7 @@ private struct OutputLine: Decodable {
 
 /// Finds the raw bytes of a value inside a JSON document without building it: a skipping scanner, enough to cut
 /// a response body out of a batch line that ``JSONDecoder`` has already validated.
-private enum RawJSON {
+enum RawJSON {
     /// The byte range of the value at `path` (object keys from the top), or `nil` when a key is missing or a
     /// value on the way is not an object. Keys are compared as raw bytes (an escaped key does not match).
     static func value(at path: [String], in bytes: [UInt8]) -> Range<Int>? {

@@ -230,30 +230,14 @@ public final class OpenAIBatchClient: Sendable {
     ) async throws -> (Int, Data, Double?) {
         // A failure after which the request may have been carried out is made final (not retryable) when the
         // call must not be repeated.
-        func transport(_ error: any Error, phase: String) -> ModelFailure {
-            var failure = OpenAIClient.transportFailure(error, phase: "\(call) \(phase)")
-            if !retryTransport {
-                failure = ModelFailure(
-                    kind: .clientError,
-                    detail: failure.detail + " (not retried: it may have been carried out)"
-                )
-            }
-            return failure
-        }
-        let response: HTTPClientResponse
-        do {
-            response = try await http.execute(request, timeout: .milliseconds(Int64(timeout * 1000)))
-        } catch {
-            if Task.isCancelled || error is CancellationError { throw CancellationError() }
-            throw transport(error, phase: "request")
-        }
+        let response = try await http.send(request, timeout: timeout, call: call, mayRepeat: retryTransport)
         let retryAfter = response.headers.first(name: "Retry-After").flatMap { RetryStateMachine.parseRetryAfter($0) }
         do {
             let buffer = try await response.body.collect(upTo: configuration.maxDownloadBytes)
             return (Int(response.status.code), Data(buffer.readableBytesView), retryAfter)
         } catch {
             if Task.isCancelled || error is CancellationError { throw CancellationError() }
-            throw transport(error, phase: "body")
+            throw ModelFailure.transport(error, call: call, phase: "body", mayRepeat: retryTransport)
         }
     }
 
@@ -267,7 +251,7 @@ public final class OpenAIBatchClient: Sendable {
     }
 
     /// Percent-encodes an id for use as one path segment (ids are provider-chosen strings).
-    private static func pathComponent(_ id: String) -> String {
+    static func pathComponent(_ id: String) -> String {
         var allowed = CharacterSet.urlPathAllowed
         allowed.remove(charactersIn: "/?#")
         return id.addingPercentEncoding(withAllowedCharacters: allowed) ?? id

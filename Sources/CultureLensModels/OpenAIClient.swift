@@ -74,15 +74,12 @@ public final class OpenAIClient: LanguageModel {
     public init(configuration: Configuration, clock: any Clock<Duration> = ContinuousClock()) {
         self.configuration = configuration
         retry = RetryDriver(configuration: configuration.retry, clock: clock)
-        var httpConfiguration = HTTPClient.Configuration()
-        httpConfiguration.connectionPool = .init(
-            idleTimeout: .seconds(60),
-            concurrentHTTP1ConnectionsPerHostSoftLimit: max(1, configuration.maxConnections)
+        http = .modelClient(
+            timeout: configuration.timeout,
+            connectTimeout: configuration.connectTimeout,
+            readTimeout: configuration.timeout,
+            maxConnections: configuration.maxConnections
         )
-        let millis = Int64(configuration.timeout * 1000)
-        let connectMillis = configuration.connectTimeout.map { Int64($0 * 1000) } ?? min(millis, 10_000)
-        httpConfiguration.timeout = .init(connect: .milliseconds(connectMillis), read: .milliseconds(millis))
-        http = HTTPClient(eventLoopGroupProvider: .singleton, configuration: httpConfiguration)
     }
 
     /// Closes the connection pool.

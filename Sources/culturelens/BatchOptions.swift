@@ -5,7 +5,7 @@ struct BatchOptions: ParsableArguments {
     @Flag(
         name: .long,
         help:
-            "Send the run's uncached requests through the provider's batch API (OpenAI /batches), wait, then score them. Re-running resumes the recorded batches."
+            "Send the run's uncached requests through the provider's batch API (OpenAI /batches, Anthropic Message Batches), wait, then score them. Re-running resumes the recorded batches."
     )
     var batch = false
 
@@ -22,13 +22,17 @@ struct BatchOptions: ParsableArguments {
     @Option(name: .long, help: "With --batch: seconds between batch status checks.")
     var batchPollInterval: Double = 30
 
-    @Option(name: .long, help: "With --batch: most requests per batch (the OpenAI limit is 50,000).")
-    var batchMaxRequests: Int = 50_000
+    @Option(
+        name: .long,
+        help:
+            "With --batch: most requests per batch (default: the provider's limit, 50,000 for OpenAI, 100,000 for Anthropic)."
+    )
+    var batchMaxRequests: Int?
 
     func validate() throws {
         guard batchPollInterval > 0 else { throw ValidationError("--batch-poll-interval must be positive") }
-        guard (1...50_000).contains(batchMaxRequests) else {
-            throw ValidationError("--batch-max-requests must be 1...50000")
+        if let batchMaxRequests, batchMaxRequests < 1 {
+            throw ValidationError("--batch-max-requests must be at least 1")
         }
         if !batch, batchNoFallback || batchSubmitOnly {
             throw ValidationError("--batch-no-fallback and --batch-submit-only apply only with --batch")

@@ -16,12 +16,23 @@ struct ModelOptions: ParsableArguments {
     @Option(
         name: .customLong("base-url"),
         help:
-            "Base URL of an OpenAI-compatible server, including /v1. Repeat it for several servers of the same model (least-outstanding balancing, failover)."
+            "Base URL of an OpenAI-compatible server, including /v1 (with --provider anthropic: the API root). Repeat it for several servers of the same model (least-outstanding balancing, failover)."
     )
     var baseURLs: [String] = []
 
-    @Option(name: .long, help: "Environment variable holding the API key.")
-    var apiKeyEnv: String = "OPENAI_API_KEY"
+    @Option(
+        name: .long,
+        help:
+            "API of the remote model: openai (OpenAI-compatible servers) or anthropic (the Messages API at --base-url, default https://api.anthropic.com; generate scoring only)."
+    )
+    var provider: ModelProvider = .openai
+
+    @Option(
+        name: .customLong("api-key-env"),
+        help:
+            "Environment variable holding the API key (default: OPENAI_API_KEY, with --provider anthropic ANTHROPIC_API_KEY)."
+    )
+    var apiKeyEnvOption: String?
 
     @Option(name: .long, help: "Scoring mode: logprobs or generate (default: what the backend supports).")
     var scoring: ScoringMode?
@@ -71,8 +82,11 @@ struct ModelOptions: ParsableArguments {
     /// Whether the model is a managed local one (`local` or `local:NAME`).
     var isLocal: Bool { LocalModelInstallation.Model.isLocal(model) }
 
+    /// The environment variable the API key is read from.
+    var apiKeyEnv: String { apiKeyEnvOption ?? provider.defaultAPIKeyEnv }
+
     /// The first `--base-url`, for code that talks to one server (the work queue records one endpoint per run).
-    var baseURL: String? { baseURLs.first }
+    var baseURL: String? { baseURLs.first ?? provider.defaultBaseURL }
 
     /// Every `--base-url`, comma-separated, for messages; the model name when there is none.
     var endpointDescription: String { settings.endpointDescription }
@@ -81,6 +95,7 @@ struct ModelOptions: ParsableArguments {
     var settings: ModelSettings {
         var settings = ModelSettings()
         settings.model = model
+        settings.provider = provider
         settings.baseURLs = baseURLs
         settings.apiKeyEnv = apiKeyEnv
         settings.scoring = scoring
@@ -96,7 +111,10 @@ struct ModelOptions: ParsableArguments {
     }
 
     func validate() throws {
-        if isLocal {
+        if provider == .anthropic {
+            let key = ProcessInfo.processInfo.environment[apiKeyEnv]
+            if let problem = ModelSession.anthropicProblem(settings, apiKey: key) { throw ValidationError(problem) }
+        } else if isLocal {
             do {
                 _ = try LocalModelInstallation.Model.named(model)
             } catch {
@@ -130,6 +148,7 @@ extension ScoringMode: ExpressibleByArgument {}
 
 extension HedgeMode: ExpressibleByArgument {}
 extension ModelAPI: ExpressibleByArgument {}
+extension ModelProvider: ExpressibleByArgument {}
 
 /// Shared location settings.
 struct StoreOptions: ParsableArguments {

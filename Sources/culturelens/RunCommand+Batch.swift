@@ -20,6 +20,20 @@ extension RunCommand {
             )
         }
         if enqueue { throw ValidationError("--batch and --enqueue do not combine: choose one way to spread the work") }
+        let limit = Self.batchRequestLimit(modelOptions.provider)
+        if let requested = batchOptions.batchMaxRequests, requested > limit {
+            throw ValidationError(
+                "--batch-max-requests must be 1...\(limit) with --provider \(modelOptions.provider.rawValue)"
+            )
+        }
+    }
+
+    /// Most requests per batch the provider takes.
+    static func batchRequestLimit(_ provider: ModelProvider) -> Int {
+        switch provider {
+        case .openai: BatchPlan.defaultMaxRequests
+        case .anthropic: AnthropicClient.maxBatchRequests
+        }
     }
 
     /// Submits, waits for and collects the run's batches, and returns the model the runner should use.
@@ -40,15 +54,9 @@ extension RunCommand {
         let result: Result<(any LanguageModel)?, any Error>
         do {
             result = .success(
-                try await withOpenAIBatchClient(
-                    .init(
-                        baseURL: baseURL,
-                        apiKey: ProcessInfo.processInfo.environment[modelOptions.apiKeyEnv],
-                        timeout: modelOptions.timeout
-                    )
-                ) { client in
-                    let coordinator = OpenAIBatchCoordinator(
-                        client: client,
+                try await withBatchProvider(baseURL: baseURL) { provider in
+                    let coordinator = BatchCoordinator(
+                        provider: provider,
                         configuration: configuration,
                         log: { printError($0) }
                     )
@@ -73,14 +81,14 @@ extension RunCommand {
                 "batch: submitted; run the same command again without --batch-submit-only to collect (state: \(stateFile))"
             )
             throw leave(0)
-        case .failure(let error as OpenAIBatchError) where error == .interrupted:
+        case .failure(let error as BatchError) where error == .interrupted:
             printError(
                 "interrupted: the batches go on at the provider; run the same command again to collect them (state: \(stateFile))"
             )
             throw leave(130)
         case .failure(is CancellationError):
             throw leave(130)
-        case .failure(let error as OpenAIBatchError):
+        case .failure(let error as BatchError):
             printError("error: \(error.detail)")
             throw leave(1)
         case .failure(let failure as ModelFailure):
@@ -94,9 +102,27 @@ extension RunCommand {
         }
     }
 
+    /// Runs `body` with the batch API of `--provider` at `baseURL`, shut down on every path.
+    private func withBatchProvider<T>(
+        baseURL: String,
+        _ body: (any BatchProvider) async throws -> T
+    ) async throws -> T {
+        let apiKey = ProcessInfo.processInfo.environment[modelOptions.apiKeyEnv]
+        switch modelOptions.provider {
+        case .openai:
+            return try await withOpenAIBatchClient(
+                .init(baseURL: baseURL, apiKey: apiKey, timeout: modelOptions.timeout)
+            ) { try await body($0) }
+        case .anthropic:
+            return try await withAnthropicClient(
+                .init(baseURL: baseURL, model: modelOptions.model, apiKey: apiKey, timeout: modelOptions.timeout)
+            ) { try await body($0) }
+        }
+    }
+
     /// Submits (or resumes), waits and collects; `nil` after `--batch-submit-only` submitted.
     private func collectBatches(
-        _ coordinator: OpenAIBatchCoordinator,
+        _ coordinator: BatchCoordinator,
         runner: EvaluationRunner,
         suite: Suite,
         variants: [PromptVariant],
@@ -147,15 +173,15 @@ extension RunCommand {
         }
     }
 
-    private func batchConfiguration(runID: String, baseURL: String) -> OpenAIBatchCoordinator.Configuration {
+    private func batchConfiguration(runID: String, baseURL: String) -> BatchCoordinator.Configuration {
         let directory = output ?? StoreOptions.home + "/runs/" + runID
-        return OpenAIBatchCoordinator.Configuration(
+        return BatchCoordinator.Configuration(
             stateFile: URL(fileURLWithPath: directory).appendingPathComponent(BatchJobState.fileName),
             runID: runID,
             model: modelOptions.model,
             endpoint: baseURL,
             pollInterval: .milliseconds(Int64(batchOptions.batchPollInterval * 1000)),
-            maxRequestsPerBatch: batchOptions.batchMaxRequests
+            maxRequestsPerBatch: batchOptions.batchMaxRequests ?? Self.batchRequestLimit(modelOptions.provider)
         )
     }
 

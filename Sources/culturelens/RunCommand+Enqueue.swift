@@ -1,6 +1,7 @@
 import ArgumentParser
 import CultureLensApp
 import CultureLensCore
+import CultureLensModels
 import Foundation
 
 /// `culturelens run SUITE ... --store postgres://... --enqueue`: record the run and its work items for
@@ -14,6 +15,10 @@ extension RunCommand {
             throw ValidationError(
                 "--enqueue needs a model served at --base-url (workers on other machines cannot reach this machine's local model)"
             )
+        }
+        if modelOptions.provider != .openai {
+            // The queue records an OpenAI-compatible endpoint; workers have no provider setting.
+            throw ValidationError("--enqueue works with OpenAI-compatible servers only; drop --provider anthropic")
         }
         if output != nil {
             throw ValidationError("--output does not apply to --enqueue; write a report once the workers are done")

@@ -7,7 +7,7 @@ import Testing
 
 @testable import CultureLensModels
 
-/// Provider batch mode end to end through the library: ``OpenAIBatchCoordinator`` and ``OpenAIBatchClient``
+/// Provider batch mode end to end through the library: ``BatchCoordinator`` and ``OpenAIBatchClient``
 /// against ``FakeOpenAIBatchServer`` (a real NIO HTTP server on 127.0.0.1), then the normal runner answering from
 /// the batch results.
 struct OpenAIBatchTests {
@@ -124,8 +124,8 @@ struct OpenAIBatchTests {
             maxRequestsPerBatch: Int = BatchPlan.defaultMaxRequests,
             clock: any Clock<Duration> = ContinuousClock(),
             log: @escaping @Sendable (String) -> Void = { _ in }
-        ) -> OpenAIBatchCoordinator {
-            OpenAIBatchCoordinator(
+        ) -> BatchCoordinator {
+            BatchCoordinator(
                 client: client,
                 configuration: .init(
                     stateFile: stateFile,
@@ -327,7 +327,7 @@ struct OpenAIBatchTests {
                 let coordinator = harness.coordinator(client) { line in lines.withLock { $0.append(line) } }
                 let state = try #require(try await coordinator.submit(pending))
                 let polls = Mutex(0)
-                await #expect(throws: OpenAIBatchError.interrupted) {
+                await #expect(throws: BatchError.interrupted) {
                     _ = try await coordinator.wait(state) {
                         polls.withLock {
                             $0 += 1; return $0 > 2
@@ -373,7 +373,7 @@ struct OpenAIBatchTests {
         }
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("batch-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: directory) }
-        let configuration = OpenAIBatchCoordinator.Configuration(
+        let configuration = BatchCoordinator.Configuration(
             stateFile: directory.appendingPathComponent(BatchJobState.fileName),
             runID: "run-1",
             model: "fake-model",
@@ -392,7 +392,7 @@ struct OpenAIBatchTests {
             model: "fake-model"
         ).entries.map(\.request)
 
-        let coordinator = OpenAIBatchCoordinator(client: client, configuration: configuration)
+        let coordinator = BatchCoordinator(client: client, configuration: configuration)
         do {
             _ = try await coordinator.submit(pending)
             Issue.record("expected the dropped create to fail")
@@ -430,7 +430,7 @@ struct OpenAIBatchTests {
             other.jobs[0].inputFileID = "file-x"
             try other.save(to: harness.stateFile)
             let client = harness.batchClient()
-            await #expect(throws: OpenAIBatchError.stateMismatch) {
+            await #expect(throws: BatchError.stateMismatch) {
                 _ = try await harness.coordinator(client).submit([
                     ModelRequest(api: .chat, prompt: "p", maxTokens: 1, topLogprobs: nil)
                 ])

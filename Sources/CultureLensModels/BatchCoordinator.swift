@@ -1,7 +1,8 @@
 public import CultureLensCore
 public import Foundation
 
-/// Runs a set of requests through the OpenAI Batch API, resumably: plan, upload, create, poll, download, parse.
+/// Runs a set of requests through a provider's batch API (a ``BatchProvider``: the OpenAI Batch API, Anthropic's
+/// Message Batches), resumably: plan, upload (where the provider takes files), create, poll, download, parse.
 ///
 /// Every step is recorded in a ``BatchJobState`` file before the next one starts, so an invocation stopped at any
 /// point (Ctrl-C, `kill -9`, a dropped network) is resumed by the next one: recorded input files are not uploaded
@@ -9,15 +10,15 @@ public import Foundation
 /// ``markCollected()`` let a later invocation plan new batches.
 ///
 /// ```swift
-/// let coordinator = OpenAIBatchCoordinator(client: client, configuration: .init(stateFile: url, runID: run.id,
-///                                          model: "gpt-4o-mini", endpoint: baseURL))
+/// let coordinator = BatchCoordinator(provider: client, configuration: .init(stateFile: url, runID: run.id,
+///                                    model: "gpt-4o-mini", endpoint: baseURL))
 /// if let state = try await coordinator.submit(try await runner.uncachedRequests(for: suite)) {
 ///     let collection = try await coordinator.collect(try await coordinator.wait(state))
 ///     // run the runner with BatchAnsweredModel(inner: client, results: collection.results, fallback: true)
 ///     try coordinator.markCollected()
 /// }
 /// ```
-public struct OpenAIBatchCoordinator: Sendable {
+public struct BatchCoordinator: Sendable {
     /// Coordinator settings.
     public struct Configuration: Sendable {
         /// Where the job state lives (`<run directory>/batch-state.json`).
@@ -55,8 +56,8 @@ public struct OpenAIBatchCoordinator: Sendable {
         }
     }
 
-    /// The HTTP client.
-    public let client: OpenAIBatchClient
+    /// The provider's batch API.
+    public let provider: any BatchProvider
     /// The settings in force.
     public let configuration: Configuration
     private let log: @Sendable (String) -> Void
@@ -64,20 +65,30 @@ public struct OpenAIBatchCoordinator: Sendable {
 
     /// Creates a coordinator.
     /// - Parameters:
-    ///   - client: The batch API client.
+    ///   - provider: The provider's batch API.
     ///   - configuration: Settings.
     ///   - clock: The clock the wait between polls sleeps on; a test passes a manual one.
     ///   - log: Receives one human-readable line per step and per status change (the CLI prints them on stderr).
+    public init(
+        provider: any BatchProvider,
+        configuration: Configuration,
+        clock: any Clock<Duration> = ContinuousClock(),
+        log: @escaping @Sendable (String) -> Void = { _ in }
+    ) {
+        self.provider = provider
+        self.configuration = configuration
+        self.clock = clock
+        self.log = log
+    }
+
+    /// Creates a coordinator over the OpenAI Batch API.
     public init(
         client: OpenAIBatchClient,
         configuration: Configuration,
         clock: any Clock<Duration> = ContinuousClock(),
         log: @escaping @Sendable (String) -> Void = { _ in }
     ) {
-        self.client = client
-        self.configuration = configuration
-        self.clock = clock
-        self.log = log
+        self.init(provider: client, configuration: configuration, clock: clock, log: log)
     }
 
     // MARK: - Submit
@@ -87,12 +98,14 @@ public struct OpenAIBatchCoordinator: Sendable {
     /// batches and submits them.
     /// - Parameter pending: The run's requests the cache cannot answer (``EvaluationRunner/uncachedRequests(for:variants:)``).
     /// - Returns: the state with every batch created; `nil` when there is nothing to submit or resume.
-    /// - Throws: ``OpenAIBatchError`` when the state file belongs to another run, model or endpoint, or cannot be
+    /// - Throws: ``BatchError`` when the state file belongs to another run, model or endpoint, or cannot be
     ///   read; ``ModelFailure`` when the provider refuses; `CancellationError`.
     public func submit(_ pending: [ModelRequest]) async throws -> BatchJobState? {
-        if let failure = pending.lazy.compactMap(OpenAIClient.unsupportedContent(in:)).first { throw failure }
+        let provider = provider
+        if let failure = pending.lazy.compactMap(provider.unsupportedContent(in:)).first { throw failure }
         let model = configuration.model
-        let body: (ModelRequest) -> Data = { OpenAIClient.requestBody(for: $0, model: model) }
+        let body: (ModelRequest) -> Data = { provider.requestBody(for: $0, model: model) }
+        let line: (String, ModelAPI, Data) -> Data = { provider.inputLine(customID: $0, api: $1, body: $2) }
         let plan = BatchPlan(requests: pending, model: model)
         var state: BatchJobState
         var fresh: [Int: BatchPlan.Chunk] = [:]
@@ -113,7 +126,8 @@ public struct OpenAIBatchCoordinator: Sendable {
             let chunks = plan.chunks(
                 maxRequests: configuration.maxRequestsPerBatch,
                 maxBytes: configuration.maxBytesPerBatch,
-                body: body
+                body: body,
+                line: line
             )
             state = BatchJobState(
                 runID: configuration.runID,
@@ -129,35 +143,35 @@ public struct OpenAIBatchCoordinator: Sendable {
         for index in state.jobs.indices where state.jobs[index].batchID == nil {
             let label = "batch \(index + 1)/\(state.jobs.count)"
             let recordedFile = state.jobs[index].inputFileID
-            let fileID: String
+            let input: BatchInput
             if let recordedFile {
-                fileID = recordedFile
+                input = .uploaded(fileID: recordedFile, api: state.jobs[index].api)
             } else {
-                guard let chunk = fresh[index] ?? plan.chunk(keys: state.jobs[index].keys, body: body) else { continue }
-                fileID = try await client.uploadFile(
-                    chunk.jsonl,
-                    filename: "culturelens-\(configuration.runID)-\(index + 1).jsonl"
-                )
+                guard let chunk = fresh[index] ?? plan.chunk(keys: state.jobs[index].keys, body: body, line: line)
+                else {
+                    continue
+                }
                 state.jobs[index].keys = chunk.keys
-                state.jobs[index].inputFileID = fileID
-                try save(state)
-                log("\(label): uploaded \(fileID) (\(chunk.keys.count) requests, \(Self.size(chunk.jsonl.count)))")
+                if let fileID = try await provider.uploadInput(
+                    chunk,
+                    filename: "culturelens-\(configuration.runID)-\(index + 1).jsonl"
+                ) {
+                    state.jobs[index].inputFileID = fileID
+                    try save(state)
+                    log("\(label): uploaded \(fileID) (\(chunk.keys.count) requests, \(Self.size(chunk.jsonl.count)))")
+                    input = .uploaded(fileID: fileID, api: chunk.api)
+                } else {
+                    input = .inline(chunk)
+                }
             }
             // An earlier invocation may have died after creating the batch but before recording it: adopt that
             // batch rather than paying for a second one.
-            var batch: OpenAIBatchClient.Batch? = nil
-            if recordedFile != nil {
-                batch = (try? await client.recentBatches())?.first { $0.inputFileID == fileID }
-            }
-            let created: OpenAIBatchClient.Batch
-            if let batch {
+            let created: ProviderBatch
+            if let recordedFile, let batch = await provider.batchCreated(fromInputFile: recordedFile) {
                 created = batch
-                log("\(label): found \(batch.id), created earlier for \(fileID)")
+                log("\(label): found \(batch.id), created earlier for \(recordedFile)")
             } else {
-                created = try await client.createBatch(
-                    inputFileID: fileID,
-                    endpoint: BatchPlan.endpoint(for: state.jobs[index].api)
-                )
+                created = try await provider.createBatch(input)
                 log("\(label): created \(created.id)")
             }
             state.jobs[index].batchID = created.id
@@ -173,7 +187,7 @@ public struct OpenAIBatchCoordinator: Sendable {
     /// - Parameters:
     ///   - state: The state returned by ``submit(_:)``.
     ///   - shouldStop: Checked between polls (at least every 200 ms): when it turns true, the wait ends with
-    ///     ``OpenAIBatchError/interrupted`` and the batches go on at the provider, to be collected later.
+    ///     ``BatchError/interrupted`` and the batches go on at the provider, to be collected later.
     /// - Returns: the state with every batch final.
     public func wait(
         _ state: BatchJobState,
@@ -183,10 +197,10 @@ public struct OpenAIBatchCoordinator: Sendable {
         while true {
             for index in state.jobs.indices where !state.jobs[index].isTerminal {
                 guard let id = state.jobs[index].batchID else {
-                    throw OpenAIBatchError(.invalidState, "batch \(index + 1) was never created; submit it first")
+                    throw BatchError(.invalidState, "batch \(index + 1) was never created; submit it first")
                 }
                 let before = state.jobs[index]
-                Self.apply(try await client.batch(id: id), to: &state.jobs[index])
+                Self.apply(try await provider.batchStatus(id: id), to: &state.jobs[index])
                 if state.jobs[index] != before {
                     try save(state)
                     log(Self.statusLine(state.jobs[index], index: index, of: state.jobs.count))
@@ -206,7 +220,7 @@ public struct OpenAIBatchCoordinator: Sendable {
         let elapsed = stopwatch(clock)
         while true {
             if shouldStop() {
-                throw OpenAIBatchError(.interrupted, "stopped while the batches run at the provider")
+                throw BatchError(.interrupted, "stopped while the batches run at the provider")
             }
             let remaining = interval - elapsed()
             guard remaining > .zero else { break }
@@ -230,21 +244,7 @@ public struct OpenAIBatchCoordinator: Sendable {
         var collection = BatchCollection()
         for (index, job) in state.jobs.enumerated() {
             let label = "batch \(index + 1)/\(state.jobs.count)" + (job.batchID.map { " \($0)" } ?? "")
-            let api = job.api
-            var parsed = BatchResults()
-            for (kind, fileID) in [("output", job.outputFileID), ("error", job.errorFileID)] {
-                guard let fileID else { continue }
-                let data = try await client.fileContent(id: fileID)
-                let file = BatchPlan.parseResults(data, file: "\(kind) file \(fileID)") {
-                    try OpenAIClient.decodeResponse($0, api: api)
-                }
-                parsed.lines += file.lines
-                parsed.problems += file.problems
-                for (key, result) in file.results {
-                    if case .success = parsed.results[key] { continue }
-                    parsed.results[key] = result
-                }
-            }
+            let parsed = try await provider.results(of: job)
             let covered = Set(job.keys)
             var stray = 0
             for (key, result) in parsed.results {
@@ -294,7 +294,7 @@ public struct OpenAIBatchCoordinator: Sendable {
         do {
             return try BatchJobState.load(from: configuration.stateFile)
         } catch {
-            throw OpenAIBatchError(.invalidState, "cannot read \(configuration.stateFile.path): \(error)")
+            throw BatchError(.invalidState, "cannot read \(configuration.stateFile.path): \(error)")
         }
     }
 
@@ -311,7 +311,7 @@ public struct OpenAIBatchCoordinator: Sendable {
         if state.model != configuration.model { mismatches.append("model \(state.model), not \(configuration.model)") }
         if state.endpoint != endpoint { mismatches.append("endpoint \(state.endpoint), not \(endpoint)") }
         guard mismatches.isEmpty else {
-            throw OpenAIBatchError(
+            throw BatchError(
                 .stateMismatch,
                 "\(configuration.stateFile.path) holds uncollected batches of another run (\(mismatches.joined(separator: "; "))): "
                     + "collect them with that run's command, or delete the file to abandon them"
@@ -319,10 +319,11 @@ public struct OpenAIBatchCoordinator: Sendable {
         }
     }
 
-    private static func apply(_ batch: OpenAIBatchClient.Batch, to job: inout BatchJobState.Job) {
+    private static func apply(_ batch: ProviderBatch, to job: inout BatchJobState.Job) {
         job.status = batch.status
         job.outputFileID = batch.outputFileID ?? job.outputFileID
         job.errorFileID = batch.errorFileID ?? job.errorFileID
+        job.resultsURL = batch.resultsURL ?? job.resultsURL
         job.requestCounts = batch.requestCounts ?? job.requestCounts
         if let errors = batch.errors, !errors.isEmpty { job.errors = errors }
     }
@@ -391,7 +392,7 @@ public struct BatchCollection: Sendable {
 }
 
 /// Why batch coordination stopped.
-public struct OpenAIBatchError: Error, Sendable, Equatable, CustomStringConvertible {
+public struct BatchError: Error, Sendable, Equatable, CustomStringConvertible {
     fileprivate enum Code: Sendable, Equatable {
         case stateMismatch
         case interrupted
@@ -408,14 +409,14 @@ public struct OpenAIBatchError: Error, Sendable, Equatable, CustomStringConverti
     }
 
     /// The state file belongs to another run, model or endpoint.
-    public static let stateMismatch = OpenAIBatchError(.stateMismatch, "")
+    public static let stateMismatch = BatchError(.stateMismatch, "")
     /// The wait was stopped; the batches go on at the provider.
-    public static let interrupted = OpenAIBatchError(.interrupted, "")
+    public static let interrupted = BatchError(.interrupted, "")
     /// The state file cannot be read or is inconsistent.
-    public static let invalidState = OpenAIBatchError(.invalidState, "")
+    public static let invalidState = BatchError(.invalidState, "")
 
     /// Errors compare by kind, not detail, so `error == .interrupted` works.
-    public static func == (lhs: OpenAIBatchError, rhs: OpenAIBatchError) -> Bool { lhs.code == rhs.code }
+    public static func == (lhs: BatchError, rhs: BatchError) -> Bool { lhs.code == rhs.code }
 
     public var description: String { detail }
 }
