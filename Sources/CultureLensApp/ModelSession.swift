@@ -90,7 +90,7 @@ public final class ModelSession: Sendable {
 
     /// Hedges (second copies of slow requests) sent so far: extra calls a paid API charges for.
     public var hedges: Int {
-        guard case .remote(let pool) = backend else { return 0 }
+        guard case .remote(let pool, _) = backend else { return 0 }
         return pool.hedging.hedges
     }
 

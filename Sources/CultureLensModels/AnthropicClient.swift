@@ -122,7 +122,7 @@ public final class AnthropicClient: LanguageModel {
         if let failure = Self.unsupportedContent(in: request) { throw failure }
         let body = Self.requestBody(for: request, model: configuration.model)
         let seed = configuration.jitterSeed ^ OpenAIClient.fnv1a(request.prompt)
-        let (response, attempts) = try await retry.run(seed: seed) {
+        let (data, attempts) = try await retry.run(seed: seed) {
             let data = try await attempt(
                 "POST /v1/messages",
                 method: .POST,
@@ -131,9 +131,20 @@ public final class AnthropicClient: LanguageModel {
                 timeout: configuration.timeout,
                 retryTransport: true
             )
-            return try Self.decodeResponse(data)
+            // Decoded inside the retry: a malformed body is retried like any transient failure.
+            _ = try Self.decodeResponse(data)
+            return data
         }
-        return ModelReply(response: response, attempts: attempts)
+        return ModelReply(response: try Self.decodeResponse(data), attempts: attempts, usage: Self.usage(in: data))
+    }
+
+    /// The tokens a `/v1/messages` body reports in `usage` (`input_tokens`, `output_tokens`), read leniently: an odd
+    /// `usage` is `nil`, never a failure.
+    public static func usage(in body: Data) -> TokenUsage? {
+        guard let usage = (try? JSONDecoder().decode(UsageEnvelope.self, from: body))?.usage,
+            let input = usage.inputTokens, let output = usage.outputTokens, input >= 0, output >= 0
+        else { return nil }
+        return TokenUsage(promptTokens: input, completionTokens: output)
     }
 
     // MARK: - One attempt
@@ -404,6 +415,21 @@ struct MessagesBody: Encodable {
         case model, system, messages, temperature
         case maxTokens = "max_tokens"
     }
+}
+
+/// A `/v1/messages` body's `usage`, decoded on its own so that an odd one cannot fail the response.
+private struct UsageEnvelope: Decodable {
+    struct Usage: Decodable {
+        var inputTokens: Int?
+        var outputTokens: Int?
+
+        enum CodingKeys: String, CodingKey {
+            case inputTokens = "input_tokens"
+            case outputTokens = "output_tokens"
+        }
+    }
+
+    var usage: Usage?
 }
 
 private struct MessageResult: Decodable {

@@ -245,6 +245,8 @@ struct AnthropicClientTests {
         let client = Self.client(server)
         let plain = try await client.send(ModelRequest(api: .chat, prompt: "Q1?", maxTokens: 8, topLogprobs: nil))
         #expect(plain.response.text == "Answer: A")
+        #expect(plain.usage == TokenUsage(promptTokens: 12, completionTokens: 3), "usage's input and output tokens")
+        #expect(AnthropicClient.usage(in: Data(#"{"usage": {"input_tokens": "many"}}"#.utf8)) == nil)
         let persona = try await client.send(
             ModelRequest(
                 api: .chat,
