@@ -21,7 +21,7 @@ EEE_SHA256  := 564b8bc624c1f822f749a769dc69dc058a736e83d920cbeb147c3a30d3152317
 JSONSCHEMA_PKG   := jsonschema==4.26.0
 JSONSCHEMA_STAMP := $(VENV)/.jsonschema-installed
 
-.PHONY: setup demo test test-data build release format lint clean-demo bench
+.PHONY: setup demo test test-data build release dist format lint clean-demo bench
 
 # `make test` pipes the test output through tee and keeps its exit status.
 SHELL := /bin/bash
@@ -73,6 +73,13 @@ build:
 
 release:
 	swift build -c release --product culturelens
+
+## dist: one culturelens binary with the Swift standard library and Foundation linked statically (it runs on a Linux
+## machine without Swift), packed with the README and the licences in dist/culturelens-VERSION-linux-ARCH.tar.gz
+DIST_SCRATCH := .build-dist
+dist:
+	swift build -c release --product culturelens --static-swift-stdlib --scratch-path $(DIST_SCRATCH)
+	scripts/make-dist.sh $(DIST_SCRATCH) dist
 
 ## demo: install what is missing, evaluate the starter suite on the local model, write demo-output/
 demo: setup release

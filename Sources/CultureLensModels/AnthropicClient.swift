@@ -141,10 +141,7 @@ public final class AnthropicClient: LanguageModel {
     /// The tokens a `/v1/messages` body reports in `usage` (`input_tokens`, `output_tokens`), read leniently: an odd
     /// `usage` is `nil`, never a failure.
     public static func usage(in body: Data) -> TokenUsage? {
-        guard let usage = (try? JSONDecoder().decode(UsageEnvelope.self, from: body))?.usage,
-            let input = usage.inputTokens, let output = usage.outputTokens, input >= 0, output >= 0
-        else { return nil }
-        return TokenUsage(promptTokens: input, completionTokens: output)
+        UsageEnvelope.tokens(in: body)
     }
 
     // MARK: - One attempt
@@ -415,21 +412,6 @@ struct MessagesBody: Encodable {
         case model, system, messages, temperature
         case maxTokens = "max_tokens"
     }
-}
-
-/// A `/v1/messages` body's `usage`, decoded on its own so that an odd one cannot fail the response.
-private struct UsageEnvelope: Decodable {
-    struct Usage: Decodable {
-        var inputTokens: Int?
-        var outputTokens: Int?
-
-        enum CodingKeys: String, CodingKey {
-            case inputTokens = "input_tokens"
-            case outputTokens = "output_tokens"
-        }
-    }
-
-    var usage: Usage?
 }
 
 private struct MessageResult: Decodable {

@@ -244,16 +244,7 @@ public final class OpenAIClient: LanguageModel {
         // else goes to the decoder, so failures and their messages are the decoder's.
         if let reply = fastDecodeReply(body, api: api) { return reply }
         let response = try foundationDecodeResponse(body, api: api)
-        let usage = (try? JSONDecoder().decode(UsageEnvelope.self, from: body))?.usage
-        return (
-            response,
-            usage.flatMap { usage in
-                guard let prompt = usage.promptTokens, let completion = usage.completionTokens, prompt >= 0,
-                    completion >= 0
-                else { return nil }
-                return TokenUsage(promptTokens: prompt, completionTokens: completion)
-            }
-        )
+        return (response, UsageEnvelope.tokens(in: body))
     }
 
     /// ``decodeResponse(_:api:)`` through `JSONDecoder` and the `Decodable` wire types only.
@@ -442,21 +433,6 @@ private struct ChatResult: Decodable {
     }
 
     var choices: [Choice]
-}
-
-/// A body's `usage`, decoded on its own so that an odd one cannot fail the response.
-private struct UsageEnvelope: Decodable {
-    struct Usage: Decodable {
-        var promptTokens: Int?
-        var completionTokens: Int?
-
-        enum CodingKeys: String, CodingKey {
-            case promptTokens = "prompt_tokens"
-            case completionTokens = "completion_tokens"
-        }
-    }
-
-    var usage: Usage?
 }
 
 private struct ModelList: Decodable {
