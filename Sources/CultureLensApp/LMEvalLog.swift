@@ -48,12 +48,7 @@ public enum LMEvalLog {
         task: String, metric: String, filter: String?, samples: [ImportedSample]
     ) {
         let file = url.path
-        let data: Data
-        do {
-            data = try Data(contentsOf: url)
-        } catch {
-            throw LoadError(file: file, message: "cannot read the file: \(error.localizedDescription)")
-        }
+        let data = try LoadError.contents(of: url, file: file)
         let task = split(url.lastPathComponent)?.task ?? url.deletingPathExtension().lastPathComponent
         var metric: String?
         var filter: String?

@@ -18,7 +18,7 @@ struct ImportCommand: AsyncParsableCommand {
             results.json's diagnostics). The run is stored (--store) and, with --output, written like `run` \
             writes it, for `report`, `compare` and `export`. See docs/import.md.
             """,
-        subcommands: [LMEval.self]
+        subcommands: [LMEval.self, Inspect.self]
     )
 
     /// What every importer takes.
@@ -47,6 +47,41 @@ struct ImportCommand: AsyncParsableCommand {
             guard let suiteArgument else { return (SuiteCatalog.suite(named: "starter").map { [$0] } ?? [], nil) }
             let resolved = try await dataOptions.resolve(suiteArgument)
             return ([resolved.suite], resolved)
+        }
+
+        /// What a tool's files gave: its samples and what it said about them.
+        struct Gathered {
+            var samples: [ImportedSample] = []
+            var tasks: [String] = []
+            var model: String?
+            var version: String?
+            var reported: [(value: Double, count: Int)] = []
+            var settings: [String: String] = [:]
+        }
+
+        /// Reads a tool's files with `read` (a malformed one: its error, exit 1), maps the samples to items and
+        /// stores, writes and prints the run.
+        func importRun(tool: String, path: String, read: (inout Gathered) throws -> Void) async throws {
+            let (suites, resolved) = try await candidates()
+            var gathered = Gathered()
+            do {
+                try read(&gathered)
+            } catch {
+                printError("error: \(error)")
+                throw ExitCode(1)
+            }
+            let imported = ImportedRun.assemble(
+                tool: tool,
+                toolVersion: gathered.version ?? "unknown",
+                model: gathered.model ?? tool + ":" + URL(fileURLWithPath: path).lastPathComponent,
+                source: path,
+                tasks: gathered.tasks,
+                samples: gathered.samples,
+                candidates: suites,
+                reportedAccuracy: ImportCommand.pooled(gathered.reported, tasks: gathered.tasks.count),
+                settings: gathered.settings
+            )
+            try await finish(imported, resolved: resolved)
         }
 
         /// Stores the run, writes and prints it like `run`.
@@ -90,6 +125,14 @@ struct ImportCommand: AsyncParsableCommand {
         }
     }
 
+    /// Several tasks' reported accuracies weighted by their samples, as one over all of them; `nil` unless every
+    /// task reported one.
+    static func pooled(_ reported: [(value: Double, count: Int)], tasks: Int) -> Double? {
+        let total = reported.map(\.count).reduce(0, +)
+        guard reported.count == tasks, total > 0 else { return nil }
+        return reported.map { $0.value * Double($0.count) }.reduce(0, +) / Double(total)
+    }
+
     /// `import lm-eval PATH`.
     struct LMEval: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
@@ -110,51 +153,58 @@ struct ImportCommand: AsyncParsableCommand {
         @OptionGroup var options: Options
 
         func run() async throws {
-            let (candidates, resolved) = try await options.candidates()
-            var samples: [ImportedSample] = []
-            var tasks: [String] = []
-            var model: String?
-            var version: String?
-            var reported: [(value: Double, count: Int)] = []
-            var settings: [String: String] = [:]
-            do {
+            try await options.importRun(tool: "lm-eval", path: path) { gathered in
                 for file in try LMEvalLog.samplesFiles(at: path) {
                     let read = try LMEvalLog.samples(in: file)
-                    tasks.append(read.task)
-                    samples += read.samples
-                    settings["lm_eval_metric.\(read.task)"] = read.metric + (read.filter.map { "," + $0 } ?? "")
+                    gathered.tasks.append(read.task)
+                    gathered.samples += read.samples
+                    gathered.settings["lm_eval_metric.\(read.task)"] =
+                        read.metric + (read.filter.map { "," + $0 } ?? "")
                     if let results = try LMEvalLog.results(
                         besides: file,
                         task: read.task,
                         metric: read.metric,
                         filter: read.filter
                     ) {
-                        model = model ?? results.model
-                        version = version ?? results.version
-                        if let value = results.value { reported.append((value, read.samples.count)) }
+                        gathered.model = gathered.model ?? results.model
+                        gathered.version = gathered.version ?? results.version
+                        if let value = results.value { gathered.reported.append((value, read.samples.count)) }
                     }
                 }
-            } catch {
-                printError("error: \(error)")
-                throw ExitCode(1)
             }
-            // Several tasks: lm-eval's figures weighted by their samples, as one accuracy over all of them.
-            let total = reported.map(\.count).reduce(0, +)
-            let accuracy =
-                reported.count == tasks.count && total > 0
-                ? reported.map { $0.value * Double($0.count) }.reduce(0, +) / Double(total) : nil
-            let imported = ImportedRun.assemble(
-                tool: "lm-eval",
-                toolVersion: version ?? "unknown",
-                model: model ?? "lm-eval:" + URL(fileURLWithPath: path).lastPathComponent,
-                source: path,
-                tasks: tasks,
-                samples: samples,
-                candidates: candidates,
-                reportedAccuracy: accuracy,
-                settings: settings
-            )
-            try await options.finish(imported, resolved: resolved)
+        }
+    }
+
+    /// `import inspect PATH`.
+    struct Inspect: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "inspect",
+            abstract: "Import Inspect (inspect_ai) evaluation logs written with --log-format json.",
+            discussion: """
+                PATH is a JSON log or a log directory (every .json log in it). A sample's question is \
+                its input, its options its choices, its gold the target letter; its score is the first scorer's \
+                value (C 1, I 0, P 0.5, or the number), so the imported accuracy is Inspect's. .eval logs (zstd \
+                zip) are refused: convert them with `inspect log convert --to json`. Exit codes: 0 ok; 1 \
+                malformed or missing input; 2 usage error.
+                """
+        )
+
+        @Argument(help: "An Inspect JSON log or a directory of logs.")
+        var path: String
+
+        @OptionGroup var options: Options
+
+        func run() async throws {
+            try await options.importRun(tool: "inspect", path: path) { gathered in
+                for file in try InspectLog.files(at: path) {
+                    let log = try InspectLog.read(file)
+                    gathered.tasks.append(log.task)
+                    gathered.samples += log.samples
+                    gathered.model = gathered.model ?? log.model
+                    gathered.version = gathered.version ?? log.version
+                    if let accuracy = log.accuracy { gathered.reported.append((accuracy, log.samples.count)) }
+                }
+            }
         }
     }
 }

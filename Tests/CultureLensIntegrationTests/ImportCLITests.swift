@@ -4,7 +4,7 @@ import CultureLensTesting
 import Foundation
 import Testing
 
-/// `culturelens import`: logs written by the real tools (lm-eval from `make setup`'s virtualenv) against a scripted
+/// `culturelens import`: logs written by the real tools (lm-eval and Inspect from `make setup`'s virtualenv) against a scripted
 /// endpoint whose answers are known, imported and compared with what the tools reported and with a CultureLens run.
 struct ImportCLITests {
     /// Ten questions, their options and gold letters; the endpoint answers `answers[i]`, right on six of them.
@@ -24,6 +24,28 @@ struct ImportCLITests {
 
     static var lmEval: String { CLIProcess.packageRoot + "/.venv/bin/lm-eval" }
     static var lmEvalInstalled: Bool { FileManager.default.isExecutableFile(atPath: lmEval) }
+    static var inspect: String { CLIProcess.packageRoot + "/.venv/bin/inspect" }
+    static var inspectInstalled: Bool { FileManager.default.isExecutableFile(atPath: inspect) }
+
+    /// An Inspect task over `data`: the multiple_choice solver and the choice scorer.
+    static func inspectTask(data: String) -> String {
+        """
+        from inspect_ai import Task, task
+        from inspect_ai.dataset import FieldSpec, json_dataset
+        from inspect_ai.scorer import choice
+        from inspect_ai.solver import multiple_choice
+
+
+        @task
+        def culturelens_import():
+            return Task(
+                dataset=json_dataset("\(data)", FieldSpec(input="question", choices="choices", target="answer", id="id")),
+                solver=multiple_choice(),
+                scorer=choice(),
+            )
+
+        """
+    }
 
     /// Answers each chat completion with the letter scripted for the question its prompt contains.
     static func scriptedServer() async throws -> ScriptedHTTPServer {
@@ -82,14 +104,27 @@ struct ImportCLITests {
     static func runLMEval(task: String, tasks: String, output: String, server: ScriptedHTTPServer, home: String)
         throws -> (status: Int32, log: String)
     {
+        try runTool(
+            lmEval,
+            home: home,
+            arguments: [
+                "run", "--model", "local-chat-completions", "--model_args",
+                "model=lmeval-model,base_url=\(server.baseURL)/v1/chat/completions,num_concurrent=1,max_retries=1,"
+                    + "tokenized_requests=False,tokenizer_backend=None",
+                "--apply_chat_template", "--tasks", task, "--include_path", tasks, "--output_path", output,
+                "--log_samples",
+            ]
+        )
+    }
+
+    /// Runs `executable` with `arguments` offline against the scripted endpoint, its output in HOME/tool.log.
+    static func runTool(_ executable: String, home: String, arguments: [String]) throws -> (status: Int32, log: String)
+    {
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: lmEval)
-        process.arguments = [
-            "run", "--model", "local-chat-completions", "--model_args",
-            "model=lmeval-model,base_url=\(server.baseURL)/v1/chat/completions,num_concurrent=1,max_retries=1,"
-                + "tokenized_requests=False,tokenizer_backend=None",
-            "--apply_chat_template", "--tasks", task, "--include_path", tasks, "--output_path", output, "--log_samples",
-        ]
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        // Inspect takes the task file relative to the working directory.
+        process.currentDirectoryURL = URL(fileURLWithPath: home)
         var environment = ProcessInfo.processInfo.environment
         // The Hub is not reachable: lm-eval reads the local JSON file and needs no tokenizer.
         environment["OPENAI_API_KEY"] = "EMPTY"
@@ -98,7 +133,7 @@ struct ImportCLITests {
         environment["TRANSFORMERS_OFFLINE"] = "1"
         environment["HF_HOME"] = home + "/hf"
         process.environment = environment
-        let log = home + "/lm-eval.log"
+        let log = home + "/tool.log"
         FileManager.default.createFile(atPath: log, contents: nil)
         let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: log))
         process.standardOutput = handle
@@ -114,6 +149,31 @@ struct ImportCLITests {
         )
     }
 
+    /// `culturelens import TOOL PATH --data DATA --output OUTPUT`, expected to map all ten samples by content;
+    /// returns the results.json written.
+    static func importAll(
+        _ tool: String,
+        _ path: String,
+        data: String,
+        output: String,
+        _ environment: [String: String]
+    ) async throws -> [String: Any] {
+        let result = try await CLIProcess.run(
+            ["import", tool, path, "--data", data, "--output", output],
+            environment: environment
+        )
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stderr.contains("imported 10 of 10 samples (10 matched to mcq-jsonl items by content"))
+        return try object(output + "/results.json")
+    }
+
+    /// The lines of a run directory's samples.jsonl.
+    static func samples(_ directory: String) throws -> [[String: Any]] {
+        try String(contentsOfFile: directory + "/samples.jsonl", encoding: .utf8)
+            .split(separator: "\n")
+            .map { try #require(try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any]) }
+    }
+
     static func accuracy(_ results: [String: Any]) -> (value: Double?, n: Int?) {
         let accuracy = (results["summary"] as? [String: Any])?["accuracy"] as? [String: Any]
         return (accuracy?["value"] as? Double, accuracy?["n"] as? Int)
@@ -121,11 +181,11 @@ struct ImportCLITests {
 
     @Test(
         .enabled(
-            if: lmEvalInstalled || TestData.isRequired,
-            "lm-eval is not installed in .venv (run `make setup`)"
+            if: (lmEvalInstalled && inspectInstalled) || TestData.isRequired,
+            "lm-eval or inspect-ai is not installed in .venv (run `make setup`)"
         )
     )
-    func anLMEvalRunImportsWithItsAccuracyAndReportsBesideACultureLensRun() async throws {
+    func lmEvalAndInspectRunsImportWithTheirAccuracyAndReportBesideACultureLensRun() async throws {
         try #require(Self.lmEvalInstalled, "lm-eval is required under CI: `make setup` installs it into .venv")
         let home = try CLIProcess.temporaryDirectory("import-lmeval")
         let server = try await Self.scriptedServer()
@@ -173,13 +233,7 @@ struct ImportCLITests {
 
         let environment = ["CULTURELENS_HOME": home + "/cl"]
         let imported = home + "/imported"
-        let result = try await CLIProcess.run(
-            ["import", "lm-eval", lmOutput, "--data", data, "--output", imported],
-            environment: environment
-        )
-        #expect(result.status == 0, "\(result.stderr)")
-        #expect(result.stderr.contains("imported 10 of 10 samples (10 matched to mcq-jsonl items by content"))
-        let document = try Self.object(imported + "/results.json")
+        let document = try await Self.importAll("lm-eval", lmOutput, data: data, output: imported, environment)
         let accuracy = Self.accuracy(document)
         #expect(accuracy.n == 10)
         #expect(accuracy.value.map { abs($0 - reported) < 1e-9 } == true)
@@ -191,9 +245,7 @@ struct ImportCLITests {
         #expect(settings["import_unmapped"] == "0")
 
         // Each sample carries the CultureLens item its content matches, with the scripted answer's score.
-        let samples = try String(contentsOfFile: imported + "/samples.jsonl", encoding: .utf8)
-            .split(separator: "\n")
-            .map { try #require(try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any]) }
+        let samples = try Self.samples(imported)
         #expect(samples.count == 10)
         for sample in samples {
             let id = try #require(sample["item_id"] as? String)
@@ -220,12 +272,54 @@ struct ImportCLITests {
         )
         #expect(own.status == 0, "\(own.stderr)")
         #expect(Self.accuracy(try Self.object(native + "/results.json")).value == Self.expectedAccuracy)
+        // The same items through Inspect (a JSON log), imported the same way.
+        try #require(Self.inspectInstalled, "inspect-ai is required under CI: `make setup` installs it into .venv")
+        try Self.inspectTask(data: lmData).write(toFile: home + "/task.py", atomically: true, encoding: .utf8)
+        let inspectLogs = home + "/inspect-logs"
+        let inspectRun = try Self.runTool(
+            Self.inspect,
+            home: home,
+            arguments: [
+                "eval", "task.py", "--model", "openai/inspect-model", "-M", "responses_api=false",
+                "--model-base-url", server.baseURL + "/v1", "--log-dir", inspectLogs, "--log-format", "json",
+            ]
+        )
+        try #require(inspectRun.status == 0, "inspect failed:\n\(inspectRun.log.suffix(3000))")
+        let logName = try #require(
+            try FileManager.default.contentsOfDirectory(atPath: inspectLogs).first {
+                $0.hasSuffix(".json") && $0 != "logs.json"
+            }
+        )
+        let inspectLog = try Self.object(inspectLogs + "/" + logName)
+        let inspectScores = try #require((inspectLog["results"] as? [String: Any])?["scores"] as? [[String: Any]])
+        let inspectReported = try #require(
+            ((inspectScores.first?["metrics"] as? [String: Any])?["accuracy"] as? [String: Any])?["value"] as? Double
+        )
+        #expect(abs(inspectReported - Self.expectedAccuracy) < 1e-9)
+        let inspected = home + "/inspected"
+        let inspectDocument = try await Self.importAll(
+            "inspect",
+            inspectLogs,
+            data: data,
+            output: inspected,
+            environment
+        )
+        #expect(Self.accuracy(inspectDocument).n == 10)
+        #expect(Self.accuracy(inspectDocument).value.map { abs($0 - inspectReported) < 1e-9 } == true)
+        #expect((inspectDocument["run"] as? [String: Any])?["model"] as? String == "openai/inspect-model")
+        let inspectSamples = try Self.samples(inspected)
+        #expect(Set(inspectSamples.compactMap { $0["item_id"] as? String }) == Set(Self.items.map(\.id)))
+
         let html = home + "/report.html"
-        let report = try await CLIProcess.run(["report", native, imported, "--output", html], environment: environment)
+        let report = try await CLIProcess.run(
+            ["report", native, imported, inspected, "--output", html],
+            environment: environment
+        )
         #expect(report.status == 0, "\(report.stderr)")
         let page = try String(contentsOfFile: html, encoding: .utf8)
         #expect(page.contains("lmeval-model"))
         #expect(page.contains("fake-model"))
+        #expect(page.contains("openai/inspect-model"))
         let compare = try await CLIProcess.run(["compare", native, imported, "--json"], environment: environment)
         #expect(compare.status == 0, "\(compare.stderr)")
     }
@@ -254,5 +348,14 @@ struct ImportCLITests {
         )
         #expect(broken.status == 1)
         #expect(broken.stderr.contains("\(file):2: not a JSON object"), "\(broken.stderr)")
+
+        let zipped = home + "/log.eval"
+        try "PK".write(toFile: zipped, atomically: true, encoding: .utf8)
+        let eval = try await CLIProcess.run(
+            ["import", "inspect", zipped],
+            environment: ["CULTURELENS_HOME": home + "/cl"]
+        )
+        #expect(eval.status == 1)
+        #expect(eval.stderr.contains("\(zipped): .eval logs (zstd-compressed zip) are not read yet"), "\(eval.stderr)")
     }
 }
