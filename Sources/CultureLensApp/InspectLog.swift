@@ -2,8 +2,10 @@ import CultureLensCore
 import CultureLensFormats
 import Foundation
 
-/// An Inspect (inspect_ai) evaluation log written with `--log-format json` (`eval`, `results`, `samples`); the
-/// default `.eval` zip is refused with a way to convert it. Each sample has `id`, `epoch`, `input`, `choices`, `target`, `output.completion` and `scores` (per scorer:
+/// An Inspect (inspect_ai) evaluation log: the default `.eval` (a ZIP whose `header.json` holds `eval` and
+/// `results` and whose `samples/*.json` hold the samples, every entry zstd-compressed, which the `zstd` command
+/// decompresses) or a log written with `--log-format json` (`eval`, `results`, `samples` in one object). Each
+/// sample has `id`, `epoch`, `input`, `choices`, `target`, `output.completion` and `scores` (per scorer:
 /// `value` `C`/`I`/`P`/`N` or a number, `answer`).
 public enum InspectLog {
     /// What a log holds.
@@ -20,7 +22,7 @@ public enum InspectLog {
         public var samples: [ImportedSample]
     }
 
-    /// The log files under `path` (a log, or a directory: its `.json` logs), sorted by name.
+    /// The log files under `path` (a log, or a directory: its `.eval` and `.json` logs), sorted by name.
     public static func files(at path: String) throws(LoadError) -> [URL] {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
@@ -29,9 +31,9 @@ public enum InspectLog {
         guard isDirectory.boolValue else { return [URL(fileURLWithPath: path)] }
         let names = (try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []
         // `logs.json` is Inspect's listing of the folder, not a log.
-        let logs = names.filter { $0.hasSuffix(".json") && $0 != "logs.json" }.sorted()
+        let logs = names.filter { ($0.hasSuffix(".json") && $0 != "logs.json") || $0.hasSuffix(".eval") }.sorted()
         guard !logs.isEmpty else {
-            throw LoadError(file: path, message: "no Inspect JSON log in it (run inspect eval with --log-format json)")
+            throw LoadError(file: path, message: "no Inspect log (.eval or .json) in it")
         }
         return logs.map { URL(fileURLWithPath: path).appendingPathComponent($0) }
     }
@@ -40,21 +42,18 @@ public enum InspectLog {
     /// - Throws: ``LoadError`` naming the file (and the sample) and the field that is malformed.
     public static func read(_ url: URL) throws(LoadError) -> Contents {
         let file = url.path
-        guard url.pathExtension != "eval" else {
-            // Inspect compresses the entries of its .eval zip with zstd (method 93), which neither Foundation nor
-            // the system's unzip reads.
-            throw LoadError(
-                file: file,
-                message: ".eval logs (zstd-compressed zip) are not read yet: convert the log with `inspect log "
-                    + "convert FILE --to json --output-dir DIR`, or run `inspect eval` with --log-format json"
-            )
-        }
         let data = try LoadError.contents(of: url, file: file)
-        let header = try json(data, file: file)
-        guard case .array(let list)? = header["samples"] else {
-            throw LoadError(file: file, field: "samples", message: "missing (was the log written with samples?)")
+        let header: DataValue
+        let samples: [(String, DataValue)]
+        if url.pathExtension == "eval" {
+            (header, samples) = try evalArchive(data, file: file)
+        } else {
+            header = try json(data, file: file)
+            guard case .array(let list)? = header["samples"] else {
+                throw LoadError(file: file, field: "samples", message: "missing (was the log written with samples?)")
+            }
+            samples = list.enumerated().map { ("\(file):samples[\($0.offset)]", $0.element) }
         }
-        let samples = list.enumerated().map { ("\(file):samples[\($0.offset)]", $0.element) }
         guard let eval = header["eval"], let task = eval["task"]?.text else {
             throw LoadError(file: file, field: "eval.task", message: "missing: not an Inspect log")
         }
@@ -117,6 +116,66 @@ public enum InspectLog {
             accuracy: accuracy,
             samples: imported
         )
+    }
+
+    /// The header and the samples (by entry name) of an `.eval` archive.
+    static func evalArchive(_ data: Data, file: String) throws(LoadError) -> (DataValue, [(String, DataValue)]) {
+        let archive = try ZipArchive(data, file: file)
+        guard let headerEntry = archive.entries.first(where: { $0.name == "header.json" }) else {
+            throw LoadError(file: file, field: "header.json", message: "missing: not an Inspect .eval log")
+        }
+        let header = try json(try decompress(headerEntry, file: file), file: "\(file):header.json")
+        var samples: [(String, DataValue)] = []
+        for entry in archive.entries.filter({ $0.name.hasPrefix("samples/") && $0.name.hasSuffix(".json") })
+            .sorted(by: { $0.name < $1.name })
+        {
+            let location = "\(file):\(entry.name)"
+            samples.append((location, try json(try decompress(entry, file: location), file: location)))
+        }
+        guard !samples.isEmpty else {
+            throw LoadError(file: file, field: "samples/", message: "no samples in the log")
+        }
+        return (header, samples)
+    }
+
+    /// An entry's bytes: stored as they are, or zstd (what Inspect writes) through the `zstd` command.
+    static func decompress(_ entry: ZipArchive.Entry, file: String) throws(LoadError) -> Data {
+        switch entry.method {
+        case 0:
+            return entry.compressed
+        case 93:
+            let candidates = ["/usr/bin/zstd", "/usr/local/bin/zstd", "/bin/zstd"]
+            guard let zstd = candidates.first(where: { FileManager.default.isExecutableFile(atPath: $0) }) else {
+                throw LoadError(
+                    file: file,
+                    message: "Inspect compresses .eval entries with zstd: install the zstd command (apt install zstd)"
+                )
+            }
+            // Through a temporary file: feeding a pipe while reading the other would need a second thread.
+            let temporary = FileManager.default.temporaryDirectory
+                .appendingPathComponent("culturelens-eval-\(UUID().uuidString).zst")
+            defer { try? FileManager.default.removeItem(at: temporary) }
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: zstd)
+            process.arguments = ["-d", "-c", "-q", temporary.path]
+            let output = Pipe()
+            process.standardOutput = output
+            process.standardError = FileHandle.nullDevice
+            do {
+                try entry.compressed.write(to: temporary)
+                try process.run()
+            } catch {
+                throw LoadError(file: file, message: "cannot run \(zstd): \(error.localizedDescription)")
+            }
+            let decompressed = output.fileHandleForReading.readDataToEndOfFile()
+            process.waitUntilExit()
+            guard process.terminationStatus == 0, decompressed.count == entry.uncompressedSize else {
+                throw LoadError(file: file, message: "corrupt zstd data (zstd exit \(process.terminationStatus))")
+            }
+            return decompressed
+        default:
+            throw LoadError(file: file, message: "ZIP compression method \(entry.method) is not supported")
+        }
     }
 
     static func json(_ data: Data, file: String) throws(LoadError) -> DataValue {

@@ -310,6 +310,30 @@ struct ImportCLITests {
         let inspectSamples = try Self.samples(inspected)
         #expect(Set(inspectSamples.compactMap { $0["item_id"] as? String }) == Set(Self.items.map(\.id)))
 
+        // Inspect's default log format: an .eval ZIP of zstd-compressed entries, read through the zstd command.
+        let evalLogs = home + "/inspect-eval-logs"
+        let evalRun = try Self.runTool(
+            Self.inspect,
+            home: home,
+            arguments: [
+                "eval", "task.py", "--model", "openai/inspect-model", "-M", "responses_api=false",
+                "--model-base-url", server.baseURL + "/v1", "--log-dir", evalLogs,
+            ]
+        )
+        try #require(evalRun.status == 0, "inspect failed:\n\(evalRun.log.suffix(3000))")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: evalLogs).contains { $0.hasSuffix(".eval") })
+        let evalDocument = try await Self.importAll(
+            "inspect",
+            evalLogs,
+            data: data,
+            output: home + "/eval",
+            environment
+        )
+        #expect(Self.accuracy(evalDocument).n == 10)
+        #expect(Self.accuracy(evalDocument).value.map { abs($0 - inspectReported) < 1e-9 } == true)
+        let evalSamples = try Self.samples(home + "/eval")
+        #expect(Set(evalSamples.compactMap { $0["item_id"] as? String }) == Set(Self.items.map(\.id)))
+
         let html = home + "/report.html"
         let report = try await CLIProcess.run(
             ["report", native, imported, inspected, "--output", html],
@@ -356,6 +380,6 @@ struct ImportCLITests {
             environment: ["CULTURELENS_HOME": home + "/cl"]
         )
         #expect(eval.status == 1)
-        #expect(eval.stderr.contains("\(zipped): .eval logs (zstd-compressed zip) are not read yet"), "\(eval.stderr)")
+        #expect(eval.stderr.contains("\(zipped): not a ZIP archive"), "\(eval.stderr)")
     }
 }
