@@ -118,6 +118,21 @@ struct ImportCLITests {
     }
 
     /// Runs `executable` with `arguments` offline against the scripted endpoint, its output in HOME/tool.log.
+    /// Runs Inspect on `home`'s task.py against `server`, writing its logs into `logs` (its default `.eval` format
+    /// unless `extra` says otherwise).
+    static func runInspect(_ server: ScriptedHTTPServer, home: String, logs: String, extra: [String] = []) throws -> (
+        status: Int32, log: String
+    ) {
+        try runTool(
+            inspect,
+            home: home,
+            arguments: [
+                "eval", "task.py", "--model", "openai/inspect-model", "-M", "responses_api=false",
+                "--model-base-url", server.baseURL + "/v1", "--log-dir", logs,
+            ] + extra
+        )
+    }
+
     static func runTool(_ executable: String, home: String, arguments: [String]) throws -> (status: Int32, log: String)
     {
         let process = Process()
@@ -276,14 +291,7 @@ struct ImportCLITests {
         try #require(Self.inspectInstalled, "inspect-ai is required under CI: `make setup` installs it into .venv")
         try Self.inspectTask(data: lmData).write(toFile: home + "/task.py", atomically: true, encoding: .utf8)
         let inspectLogs = home + "/inspect-logs"
-        let inspectRun = try Self.runTool(
-            Self.inspect,
-            home: home,
-            arguments: [
-                "eval", "task.py", "--model", "openai/inspect-model", "-M", "responses_api=false",
-                "--model-base-url", server.baseURL + "/v1", "--log-dir", inspectLogs, "--log-format", "json",
-            ]
-        )
+        let inspectRun = try Self.runInspect(server, home: home, logs: inspectLogs, extra: ["--log-format", "json"])
         try #require(inspectRun.status == 0, "inspect failed:\n\(inspectRun.log.suffix(3000))")
         let logName = try #require(
             try FileManager.default.contentsOfDirectory(atPath: inspectLogs).first {
@@ -312,14 +320,7 @@ struct ImportCLITests {
 
         // Inspect's default log format: an .eval ZIP of zstd-compressed entries, read through the zstd command.
         let evalLogs = home + "/inspect-eval-logs"
-        let evalRun = try Self.runTool(
-            Self.inspect,
-            home: home,
-            arguments: [
-                "eval", "task.py", "--model", "openai/inspect-model", "-M", "responses_api=false",
-                "--model-base-url", server.baseURL + "/v1", "--log-dir", evalLogs,
-            ]
-        )
+        let evalRun = try Self.runInspect(server, home: home, logs: evalLogs)
         try #require(evalRun.status == 0, "inspect failed:\n\(evalRun.log.suffix(3000))")
         #expect(try FileManager.default.contentsOfDirectory(atPath: evalLogs).contains { $0.hasSuffix(".eval") })
         let evalDocument = try await Self.importAll(
