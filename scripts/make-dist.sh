@@ -35,7 +35,13 @@ NOTICES="$STAGE/THIRD_PARTY_LICENSES.txt"
     echo
     echo "== The Swift runtime and standard library (linked statically)"
     echo
-    cat "$(dirname "$(dirname "$(readlink -f "$(command -v swift)")")")/share/swift/LICENSE.txt"
+    SWIFT_LICENCE="$(dirname "$(dirname "$(readlink -f "$(command -v swift)")")")/share/swift/LICENSE.txt"
+    if [ -f "$SWIFT_LICENCE" ]; then
+        cat "$SWIFT_LICENCE"
+    else
+        echo "Swift is licensed under the Apache License v2.0 with Runtime Library Exception:"
+        echo "https://swift.org/LICENSE.txt (the toolchain's own copy was not found beside it)."
+    fi
     for checkout in "$SCRATCH"/checkouts/*/; do
         licence=$(find "$checkout" -maxdepth 1 -type f \( -iname 'LICENSE*' -o -iname 'LICENCE*' -o -iname 'COPYING*' \) | sort | head -n 1)
         echo
