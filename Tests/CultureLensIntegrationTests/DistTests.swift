@@ -19,32 +19,36 @@ struct DistTests {
 
     static var required: Bool { TestData.isRequired }
 
-    /// Runs `executable` with exactly `environment` (nothing inherited).
-    static func run(_ executable: String, _ arguments: [String], environment: [String: String] = [:]) throws -> (
-        status: Int32, stdout: String, stderr: String
-    ) {
+    /// Runs `executable` with exactly `environment` (nothing inherited), waiting without blocking a thread of the
+    /// cooperative pool (other tests' in-process servers answer from it).
+    static func run(_ executable: String, _ arguments: [String], environment: [String: String] = [:]) async throws
+        -> (status: Int32, stdout: String, stderr: String)
+    {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
         process.environment = environment
-        let out = Pipe()
-        let err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
+        let folder = try CLIProcess.temporaryDirectory("dist-run")
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        FileManager.default.createFile(atPath: folder + "/stdout", contents: nil)
+        FileManager.default.createFile(atPath: folder + "/stderr", contents: nil)
+        process.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: folder + "/stdout"))
+        process.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: folder + "/stderr"))
         try process.run()
-        let stdout = out.fileHandleForReading.readDataToEndOfFile()
-        let stderr = err.fileHandleForReading.readDataToEndOfFile()
+        while process.isRunning { try await Task.sleep(for: .milliseconds(20)) }
         process.waitUntilExit()
         return (
-            process.terminationStatus, String(decoding: stdout, as: UTF8.self), String(decoding: stderr, as: UTF8.self)
+            process.terminationStatus,
+            (try? String(contentsOfFile: folder + "/stdout", encoding: .utf8)) ?? "",
+            (try? String(contentsOfFile: folder + "/stderr", encoding: .utf8)) ?? ""
         )
     }
 
     @Test(.enabled(if: tarball != nil || required, "make dist has not been run"))
-    func theTarballsBinaryRunsWithAnEmptyEnvironmentAndLinksNoSwiftLibrary() throws {
+    func theTarballsBinaryRunsWithAnEmptyEnvironmentAndLinksNoSwiftLibrary() async throws {
         let tarball = try #require(Self.tarball, "CI runs `make dist` before `make test` (.ci/run)")
         let folder = try CLIProcess.temporaryDirectory("dist")
-        let unpacked = try Self.run("/bin/tar", ["-xzf", tarball, "-C", folder])
+        let unpacked = try await Self.run("/bin/tar", ["-xzf", tarball, "-C", folder])
         #expect(unpacked.status == 0, "\(unpacked.stderr)")
         let top = try #require(try FileManager.default.contentsOfDirectory(atPath: folder).first)
         let root = folder + "/" + top
@@ -58,17 +62,17 @@ struct DistTests {
         #expect(notices.contains("Runtime Library Exception"), "the Swift runtime's licence")
 
         let binary = root + "/culturelens"
-        let libraries = try Self.run("/usr/bin/ldd", [binary])
+        let libraries = try await Self.run("/usr/bin/ldd", [binary])
         #expect(!libraries.stdout.isEmpty)
         for swiftLibrary in ["libswift", "libFoundation", "lib_Foundation", "libdispatch"] {
             #expect(!libraries.stdout.contains(swiftLibrary), "\(swiftLibrary) in:\n\(libraries.stdout)")
         }
 
         // `env -i`: no PATH, no HOME, no locale.
-        let version = try Self.run(binary, ["--version"])
+        let version = try await Self.run(binary, ["--version"])
         #expect(version.status == 0, "\(version.stderr)")
         #expect(version.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == CultureLensVersion.current)
-        let suites = try Self.run(binary, ["suites"])
+        let suites = try await Self.run(binary, ["suites"])
         #expect(suites.status == 0, "\(suites.stderr)")
         #expect(suites.stdout.contains("starter"))
 
@@ -81,7 +85,7 @@ struct DistTests {
         }
         let responses = folder + "/responses.jsonl"
         try Data((lines.joined(separator: "\n") + "\n").utf8).write(to: URL(fileURLWithPath: responses))
-        let scored = try Self.run(
+        let scored = try await Self.run(
             binary,
             ["score", "starter", "--responses", responses, "--json", "--output", folder + "/out"]
         )

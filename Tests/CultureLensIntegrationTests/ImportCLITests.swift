@@ -102,9 +102,9 @@ struct ImportCLITests {
 
     /// Runs lm-eval on the task in `tasks` against `server`, writing into `output`.
     static func runLMEval(task: String, tasks: String, output: String, server: ScriptedHTTPServer, home: String)
-        throws -> (status: Int32, log: String)
+        async throws -> (status: Int32, log: String)
     {
-        try runTool(
+        try await runTool(
             lmEval,
             home: home,
             arguments: [
@@ -120,10 +120,10 @@ struct ImportCLITests {
     /// Runs `executable` with `arguments` offline against the scripted endpoint, its output in HOME/tool.log.
     /// Runs Inspect on `home`'s task.py against `server`, writing its logs into `logs` (its default `.eval` format
     /// unless `extra` says otherwise).
-    static func runInspect(_ server: ScriptedHTTPServer, home: String, logs: String, extra: [String] = []) throws -> (
-        status: Int32, log: String
-    ) {
-        try runTool(
+    static func runInspect(_ server: ScriptedHTTPServer, home: String, logs: String, extra: [String] = [])
+        async throws -> (status: Int32, log: String)
+    {
+        try await runTool(
             inspect,
             home: home,
             arguments: [
@@ -133,8 +133,11 @@ struct ImportCLITests {
         )
     }
 
-    static func runTool(_ executable: String, home: String, arguments: [String]) throws -> (status: Int32, log: String)
-    {
+    /// Waits without blocking a thread of the cooperative pool: the scripted endpoint the tool talks to answers from
+    /// that pool, and a blocked wait on a 2-core machine starved it (and every other test) for minutes.
+    static func runTool(_ executable: String, home: String, arguments: [String]) async throws -> (
+        status: Int32, log: String
+    ) {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
@@ -154,6 +157,7 @@ struct ImportCLITests {
         process.standardOutput = handle
         process.standardError = handle
         try process.run()
+        while process.isRunning { try await Task.sleep(for: .milliseconds(50)) }
         process.waitUntilExit()
         return (process.terminationStatus, (try? String(contentsOfFile: log, encoding: .utf8)) ?? "")
     }
@@ -225,7 +229,7 @@ struct ImportCLITests {
             encoding: .utf8
         )
         let lmOutput = home + "/lm-out"
-        let lm = try Self.runLMEval(
+        let lm = try await Self.runLMEval(
             task: "culturelens_import",
             tasks: tasks,
             output: lmOutput,
@@ -291,7 +295,12 @@ struct ImportCLITests {
         try #require(Self.inspectInstalled, "inspect-ai is required under CI: `make setup` installs it into .venv")
         try Self.inspectTask(data: lmData).write(toFile: home + "/task.py", atomically: true, encoding: .utf8)
         let inspectLogs = home + "/inspect-logs"
-        let inspectRun = try Self.runInspect(server, home: home, logs: inspectLogs, extra: ["--log-format", "json"])
+        let inspectRun = try await Self.runInspect(
+            server,
+            home: home,
+            logs: inspectLogs,
+            extra: ["--log-format", "json"]
+        )
         try #require(inspectRun.status == 0, "inspect failed:\n\(inspectRun.log.suffix(3000))")
         let logName = try #require(
             try FileManager.default.contentsOfDirectory(atPath: inspectLogs).first {
@@ -320,7 +329,7 @@ struct ImportCLITests {
 
         // Inspect's default log format: an .eval ZIP of zstd-compressed entries, read through the zstd command.
         let evalLogs = home + "/inspect-eval-logs"
-        let evalRun = try Self.runInspect(server, home: home, logs: evalLogs)
+        let evalRun = try await Self.runInspect(server, home: home, logs: evalLogs)
         try #require(evalRun.status == 0, "inspect failed:\n\(evalRun.log.suffix(3000))")
         #expect(try FileManager.default.contentsOfDirectory(atPath: evalLogs).contains { $0.hasSuffix(".eval") })
         let evalDocument = try await Self.importAll(

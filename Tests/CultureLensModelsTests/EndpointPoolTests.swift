@@ -151,9 +151,11 @@ struct EndpointPoolTests {
                 // AsyncHTTPClient keeps retrying a refused connection until its connect timeout (here 2 s), so the
                 // first wave to the closed port fails after that. The read timeout stays long: on a loaded machine a
                 // 2 s one timed out the healthy endpoint too and marked it down.
+                // A cooldown longer than any run of this test: a test slowed down by a loaded machine otherwise
+                // outlived a 30 s one, and the half-open probe sent a fifth request to the bad endpoint.
                 let pool = Self.pool(
                     [badURL, good.baseURL],
-                    Self.configuration(maxAttempts: 4),
+                    Self.configuration(maxAttempts: 4, cooldown: 600),
                     timeout: 60,
                     connectTimeout: 2
                 )
