@@ -15,6 +15,17 @@ struct AnthropicCLITests {
         {"id": "q4", "question": "Which is gamma?", "choices": ["alpha", "beta", "gamma"], "answer": "C"}
         """
 
+    /// A fake whose batches answer every item "A" but error on beta and let gamma expire.
+    static func batchFake(pollsInProgress: Int = 1) -> FakeAnthropicServer {
+        FakeAnthropicServer(
+            behaviour: .init(apiKey: key, pollsInProgress: pollsInProgress) { prompt in
+                if prompt.contains("Which is beta?") { return .errored(type: "invalid_request_error") }
+                if prompt.contains("Which is gamma?") { return .expired }
+                return .succeeded
+            }
+        ) { _, _ in "Answer: A" }
+    }
+
     static func arguments(_ server: ScriptedHTTPServer, data: URL, _ extra: [String]) -> [String] {
         [
             "run", "mcq-jsonl", "--data", data.path, "--provider", "anthropic", "--model", "claude-test",
@@ -97,13 +108,7 @@ struct AnthropicCLITests {
     @Test func batchWithoutFallbackRecordsUnansweredRequestsAsFailures() async throws {
         let home = try CLIProcess.temporaryDirectory("anthropic-strict-home")
         let data = try BenchmarkFixtures.write(Self.items, named: "items.jsonl")
-        let fake = FakeAnthropicServer(
-            behaviour: .init(apiKey: Self.key) { prompt in
-                if prompt.contains("Which is beta?") { return .errored(type: "invalid_request_error") }
-                if prompt.contains("Which is gamma?") { return .expired }
-                return .succeeded
-            }
-        ) { _, _ in "Answer: A" }
+        let fake = Self.batchFake()
         let server = try await fake.start()
         defer { Task { try? await server.shutdown() } }
         let strict = try await CLIProcess.run(
@@ -192,13 +197,7 @@ struct AnthropicCLITests {
         let home = try CLIProcess.temporaryDirectory("anthropic-batch-home")
         let out = try CLIProcess.temporaryDirectory("anthropic-batch-out")
         let data = try BenchmarkFixtures.write(Self.items, named: "items.jsonl")
-        let fake = FakeAnthropicServer(
-            behaviour: .init(apiKey: Self.key, pollsInProgress: 2) { prompt in
-                if prompt.contains("Which is beta?") { return .errored(type: "invalid_request_error") }
-                if prompt.contains("Which is gamma?") { return .expired }
-                return .succeeded
-            }
-        ) { _, _ in "Answer: A" }
+        let fake = Self.batchFake(pollsInProgress: 2)
         let server = try await fake.start()
         defer { Task { try? await server.shutdown() } }
         let environment = ["CULTURELENS_HOME": home, "ANTHROPIC_API_KEY": Self.key]
